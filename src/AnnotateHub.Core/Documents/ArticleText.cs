@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AnnotateHub.Core.Documents;
+
+/// <summary>What an article's own text says about itself.</summary>
+public sealed record ArticleMetadata(string Title, string? Outlet, DateOnly? Published);
+
+/// <summary>Normalises article text, hashes it, and reads title, outlet and date from the text where it states them.</summary>
+public static partial class ArticleText
+{
+    public const int MaxTitleLength = 160;
+
+    /// <summary>Line endings become \n and a byte-order mark is dropped; nothing else changes, so offsets stay meaningful.</summary>
+    public static string Normalize(string text) =>
+        text.TrimStart('\uFEFF').Replace("\r\n", "\n").Replace('\r', '\n');
+
+    /// <summary>SHA-256 of the normalised text, lower-case hex: the identity used to detect duplicate documents.</summary>
+    public static string ContentHash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(text))));
+
+    public static ArticleMetadata ReadMetadata(string text, string fallbackTitle)
+    {
+        var lines = Normalize(text).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        DateOnly? published = null;
+        string? title = null;
+
+        foreach (var line in lines.Take(6))
+        {
+            var candidate = line;
+            var dated = LeadingDate().Match(candidate);
+            if (dated.Success)
+            {
+                if (DateOnly.TryParseExact(dated.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                    published ??= d;
+                candidate = candidate[dated.Length..].Trim();
+            }
+            if (candidate.Length == 0 || IsBreadcrumb(candidate) || IsByline(candidate)) continue;
+            title = candidate.Length <= MaxTitleLength ? candidate : Shorten(candidate);
+            break;
+        }
+
+        published ??= FindDate(text);
+        var outlet = OutletPattern().Match(text) is { Success: true } m ? m.Groups["outlet"].Value.Trim() : null;
+        return new ArticleMetadata(string.IsNullOrWhiteSpace(title) ? fallbackTitle : title, outlet, published);
+    }
+
+    private static DateOnly? FindDate(string text)
+    {
+        var m = IsoDate().Match(text);
+        return m.Success && DateOnly.TryParseExact(m.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    }
+
+    // "News / Iraq / Editor's Choice": navigation, not a title.
+    private static bool IsBreadcrumb(string line) => line.Contains(" / ", StringComparison.Ordinal) && line.Length < 80;
+
+    private static bool IsByline(string line) => line.StartsWith("By ", StringComparison.Ordinal) && line.Length < 60;
+
+    private static string Shorten(string line)
+    {
+        var sentenceEnd = line.IndexOfAny(['.', '!', '?']);
+        if (sentenceEnd > 0 && sentenceEnd < MaxTitleLength) return line[..sentenceEnd];
+        var cut = line.LastIndexOf(' ', MaxTitleLength - 1);
+        return line[..(cut > 40 ? cut : MaxTitleLength - 1)] + "…";
+    }
+
+    [GeneratedRegex(@"^date\s+(?<date>\d{4}-\d{2}-\d{2})\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingDate();
+
+    [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b")]
+    private static partial Regex IsoDate();
+
+    // Outlets that name themselves: "Press TV’s website can also be accessed ...".
+    [GeneratedRegex(@"(?<outlet>[A-Z][\w.&\- ]{1,40}?)[’']s website")]
+    private static partial Regex OutletPattern();
+}

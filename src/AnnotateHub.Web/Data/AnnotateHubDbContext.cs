@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AnnotateHub.Web.Data;
+
+public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<LabelDefinition> Labels => Set<LabelDefinition>();
+    public DbSet<Annotation> Annotations => Set<Annotation>();
+    public DbSet<DocumentChange> DocumentChanges => Set<DocumentChange>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AnnotateHubDbContext).Assembly);
+    }
+}
+
+internal sealed class ProjectEntityTypeConfiguration : IEntityTypeConfiguration<Project>
+{
+    public void Configure(EntityTypeBuilder<Project> b)
+    {
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.Description).HasMaxLength(2000);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(p => p.Documents).WithOne(d => d.Project).HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(p => p.Labels).WithOne().HasForeignKey(l => l.ProjectId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DocumentEntityTypeConfiguration : IEntityTypeConfiguration<Document>
+{
+    public void Configure(EntityTypeBuilder<Document> b)
+    {
+        b.Property(d => d.Title).HasMaxLength(500);
+        b.Property(d => d.Outlet).HasMaxLength(200);
+        b.Property(d => d.Url).HasMaxLength(2000);
+        b.Property(d => d.SourceName).HasMaxLength(500);
+        b.Property(d => d.ContentHash).HasMaxLength(64);
+        b.HasIndex(d => new { d.ProjectId, d.ContentHash }).IsUnique();
+    }
+}
+
+internal sealed class LabelDefinitionEntityTypeConfiguration : IEntityTypeConfiguration<LabelDefinition>
+{
+    public void Configure(EntityTypeBuilder<LabelDefinition> b)
+    {
+        b.Property(l => l.Name).HasMaxLength(64);
+        b.Property(l => l.Color).HasMaxLength(7);
+        b.Property(l => l.Hotkey).HasMaxLength(1);
+        b.Property(l => l.Description).HasMaxLength(1000);
+        b.HasIndex(l => new { l.ProjectId, l.Name }).IsUnique();
+    }
+}
+
+internal sealed class AnnotationEntityTypeConfiguration : IEntityTypeConfiguration<Annotation>
+{
+    public void Configure(EntityTypeBuilder<Annotation> b)
+    {
+        b.HasOne<Document>().WithMany().HasForeignKey(a => a.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(a => a.Annotator).WithMany().HasForeignKey(a => a.AnnotatorId).OnDelete(DeleteBehavior.Restrict);
+        // A label in use cannot be deleted: the service says how many spans use it, the database backs it up.
+        b.HasOne(a => a.Label).WithMany().HasForeignKey(a => a.LabelId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(a => a.Note).HasMaxLength(4000);
+        b.Property(a => a.Version).IsConcurrencyToken();
+        b.HasIndex(a => new { a.DocumentId, a.Start });
+    }
+}
+
+internal sealed class DocumentChangeEntityTypeConfiguration : IEntityTypeConfiguration<DocumentChange>
+{
+    public void Configure(EntityTypeBuilder<DocumentChange> b)
+    {
+        b.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => new { c.DocumentId, c.Sequence }).IsUnique();
+        b.Property(c => c.Kind).HasConversion<string>().HasMaxLength(32);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Data;
+
+public static class DataServiceExtensions
+{
+    public const string ConnectionStringName = "AnnotateHub";
+
+    /// <summary>EF Core on SQLite (a file next to the app unless configured), Identity on EF Core, and start-up migration.</summary>
+    public static IHostApplicationBuilder AddAnnotateHubData(this IHostApplicationBuilder builder)
+    {
+        var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
+            builder.Environment.ContentRootPath);
+        builder.Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
+
+        builder.Services.AddIdentityCore<AppUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = false;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AnnotateHubDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection(SeedOptions.Section));
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    // A relative SQLite path is taken relative to the content root, not to whatever the current directory is.
+    private static string ResolveSqlite(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:" && !Path.IsPathRooted(csb.DataSource))
+        {
+            csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
+        }
+        var dir = Path.GetDirectoryName(csb.DataSource);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        return csb.ToString();
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using AnnotateHub.Core.Text;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
+
+namespace AnnotateHub.Web.Features.Documents;
+
+/// <summary>A run of paragraph text ready to render: UTF-16 offsets for the browser, the ids of the spans over it
+/// (space separated, innermost first) and the CSS custom properties that draw them.</summary>
+public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected);
+
+/// <summary>One paragraph's render model. A new instance means "changed": paragraphs re-render only then.</summary>
+public sealed record ParagraphModel(int Index, int Start, int End, int Rows, IReadOnlyList<SegmentModel> Segments);
+
+/// <summary>
+/// The document view's state: text, spans and the paragraph models derived from them. A change of one span
+/// rebuilds only the paragraphs it touches, so a re-render diffs just those.
+/// </summary>
+public sealed class DocumentModel
+{
+    public const int MaxUnderlineRows = 6;
+
+    private readonly string _text;
+    private readonly (int Start, int End)[] _paragraphs;
+    private readonly ParagraphModel[] _models;
+    private readonly Dictionary<long, AnnotationView> _annotations = [];
+    private readonly Dictionary<long, (int Start, int End)> _utf16 = [];
+    private Dictionary<int, LabelView> _labels;
+
+    public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels)
+    {
+        _text = text;
+        Offsets = new CodePointIndex(text);
+        _paragraphs = SpanLayout.Paragraphs(text).ToArray();
+        _models = new ParagraphModel[_paragraphs.Length];
+        _labels = labels.ToDictionary(l => l.Id);
+        foreach (var a in annotations) Put(a);
+        RebuildAll();
+    }
+
+    public string Text => _text;
+    public CodePointIndex Offsets { get; }
+    public IReadOnlyList<ParagraphModel> Paragraphs => _models;
+    public IReadOnlyCollection<AnnotationView> Annotations => _annotations.Values;
+    public IReadOnlyDictionary<int, LabelView> Labels => _labels;
+    public long? SelectedId { get; private set; }
+
+    public AnnotationView? Find(long id) => _annotations.GetValueOrDefault(id);
+
+    /// <summary>The span's text (what Python's text[start:end] gives).</summary>
+    public string TextOf(AnnotationView a) => _text[Offsets.ToUtf16(a.Start)..Offsets.ToUtf16(a.End)];
+
+    /// <summary>UTF-16 start of a span, for scrolling to it in the browser.</summary>
+    public int Utf16Start(long id) => _utf16[id].Start;
+
+    /// <summary>Adds or replaces a span; returns the number of paragraphs rebuilt.</summary>
+    public int Upsert(AnnotationView annotation)
+    {
+        var touched = new HashSet<int>();
+        if (_utf16.TryGetValue(annotation.Id, out var old)) AddParagraphs(old, touched);
+        Put(annotation);
+        AddParagraphs(_utf16[annotation.Id], touched);
+        return Rebuild(touched);
+    }
+
+    public int Remove(long id)
+    {
+        if (!_utf16.Remove(id, out var old)) return 0;
+        _annotations.Remove(id);
+        if (SelectedId == id) SelectedId = null;
+        var touched = new HashSet<int>();
+        AddParagraphs(old, touched);
+        return Rebuild(touched);
+    }
+
+    public void Select(long? id)
+    {
+        if (SelectedId == id) return;
+        var touched = new HashSet<int>();
+        if (SelectedId is { } previous && _utf16.TryGetValue(previous, out var p)) AddParagraphs(p, touched);
+        SelectedId = id is { } i && _annotations.ContainsKey(i) ? i : null;
+        if (SelectedId is { } current) AddParagraphs(_utf16[current], touched);
+        Rebuild(touched);
+    }
+
+    public void ReplaceLabels(IEnumerable<LabelView> labels)
+    {
+        _labels = labels.ToDictionary(l => l.Id);
+        RebuildAll();
+    }
+
+    private void Put(AnnotationView a)
+    {
+        _annotations[a.Id] = a;
+        _utf16[a.Id] = (Offsets.ToUtf16(a.Start), Offsets.ToUtf16(a.End));
+    }
+
+    private void RebuildAll()
+    {
+        var buckets = new List<LaidSpan>?[_paragraphs.Length];
+        foreach (var (id, (start, end)) in _utf16)
+        {
+            for (var p = ParagraphAt(start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(end, start + 1); p++)
+            {
+                (buckets[p] ??= []).Add(new LaidSpan(id, start, end));
+            }
+        }
+        for (var p = 0; p < _paragraphs.Length; p++) _models[p] = Build(p, buckets[p] ?? []);
+    }
+
+    private int Rebuild(HashSet<int> paragraphs)
+    {
+        foreach (var p in paragraphs)
+        {
+            var (ps, pe) = _paragraphs[p];
+            var spans = _utf16.Where(kv => kv.Value.Start < pe && kv.Value.End > ps).Select(kv => new LaidSpan(kv.Key, kv.Value.Start, kv.Value.End));
+            _models[p] = Build(p, spans);
+        }
+        return paragraphs.Count;
+    }
+
+    private void AddParagraphs((int Start, int End) range, HashSet<int> into)
+    {
+        for (var p = ParagraphAt(range.Start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++) into.Add(p);
+    }
+
+    private int ParagraphAt(int utf16Offset)
+    {
+        int lo = 0, hi = _paragraphs.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >>> 1;
+            if (_paragraphs[mid].Start <= utf16Offset) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private ParagraphModel Build(int index, IEnumerable<LaidSpan> spans)
+    {
+        var (start, end) = _paragraphs[index];
+        var layout = SpanLayout.LayOut(start, end, spans);
+        var segments = new SegmentModel[layout.Segments.Count];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var seg = layout.Segments[i];
+            var text = _text[seg.Start..seg.End];
+            if (seg.Spans.Count == 0)
+            {
+                segments[i] = new SegmentModel(seg.Start, seg.End, text, null, null, false);
+                continue;
+            }
+            var ids = new StringBuilder();
+            var style = new StringBuilder();
+            var selected = false;
+            foreach (var s in seg.Spans)
+            {
+                if (ids.Length > 0) ids.Append(' ');
+                ids.Append(s.Id);
+                selected |= s.Id == SelectedId;
+                var color = ColorOf(s.Id);
+                if (style.Length == 0) style.Append("--h:").Append(color).Append("40;");
+                if (s.Level < MaxUnderlineRows) style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
+            }
+            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected);
+        }
+        return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), segments);
+    }
+
+    private string ColorOf(long annotationId) =>
+        _labels.TryGetValue(_annotations[annotationId].LabelId, out var label) ? label.Color : "#9e9e9e";
+}

@@ -1,0 +1,98 @@
+using AnnotateHub.Core.Labels;
+using AnnotateHub.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Labels;
+
+public sealed record LabelView(int Id, int ProjectId, string Name, string Color, string? Hotkey, string? Description, int SortOrder)
+{
+    public LabelSpec ToSpec() => new(Name, Color, Hotkey, Description);
+}
+
+public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>Reads and edits a project's label set. Only the project owner or an admin may edit it.</summary>
+public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
+{
+    public const string AdminRole = "Admin";
+
+    public async Task<IReadOnlyList<LabelView>> ListAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId)
+            .OrderBy(l => l.SortOrder).ThenBy(l => l.Id)
+            .Select(l => new LabelView(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder))
+            .ToListAsync(ct);
+    }
+
+    public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Projects.AnyAsync(p => p.Id == projectId && p.OwnerId == userId, ct)) return true;
+        return await (from ur in db.UserRoles
+                      join r in db.Roles on ur.RoleId equals r.Id
+                      where ur.UserId == userId && r.Name == AdminRole
+                      select ur).AnyAsync(ct);
+    }
+
+    public async Task<LabelResult> AddAsync(int projectId, string userId, LabelSpec spec, CancellationToken ct = default)
+    {
+        if (!await CanEditAsync(projectId, userId, ct)) return Refused();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var existing = await db.Labels.Where(l => l.ProjectId == projectId).ToListAsync(ct);
+        var errors = LabelRules.Validate(spec, existing.Select(ToSpec));
+        if (errors.Count > 0) return new LabelResult(null, errors);
+        var label = new LabelDefinition
+        {
+            ProjectId = projectId, Name = spec.Name.Trim(), Color = spec.Color.ToLowerInvariant(),
+            Hotkey = string.IsNullOrEmpty(spec.Hotkey) ? null : spec.Hotkey, Description = spec.Description,
+            SortOrder = existing.Count == 0 ? 0 : existing.Max(l => l.SortOrder) + 1,
+        };
+        db.Labels.Add(label);
+        await db.SaveChangesAsync(ct);
+        return new LabelResult(ToView(label), []);
+    }
+
+    public async Task<LabelResult> UpdateAsync(int labelId, string userId, LabelSpec spec, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
+        if (label is null) return new LabelResult(null, ["The label no longer exists."]);
+        if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
+        var others = await db.Labels.Where(l => l.ProjectId == label.ProjectId && l.Id != labelId).ToListAsync(ct);
+        var errors = LabelRules.Validate(spec, others.Select(ToSpec));
+        if (errors.Count > 0) return new LabelResult(null, errors);
+        label.Name = spec.Name.Trim();
+        label.Color = spec.Color.ToLowerInvariant();
+        label.Hotkey = string.IsNullOrEmpty(spec.Hotkey) ? null : spec.Hotkey;
+        label.Description = spec.Description;
+        await db.SaveChangesAsync(ct);
+        return new LabelResult(ToView(label), []);
+    }
+
+    /// <summary>Removes an unused label; a label that spans use is refused with their count.</summary>
+    public async Task<LabelResult> RemoveAsync(int labelId, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
+        if (label is null) return new LabelResult(null, ["The label no longer exists."]);
+        if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
+        var uses = await db.Annotations.CountAsync(a => a.LabelId == labelId, ct);
+        if (uses > 0)
+        {
+            return new LabelResult(null, [$"\"{label.Name}\" is used by {uses} span{(uses == 1 ? "" : "s")}; change or delete {(uses == 1 ? "it" : "them")} before removing the label."]);
+        }
+        db.Labels.Remove(label);
+        await db.SaveChangesAsync(ct);
+        return new LabelResult(ToView(label), []);
+    }
+
+    private static LabelResult Refused() => new(null, ["Only the project owner or an admin can edit the label set."]);
+
+    private static LabelSpec ToSpec(LabelDefinition l) => new(l.Name, l.Color, l.Hotkey, l.Description);
+
+    private static LabelView ToView(LabelDefinition l) => new(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder);
+}
