@@ -45,8 +45,11 @@
             const start = offsetOf(container, range.startContainer, range.startOffset, false);
             const end = offsetOf(container, range.endContainer, range.endOffset, true);
             if (start === null || end === null || end <= start) return false;
-            const rect = range.getBoundingClientRect();
-            dotnet.invokeMethodAsync('OnSelection', start, end, rect.left + window.scrollX, rect.bottom + window.scrollY);
+            // Open the menu under the end of the selection, where the pointer is.
+            const rects = range.getClientRects();
+            const rect = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
+            const x = Math.max(8, Math.min(rect.left, window.innerWidth - 340));
+            dotnet.invokeMethodAsync('OnSelection', start, end, x + window.scrollX, rect.bottom + window.scrollY);
             return true;
         };
         const onMouseUp = (e) => {

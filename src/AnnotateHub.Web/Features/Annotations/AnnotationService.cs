@@ -18,8 +18,7 @@ public sealed class AnnotationService(
     public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Project(db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId))
-            .OrderBy(a => a.Start).ThenBy(a => a.Id)
+        return await Project(db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId).OrderBy(a => a.Start).ThenBy(a => a.Id))
             .ToListAsync(ct);
     }
 
