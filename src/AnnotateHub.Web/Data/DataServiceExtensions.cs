@@ -13,7 +13,8 @@ public static class DataServiceExtensions
     {
         var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
             builder.Environment.ContentRootPath);
-        builder.Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString));
+        var synchronous = builder.Configuration["Database:SqliteSynchronous"] ?? "FULL";
+        builder.Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
 
         builder.Services.AddIdentityCore<AppUser>(o =>

@@ -28,6 +28,11 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             await db.Database.MigrateAsync(ct);
+            if (db.Database.IsSqlite())
+            {
+                // Write-ahead logging: readers never block the writer, and a commit costs one fsync, not several.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            }
         }
 
         var adminId = await EnsureAdminAsync(sp);

@@ -1,0 +1,196 @@
+// Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
+// Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
+// It renders the real DocumentPage with the real services on a SQLite file through bUnit's renderer (the same
+// Blazor diffing a circuit does, without the SignalR transport) and prints the numbers; it asserts nothing.
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text;
+using AnnotateHub.Core.Labels;
+using AnnotateHub.Core.Text;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Corpus;
+using AnnotateHub.Web.Features.Documents;
+using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Realtime;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
+
+var chars = Arg("--chars", 200_000);
+var spanCount = Arg("--spans", 5_000);
+var adds = Arg("--adds", 50);
+var opens = Arg("--opens", 10);
+
+var dir = Directory.CreateTempSubdirectory("annotatehub-bench-");
+var connection = $"Data Source={Path.Combine(dir.FullName, "bench.db")}";
+try
+{
+    var services = new ServiceCollection();
+    // The same SQLite settings as the app (WAL, synchronous=FULL): see Data/SqlitePragmas.cs.
+    var synchronous = ArgText("--synchronous", "FULL");
+    services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas(synchronous)));
+    services.AddSingleton(TimeProvider.System);
+    services.AddSingleton<DocumentLocks>();
+    services.AddSingleton<DocumentChangeNotifier>(_ => new DocumentChangeNotifier(NullLogger<DocumentChangeNotifier>.Instance));
+    services.AddSingleton<AnnotationService>();
+    services.AddSingleton<LabelService>();
+    services.AddSingleton<CorpusService>();
+    await using var root = services.BuildServiceProvider();
+    var dbFactory = root.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
+
+    var (userId, documentId, text) = await SeedAsync(dbFactory, chars, spanCount);
+    Console.WriteLine($"SQLite: journal_mode=WAL, synchronous={synchronous}");
+    Console.WriteLine($"document: {text.Length:N0} UTF-16 units, {new CodePointIndex(text).Length:N0} code points, " +
+                      $"{SpanLayout.Paragraphs(text).Count:N0} paragraphs, {spanCount:N0} annotations");
+
+    // Warm up JIT and EF query caches once, then measure.
+    using (var warm = NewContext(root, userId)) await OpenAsync(warm, documentId);
+
+    var openTimes = new List<double>();
+    for (var i = 0; i < opens; i++)
+    {
+        using var ctx = NewContext(root, userId);
+        var sw = Stopwatch.StartNew();
+        await OpenAsync(ctx, documentId);
+        openTimes.Add(sw.Elapsed.TotalMilliseconds);
+    }
+
+    using var page = NewContext(root, userId);
+    var cut = await OpenAsync(page, documentId);
+    var paragraphs = SpanLayout.Paragraphs(text);
+    var rng = new Random(7);
+    var addTimes = new List<double>();
+    var rendered = new List<long>();
+    for (var i = 0; i < adds; i++)
+    {
+        var (ps, pe) = paragraphs[rng.Next(paragraphs.Count)];
+        if (pe - ps < 40) { i--; continue; }
+        var s = ps + rng.Next(0, pe - ps - 30);
+        var before = AnnotatedParagraph.RenderCount;
+        var sw = Stopwatch.StartNew();
+        await cut.InvokeAsync(() => cut.Instance.OnSelection(s, s + 20, 0, 0));
+        await cut.InvokeAsync(() => cut.Instance.OnHotkey("1"));
+        addTimes.Add(sw.Elapsed.TotalMilliseconds);
+        rendered.Add(AnnotatedParagraph.RenderCount - before);
+    }
+
+    // The save alone, without the page, to show what of the add is the database.
+    var annotations = root.GetRequiredService<AnnotationService>();
+    var labelId = (await root.GetRequiredService<LabelService>().ListAsync(1))[0].Id;
+    var saveTimes = new List<double>();
+    for (var i = 0; i < adds; i++)
+    {
+        var s = rng.Next(0, text.Length / 2);
+        var sw = Stopwatch.StartNew();
+        var result = await annotations.CreateAsync(documentId, userId, s, s + 10, labelId, null);
+        saveTimes.Add(sw.Elapsed.TotalMilliseconds);
+        if (!result.Succeeded) throw new InvalidOperationException(result.Error);
+    }
+
+    Console.WriteLine($"open (load from SQLite + lay out + first render), {opens} runs: median {Median(openTimes):F1} ms, max {openTimes.Max():F1} ms");
+    Console.WriteLine($"add one annotation (snap + save with change log + re-render), {adds} runs: median {Median(addTimes):F2} ms, p95 {Percentile(addTimes, 0.95):F2} ms, max {addTimes.Max():F2} ms");
+    Console.WriteLine($"  of which the save alone (AnnotationService.CreateAsync on SQLite), {adds} runs: median {Median(saveTimes):F2} ms, p95 {Percentile(saveTimes, 0.95):F2} ms");
+    Console.WriteLine($"paragraph components re-rendered per add: median {Median(rendered.Select(r => (double)r).ToList()):F0} of {paragraphs.Count:N0}, max {rendered.Max()}");
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    dir.Delete(recursive: true);
+}
+
+static BunitContext NewContext(IServiceProvider root, string userId)
+{
+    var ctx = new BunitContext();
+    ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+    ctx.Services.AddMudServices();
+    foreach (var type in new[] { typeof(AnnotationService), typeof(LabelService), typeof(CorpusService), typeof(DocumentChangeNotifier) })
+    {
+        ctx.Services.AddSingleton(type, root.GetRequiredService(type));
+    }
+    var auth = ctx.AddAuthorization();
+    auth.SetAuthorized("bench");
+    auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+    return ctx;
+}
+
+static async Task<IRenderedComponent<DocumentPage>> OpenAsync(BunitContext ctx, int documentId)
+{
+    var before = AnnotatedParagraph.RenderCount;
+    var cut = ctx.Render<DocumentPage>(p => p.Add(x => x.DocumentId, documentId));
+    await cut.WaitForStateAsync(() => AnnotatedParagraph.RenderCount > before, TimeSpan.FromSeconds(60));
+    return cut;
+}
+
+static async Task<(string UserId, int DocumentId, string Text)> SeedAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, int chars, int spans)
+{
+    await using var db = await dbFactory.CreateDbContextAsync();
+    await db.Database.MigrateAsync();
+    await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+    var user = new AppUser { UserName = "bench", NormalizedUserName = "BENCH", DisplayName = "Bench" };
+    db.Users.Add(user);
+    var project = new Project { Name = "bench", OwnerId = user.Id, CreatedAt = DateTime.UtcNow };
+    project.Labels.AddRange(LabelRules.Defaults.Select((l, i) => new LabelDefinition { Name = l.Name, Color = l.Color, Hotkey = l.Hotkey, SortOrder = i }));
+    db.Projects.Add(project);
+    var text = MakeText(chars);
+    var index = new CodePointIndex(text);
+    var document = new Document { Project = project, Title = "Benchmark", Text = text, Length = index.Length, ContentHash = "bench", CreatedAt = DateTime.UtcNow };
+    db.Documents.Add(document);
+    await db.SaveChangesAsync();
+
+    var rng = new Random(42);
+    var now = DateTime.UtcNow;
+    for (var i = 0; i < spans; i++)
+    {
+        var start = rng.Next(0, index.Length - 80);
+        var length = rng.Next(3, 60);
+        db.Annotations.Add(new Annotation
+        {
+            DocumentId = document.Id, AnnotatorId = user.Id, Start = start, End = start + length,
+            LabelId = project.Labels[rng.Next(project.Labels.Count)].Id, CreatedAt = now, UpdatedAt = now, Version = 1,
+        });
+    }
+    await db.SaveChangesAsync();
+    return (user.Id, document.Id, text);
+}
+
+static string MakeText(int chars)
+{
+    string[] words = ["rocket", "attack", "base", "officials", "said", "injured", "soldiers", "Ain", "al-Asad", "the", "of", "a", "reported",
+        "at", "least", "ten", "two", "killed", "coalition", "forces", "drone", "statement", "قاعدة", "基地", "👍🏽", "café"];
+    var rng = new Random(1);
+    var sb = new StringBuilder(chars + 100);
+    var sentence = 0;
+    while (sb.Length < chars)
+    {
+        var n = rng.Next(8, 24);
+        for (var i = 0; i < n; i++) sb.Append(i == 0 ? "" : " ").Append(words[rng.Next(words.Length)]);
+        sb.Append(". ");
+        if (++sentence % 4 == 0) sb.Append('\n').Append('\n');
+    }
+    return sb.ToString(0, chars);
+}
+
+static int Arg(string name, int fallback)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
+
+static string ArgText(string name, string fallback)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static double Median(List<double> values) => Percentile(values, 0.5);
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
+}
