@@ -90,7 +90,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
     {
         const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         var chars = Enumerable.Range(0, 16).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]);
-        return string.Concat(chars) + "-9a";
+        return string.Concat(chars) + "-9aZ"; // guarantees every character class the password policy asks for
     }
 
     private static void Check(IdentityResult result)

@@ -49,7 +49,7 @@ public sealed partial class DocumentPage
             _notFound = true;
             return;
         }
-        _crumbs = [new("Projects", "/"), new(_doc.ProjectName, $"/projects/{_doc.ProjectId}"), new(_doc.Title, null, disabled: true)];
+        _crumbs = [new("Projects", "/"), new(_doc.ProjectName, $"/projects/{_doc.ProjectId}")];
         _labels = await LabelService.ListAsync(_doc.ProjectId);
         // Subscribe before loading so no change committed in between is missed; applying one twice is harmless.
         _subscription = Notifier.Subscribe(DocumentId, OnDocumentChanged);
