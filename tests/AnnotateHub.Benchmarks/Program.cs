@@ -1,7 +1,7 @@
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
-// It renders the real DocumentPage with the real services on a SQLite file through bUnit's renderer (the same
-// Blazor diffing a circuit does, without the SignalR transport) and prints the numbers; it asserts nothing.
+// It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
+// render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
@@ -13,7 +13,9 @@ using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Documents;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Realtime;
-using Bunit;
+using AnnotateHub.Benchmarks;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,38 +48,51 @@ try
     Console.WriteLine($"document: {text.Length:N0} UTF-16 units, {new CodePointIndex(text).Length:N0} code points, " +
                       $"{SpanLayout.Paragraphs(text).Count:N0} paragraphs, {spanCount:N0} annotations");
 
+    services.AddLogging();
+    services.AddMudServices();
+    services.AddSingleton<IJSRuntime, NullJSRuntime>();
+    services.AddSingleton<NavigationManager, BenchNavigationManager>();
+    await using var ui = services.BuildServiceProvider();
+
     // Warm up JIT and EF query caches once, then measure.
-    using (var warm = NewContext(root, userId)) await OpenAsync(warm, documentId);
+    await OpenAsync(ui, documentId, userId);
 
     var openTimes = new List<double>();
     for (var i = 0; i < opens; i++)
     {
-        using var ctx = NewContext(root, userId);
         var sw = Stopwatch.StartNew();
-        await OpenAsync(ctx, documentId);
+        var (opened, _) = await OpenAsync(ui, documentId, userId);
         openTimes.Add(sw.Elapsed.TotalMilliseconds);
+        opened.Dispose();
     }
 
-    using var page = NewContext(root, userId);
-    var cut = await OpenAsync(page, documentId);
+    var (renderer, page) = await OpenAsync(ui, documentId, userId);
     var paragraphs = SpanLayout.Paragraphs(text);
     var rng = new Random(7);
     var addTimes = new List<double>();
-    var rendered = new List<long>();
+    var updated = new List<double>();
+    var selectTimes = new List<double>();
+    var edits = new List<double>();
+    var rendered = new List<double>();
     for (var i = 0; i < adds; i++)
     {
         var (ps, pe) = paragraphs[rng.Next(paragraphs.Count)];
         if (pe - ps < 40) { i--; continue; }
         var s = ps + rng.Next(0, pe - ps - 30);
         var before = AnnotatedParagraph.RenderCount;
+        renderer.ResetCounters();
         var sw = Stopwatch.StartNew();
-        await cut.InvokeAsync(() => cut.Instance.OnSelection(s, s + 20, 0, 0));
-        await cut.InvokeAsync(() => cut.Instance.OnHotkey("1"));
+        await renderer.Dispatcher.InvokeAsync(() => page.OnSelection(s, s + 20, 0, 0));
+        selectTimes.Add(sw.Elapsed.TotalMilliseconds);
+        await renderer.Dispatcher.InvokeAsync(() => page.OnHotkey("1"));
         addTimes.Add(sw.Elapsed.TotalMilliseconds);
+        edits.Add(renderer.Edits);
         rendered.Add(AnnotatedParagraph.RenderCount - before);
+        updated.Add(renderer.UpdatedComponents);
     }
 
     // The save alone, without the page, to show what of the add is the database.
+    renderer.Dispose();
     var annotations = root.GetRequiredService<AnnotationService>();
     var labelId = (await root.GetRequiredService<LabelService>().ListAsync(1))[0].Id;
     var saveTimes = new List<double>();
@@ -92,8 +107,10 @@ try
 
     Console.WriteLine($"open (load from SQLite + lay out + first render), {opens} runs: median {Median(openTimes):F1} ms, max {openTimes.Max():F1} ms");
     Console.WriteLine($"add one annotation (snap + save with change log + re-render), {adds} runs: median {Median(addTimes):F2} ms, p95 {Percentile(addTimes, 0.95):F2} ms, max {addTimes.Max():F2} ms");
+    Console.WriteLine($"  of which the selection (snap + menu) {Median(selectTimes):F2} ms median; render edits per add: median {Median(edits):F0}");
     Console.WriteLine($"  of which the save alone (AnnotationService.CreateAsync on SQLite), {adds} runs: median {Median(saveTimes):F2} ms, p95 {Percentile(saveTimes, 0.95):F2} ms");
-    Console.WriteLine($"paragraph components re-rendered per add: median {Median(rendered.Select(r => (double)r).ToList()):F0} of {paragraphs.Count:N0}, max {rendered.Max()}");
+    Console.WriteLine($"paragraph components re-rendered per add: median {Median(rendered):F0} of {paragraphs.Count:N0}, max {rendered.Max()}");
+    Console.WriteLine($"components with changes sent to the browser per add (selection, menu, paragraph, side panel): median {Median(updated):F0}, max {updated.Max()}");
 }
 finally
 {
@@ -101,27 +118,11 @@ finally
     dir.Delete(recursive: true);
 }
 
-static BunitContext NewContext(IServiceProvider root, string userId)
+static async Task<(BenchRenderer Renderer, DocumentPage Page)> OpenAsync(IServiceProvider ui, int documentId, string userId)
 {
-    var ctx = new BunitContext();
-    ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-    ctx.Services.AddMudServices();
-    foreach (var type in new[] { typeof(AnnotationService), typeof(LabelService), typeof(CorpusService), typeof(DocumentChangeNotifier) })
-    {
-        ctx.Services.AddSingleton(type, root.GetRequiredService(type));
-    }
-    var auth = ctx.AddAuthorization();
-    auth.SetAuthorized("bench");
-    auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
-    return ctx;
-}
-
-static async Task<IRenderedComponent<DocumentPage>> OpenAsync(BunitContext ctx, int documentId)
-{
-    var before = AnnotatedParagraph.RenderCount;
-    var cut = ctx.Render<DocumentPage>(p => p.Add(x => x.DocumentId, documentId));
-    await cut.WaitForStateAsync(() => AnnotatedParagraph.RenderCount > before, TimeSpan.FromSeconds(60));
-    return cut;
+    var renderer = new BenchRenderer(ui, ui.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
+    var page = await renderer.RenderDocumentPageAsync(documentId, userId);
+    return (renderer, page);
 }
 
 static async Task<(string UserId, int DocumentId, string Text)> SeedAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, int chars, int spans)
