@@ -38,9 +38,9 @@ public static partial class LabelRules
         return errors;
     }
 
-    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    [GeneratedRegex(@"\A#[0-9a-fA-F]{6}\z")]
     private static partial Regex ColorPattern();
 
-    [GeneratedRegex("^[1-9]$")]
+    [GeneratedRegex(@"\A[1-9]\z")]
     private static partial Regex HotkeyPattern();
 }

@@ -194,20 +194,23 @@ public sealed partial class DocumentPage
         _version++;
     }
 
-    private void Apply(AnnotationView annotation)
+    /// <summary>Shows a committed version of a span; returns false when the view already had it (or a newer one).</summary>
+    private bool Apply(AnnotationView annotation)
     {
-        if (_model is null) return;
-        // Never replace a newer version with an older one (events can arrive after our own result).
-        if (_model.Find(annotation.Id) is { } known && known.Version > annotation.Version) return;
+        if (_model is null) return false;
+        // Never replace a newer version with an older one, and skip the one we already show: our own change
+        // arrives twice, once as the service's result and once as the notifier's event.
+        if (_model.Find(annotation.Id) is { } known && known.Version >= annotation.Version) return false;
         _model.Upsert(annotation);
         _version++;
+        return true;
     }
 
     private Task OnDocumentChanged(DocumentChangeEvent change) => InvokeAsync(() =>
     {
         if (_model is null) return;
-        if (change.Kind == ChangeKind.AnnotationDeleted) _model.Remove(change.Annotation.Id);
-        else Apply(change.Annotation);
+        var changed = change.Kind == ChangeKind.AnnotationDeleted ? _model.Remove(change.Annotation.Id) > 0 : Apply(change.Annotation);
+        if (!changed) return;
         _version++;
         StateHasChanged();
     });

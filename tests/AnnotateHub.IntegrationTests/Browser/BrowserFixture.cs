@@ -1,0 +1,95 @@
+using AnnotateHub.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AnnotateHub.IntegrationTests.Browser;
+
+/// <summary>One app server and one headless Chromium (the system's, never a downloaded one) for all browser tests.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    // Records each annotateHub.attach call: the document view is interactive (circuit up, listeners on) only after it.
+    private const string AttachProbe = """
+        (() => {
+            let impl;
+            Object.defineProperty(window, 'annotateHub', {
+                configurable: true,
+                get() { return impl; },
+                set(value) {
+                    const attach = value.attach;
+                    value.attach = function (...args) {
+                        const result = attach.apply(this, args);
+                        window.__annotatorAttached = (window.__annotatorAttached || 0) + 1;
+                        return result;
+                    };
+                    impl = value;
+                }
+            });
+        })();
+        """;
+
+    private IPlaywright? _playwright;
+
+    public AppServer Server { get; } = new();
+    public IBrowser Browser { get; private set; } = null!;
+    public string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        Directory.CreateDirectory(ScreenshotDirectory);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (own cookies) with a desktop-sized viewport.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1200 },
+            Locale = "en-GB",
+        });
+        await context.AddInitScriptAsync(AttachProbe);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
+    }
+
+    /// <summary>A page signed in as admin through the real login form, showing the project list.</summary>
+    public async Task<IPage> SignedInPageAsync()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("#username").FillAsync(AppServer.AdminUserName);
+        await page.Locator("#password").FillAsync(AppServer.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(AppServer.AdminUserName);
+        await Live.WaitForCircuitAsync(page);
+        return page;
+    }
+
+    public async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        return path;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

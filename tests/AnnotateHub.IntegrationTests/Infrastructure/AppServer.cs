@@ -1,0 +1,130 @@
+using System.Net;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Corpus;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AnnotateHub.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel at a free loopback port, with its own SQLite file in a temp folder.
+/// One instance per test class (or collection); tests that need two starts on one file pass the path.
+/// </summary>
+public sealed class AppServer : IAsyncLifetime
+{
+    public const string AdminUserName = "admin";
+    public const string AdminPassword = "Test-Admin-pw-1234";
+    public const string DemoProjectName = "Ain al-Asad attacks (demo)";
+    public const int SeedArticleCount = 5;
+
+    private readonly bool _ownsDirectory;
+    private AppFactory? _factory;
+
+    public AppServer()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "annotatehub-it-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        DatabasePath = Path.Combine(Directory, "test.db");
+        _ownsDirectory = true;
+    }
+
+    /// <summary>A server on an existing database file; the caller owns (and deletes) its folder.</summary>
+    internal AppServer(string databasePath)
+    {
+        DatabasePath = databasePath;
+        Directory = Path.GetDirectoryName(databasePath)!;
+        _ownsDirectory = false;
+    }
+
+    public string Directory { get; }
+    public string DatabasePath { get; }
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => (_factory ?? throw new InvalidOperationException("The server has not started.")).Services;
+
+    public Task InitializeAsync()
+    {
+        _factory = new AppFactory($"Data Source={DatabasePath}");
+        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.Single());
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        // Pooled connections keep the file open; close them before deleting it.
+        SqliteConnection.ClearAllPools();
+        if (_ownsDirectory)
+        {
+            try { System.IO.Directory.Delete(Directory, recursive: true); }
+            catch (IOException) { /* a leftover temp folder is harmless */ }
+        }
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public AnnotateHubDbContext CreateDbContext() => Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext();
+
+    public HttpClient CreateHttpClient(bool allowAutoRedirect = true) =>
+        new(new HttpClientHandler { AllowAutoRedirect = allowAutoRedirect, UseCookies = false }) { BaseAddress = BaseAddress };
+
+    public async Task<string> AdminIdAsync()
+    {
+        await using var db = CreateDbContext();
+        return await db.Users.Where(u => u.UserName == AdminUserName).Select(u => u.Id).SingleAsync();
+    }
+
+    public async Task<int> DemoProjectIdAsync()
+    {
+        await using var db = CreateDbContext();
+        return await db.Projects.Where(p => p.Name == DemoProjectName).Select(p => p.Id).SingleAsync();
+    }
+
+    /// <summary>Creates a user through Identity (as the app would) and returns its id.</summary>
+    public async Task<string> CreateUserAsync(string userName)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = userName, DisplayName = userName };
+        var result = await users.CreateAsync(user, "Annotator-pw-1234");
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user.Id;
+    }
+
+    /// <summary>A new project with the default labels, so a test's documents and change log are its own.</summary>
+    public async Task<int> CreateProjectAsync(string name)
+    {
+        return await Get<TextDocumentImporter>().EnsureProjectAsync(name, await AdminIdAsync(), description: null);
+    }
+
+    /// <summary>Imports one text through the real importer and returns the new document's id.</summary>
+    public async Task<int> ImportDocumentAsync(int projectId, string text, string? fileName = null)
+    {
+        fileName ??= $"test-{Guid.NewGuid():N}.txt";
+        var summary = await Get<TextDocumentImporter>().ImportAsync(projectId, [new TextFile(fileName, text)]);
+        if (summary.Imported != 1) throw new InvalidOperationException($"Expected to import 1 document, imported {summary.Imported}.");
+        await using var db = CreateDbContext();
+        return await db.Documents.Where(d => d.ProjectId == projectId && d.SourceName == fileName).Select(d => d.Id).SingleAsync();
+    }
+
+    private sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            // Development so the static web assets of MudBlazor and the app resolve from the build output.
+            builder.UseEnvironment("Development");
+            builder.UseSetting($"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}", connectionString);
+            builder.UseSetting("Seed:AdminPassword", AdminPassword);
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+}
