@@ -1,0 +1,86 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AnnotateHub.LoadTest;
+
+/// <summary>
+/// Bookkeeping for every create the run sends. Each create is numbered (its index, 0-based; warm-up creates first)
+/// and carries the note <c>lt:RUN:INDEX</c>, so a receiver can match a <c>Change</c> event to its send time even
+/// before the sender's invoke has returned.
+/// </summary>
+internal sealed class CreateLedger
+{
+    public const int Pending = 0, Committed = 1, Rejected = 2, Failed = 3;
+
+    private readonly long[] _sent;
+    private readonly long[] _acked;
+    private readonly int[] _delivered;
+    private readonly int[] _outcome;
+
+    public CreateLedger(string runId, int total, int warmup, int clients)
+    {
+        NotePrefix = $"lt:{runId}:";
+        Total = total;
+        Warmup = warmup;
+        Clients = clients;
+        _sent = new long[total];
+        _acked = new long[total];
+        _delivered = new int[total];
+        _outcome = new int[total];
+    }
+
+    public string NotePrefix { get; }
+    public int Total { get; }
+    public int Warmup { get; }
+    public int Clients { get; }
+
+    /// <summary>Creates are dealt round-robin: create i is sent by client i mod clients.</summary>
+    public int SenderOf(int index) => index % Clients;
+
+    public string NoteFor(int index) => NotePrefix + index.ToString(CultureInfo.InvariantCulture);
+
+    public bool TryParseNote(string? note, out int index)
+    {
+        index = -1;
+        return note is not null
+            && note.StartsWith(NotePrefix, StringComparison.Ordinal)
+            && int.TryParse(note.AsSpan(NotePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out index)
+            && index >= 0 && index < Total;
+    }
+
+    public void MarkSent(int index) => Volatile.Write(ref _sent[index], Stopwatch.GetTimestamp());
+    public long SentAt(int index) => Volatile.Read(ref _sent[index]);
+    public long AckedAt(int index) => Volatile.Read(ref _acked[index]);
+    public int Outcome(int index) => Volatile.Read(ref _outcome[index]);
+    public int Delivered(int index) => Volatile.Read(ref _delivered[index]);
+
+    public void MarkDone(int index, int outcome)
+    {
+        Volatile.Write(ref _acked[index], Stopwatch.GetTimestamp());
+        Volatile.Write(ref _outcome[index], outcome);
+    }
+
+    public void CountDelivery(int index) => Interlocked.Increment(ref _delivered[index]);
+}
+
+/// <summary>One hub connection of the load, with what it received.</summary>
+internal sealed class LoadClient(int index, int documentId, Microsoft.AspNetCore.SignalR.Client.HubConnection connection, int totalCreates)
+{
+    public int Index { get; } = index;
+    public int DocumentId { get; } = documentId;
+    public Microsoft.AspNetCore.SignalR.Client.HubConnection Connection { get; } = connection;
+
+    public object Gate { get; } = new();
+    /// <summary>Which creates of this run this client has seen, to tell a duplicate from a first arrival.</summary>
+    public BitArray Seen { get; } = new(totalCreates);
+    /// <summary>Stopwatch ticks from send to arrival, measured creates of other clients only.</summary>
+    public List<long> Latencies { get; } = new();
+    public long LastSequence { get; set; }
+    public long Duplicates { get; set; }
+    public long OutOfOrder { get; set; }
+    public long SequenceGaps { get; set; }
+    public long OwnEvents { get; set; }
+    public long ForeignEvents { get; set; }
+    public long BadEvents { get; set; }
+}

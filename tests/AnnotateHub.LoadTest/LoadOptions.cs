@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace AnnotateHub.LoadTest;
+
+/// <summary>Command-line settings of one load run; see the header of Program.cs.</summary>
+internal sealed record LoadOptions
+{
+    public const string DefaultUser = "admin";
+    public const string DefaultStartedServerPassword = "Load-Test-pw-1234";
+
+    public int Clients { get; init; } = 50;
+    public int Documents { get; init; } = 1;
+    public int Rate { get; init; } = 1000;
+    public int Seconds { get; init; } = 30;
+    public int WarmupSeconds { get; init; } = 2;
+    public int GraceSeconds { get; init; } = 10;
+    public Uri? Target { get; init; }
+    public string? User { get; init; }
+    public string? Password { get; init; }
+    public string? Token { get; init; }
+    public bool Strict { get; init; }
+    public bool Help { get; init; }
+
+    public int WarmupCreates => checked(Rate * WarmupSeconds);
+    public int MeasuredCreates => checked(Rate * Seconds);
+    public int TotalCreates => checked(WarmupCreates + MeasuredCreates);
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new LoadOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int Int(int min, int max)
+            {
+                var text = Value();
+                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+                    throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'.");
+                return v;
+            }
+            o = name switch
+            {
+                "--clients" => o with { Clients = Int(1, 5000) },
+                "--documents" => o with { Documents = Int(1, 1000) },
+                "--rate" => o with { Rate = Int(1, 100_000) },
+                "--seconds" => o with { Seconds = Int(1, 3600) },
+                "--warmup" => o with { WarmupSeconds = Int(0, 600) },
+                "--grace" => o with { GraceSeconds = Int(0, 600) },
+                "--target" => o with { Target = ParseTarget(Value()) },
+                "--user" => o with { User = Value() },
+                "--password" => o with { Password = Value() },
+                "--token" => o with { Token = Value() },
+                "--strict" => o with { Strict = true },
+                "--help" or "-h" => o with { Help = true },
+                _ => throw new ArgumentException($"Unknown argument '{name}'."),
+            };
+        }
+        if (o.Help) return o;
+        if ((long)o.Rate * (o.Seconds + o.WarmupSeconds) > 10_000_000)
+            throw new ArgumentException("--rate times (--seconds + --warmup) must stay at or below 10,000,000 creates.");
+        if (o.Target is not null && o.Token is null && (o.User is null || o.Password is null))
+            throw new ArgumentException("--target needs --user and --password, or --token.");
+        return o;
+    }
+
+    private static Uri ParseTarget(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"--target must be an http(s) address, not '{text}'.");
+}

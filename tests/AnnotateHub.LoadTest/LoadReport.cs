@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AnnotateHub.LoadTest;
+
+/// <summary>Latency percentiles (nearest rank) in milliseconds.</summary>
+internal sealed record LatencySummary(int Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs)
+{
+    public static LatencySummary FromTicks(List<long> ticks)
+    {
+        if (ticks.Count == 0) return new LatencySummary(0, 0, 0, 0, 0, 0);
+        var sorted = ticks.ToArray();
+        Array.Sort(sorted);
+        double Ms(long t) => Math.Round(t * 1000.0 / Stopwatch.Frequency, 3);
+        double At(double p) => Ms(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)]);
+        return new LatencySummary(sorted.Length, At(0.50), At(0.95), At(0.99), Ms(sorted[^1]), Math.Round(sorted.Average() * 1000.0 / Stopwatch.Frequency, 3));
+    }
+
+    public override string ToString() => Count == 0
+        ? "no samples"
+        : string.Create(CultureInfo.InvariantCulture, $"p50 {P50Ms:0.00} ms  p95 {P95Ms:0.00} ms  p99 {P99Ms:0.00} ms  max {MaxMs:0.00} ms  (n={Count:N0})");
+}
+
+/// <summary>Everything one run measured; printed as a summary and as one JSON line.</summary>
+internal sealed class LoadReport
+{
+    public string RunId { get; set; } = "";
+    [JsonIgnore] public LoadOptions Options { get; set; } = new();
+    public string BaseAddress { get; set; } = "";
+    public int? ServerPid { get; set; }
+    public bool Completed { get; set; }
+    public List<string> Notes { get; } = [];
+    public IReadOnlyList<LoadDocument> Documents { get; set; } = [];
+    public IReadOnlyList<string> Labels { get; set; } = [];
+    public IReadOnlyDictionary<int, int> ClientsPerDocument { get; set; } = new Dictionary<int, int>();
+
+    public LatencySummary EchoIdle { get; set; } = LatencySummary.FromTicks([]);
+    public LatencySummary EchoDuringLoad { get; set; } = LatencySummary.FromTicks([]);
+    public LatencySummary CreateToOthers { get; set; } = LatencySummary.FromTicks([]);
+    public LatencySummary CreateAck { get; set; } = LatencySummary.FromTicks([]);
+
+    public int Sent { get; set; }
+    public int Committed { get; set; }
+    public int MeasuredCommitted { get; set; }
+    public int Rejected { get; set; }
+    public int Failed { get; set; }
+    public int Unanswered { get; set; }
+    public int UnansweredAfterDrain { get; set; }
+    public IReadOnlyDictionary<string, int> RejectionCodes { get; set; } = new Dictionary<string, int>();
+    public IReadOnlyList<string> ErrorSamples { get; set; } = [];
+    public int Disconnects { get; set; }
+    public double OfferedPerSecond { get; set; }
+    public double CommittedPerSecond { get; set; }
+    public double MaxScheduleLagMs { get; set; }
+    public double DrainSeconds { get; set; }
+    public double GraceWaitedSeconds { get; set; }
+
+    public long ExpectedDeliveries { get; set; }
+    public long LostDeliveries { get; set; }
+    public long DeliveriesOfUncommitted { get; set; }
+    public long Duplicates { get; set; }
+    public long OutOfOrder { get; set; }
+    public long SequenceGaps { get; set; }
+    public long ForeignEvents { get; set; }
+    public long BadEvents { get; set; }
+    public long OwnEvents { get; set; }
+
+    public int InDatabase { get; set; }
+    public int MissingInDatabase { get; set; }
+    public int UnexpectedInDatabase { get; set; }
+    public int DoubledInDatabase { get; set; }
+    public long SequenceAdvance { get; set; }
+
+    public long? ServerRssBaselineBytes { get; set; }
+    public long? ServerRssPeakBytes { get; set; }
+    public long? ServerRssEndBytes { get; set; }
+    public double? ServerCpuSeconds { get; set; }
+    public double ToolCpuSeconds { get; set; }
+    public double LoadWallSeconds { get; set; }
+
+    public double? EchoRatio => EchoIdle.P50Ms > 0 && CreateToOthers.Count > 0 ? Math.Round(CreateToOthers.P50Ms / EchoIdle.P50Ms, 1) : null;
+
+    public int Errors => Rejected + Failed + Unanswered + Disconnects;
+    public long Lost => LostDeliveries + MissingInDatabase;
+    public bool HasFailures => Errors > 0 || Lost > 0 || Duplicates > 0 || OutOfOrder > 0 || UnexpectedInDatabase > 0 || DoubledInDatabase > 0;
+
+    public void Print(TextWriter w)
+    {
+        var o = Options;
+        var ic = CultureInfo.InvariantCulture;
+        string Mb(long? bytes) => bytes is { } b ? string.Create(ic, $"{b / 1048576.0:0.0} MB") : "n/a";
+        w.WriteLine();
+        w.WriteLine($"==== AnnotateHub load test, run {RunId} ====");
+        w.WriteLine($"server         {BaseAddress}{(ServerPid is { } pid ? $" (started by the tool, pid {pid})" : " (target)")}");
+        w.WriteLine($"documents      {string.Join(", ", Documents.Select(d => d.Id))}; clients per document: {string.Join(", ", ClientsPerDocument.Select(p => $"{p.Key}:{p.Value}"))}");
+        foreach (var note in Notes) w.WriteLine($"note           {note}");
+        w.WriteLine(string.Create(ic, $"load           {o.Clients} clients, {o.Rate} creates/s for {o.Seconds} s after {o.WarmupSeconds} s warm-up: {o.MeasuredCreates:N0} measured + {o.WarmupCreates:N0} warm-up creates; labels {string.Join(", ", Labels)}"));
+        w.WriteLine($"echo (idle)    {EchoIdle}");
+        w.WriteLine($"echo (load)    {EchoDuringLoad}");
+        w.WriteLine($"create->others {CreateToOthers}");
+        w.WriteLine($"create ack     {CreateAck}");
+        w.WriteLine(string.Create(ic, $"ratio          create->others p50 / echo p50 = {(EchoRatio is { } r ? r.ToString("0.0", ic) + "x" : "n/a")}"));
+        w.WriteLine(string.Create(ic, $"throughput     offered {OfferedPerSecond:0} creates/s, committed {CommittedPerSecond:0.0} creates/s ({MeasuredCommitted:N0} measured creates committed); schedule lag max {MaxScheduleLagMs:0.0} ms"));
+        w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
+        foreach (var sample in ErrorSamples) w.WriteLine($"  e.g.         {sample}");
+        w.WriteLine(string.Create(ic, $"events         lost {LostDeliveries:N0} of {ExpectedDeliveries:N0} expected deliveries to other clients (waited {GraceWaitedSeconds:0.0} s of {o.GraceSeconds} s grace); duplicates {Duplicates}, out of order {OutOfOrder}, sequence gaps {SequenceGaps}, events of failed creates {DeliveriesOfUncommitted}, other events {ForeignEvents + BadEvents}, own echoes {OwnEvents:N0}"));
+        w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, present though not committed {UnexpectedInDatabase}, doubled {DoubledInDatabase}; sequence advanced by {SequenceAdvance:N0} for {Committed:N0} committed creates"));
+        w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}");
+        var cores = Environment.ProcessorCount;
+        w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores)"));
+        w.WriteLine($"result         {(HasFailures ? "FAILURES (see errors / events / database)" : "ok: every create committed, delivered to every other client and stored")}");
+    }
+
+    public string ToJson()
+    {
+        var o = Options;
+        var summary = new
+        {
+            tool = "AnnotateHub.LoadTest",
+            run = RunId,
+            completed = Completed,
+            target = BaseAddress,
+            serverStarted = ServerPid is not null,
+            clients = o.Clients,
+            documentsRequested = o.Documents,
+            documents = Documents.Select(d => d.Id),
+            rate = o.Rate,
+            seconds = o.Seconds,
+            warmupSeconds = o.WarmupSeconds,
+            sent = Sent,
+            committed = Committed,
+            committedPerSecond = Math.Round(CommittedPerSecond, 1),
+            createToOthersMs = CreateToOthers,
+            createAckMs = CreateAck,
+            echoIdleMs = EchoIdle,
+            echoDuringLoadMs = EchoDuringLoad,
+            echoRatio = EchoRatio,
+            errors = Errors,
+            rejected = Rejected,
+            rejectionCodes = RejectionCodes,
+            failed = Failed,
+            unanswered = Unanswered,
+            disconnects = Disconnects,
+            expectedDeliveries = ExpectedDeliveries,
+            lostDeliveries = LostDeliveries,
+            duplicates = Duplicates,
+            outOfOrder = OutOfOrder,
+            sequenceGaps = SequenceGaps,
+            missingInDatabase = MissingInDatabase,
+            unexpectedInDatabase = UnexpectedInDatabase,
+            doubledInDatabase = DoubledInDatabase,
+            sequenceAdvance = SequenceAdvance,
+            lost = Lost,
+            serverRssBaselineBytes = ServerRssBaselineBytes,
+            serverRssPeakBytes = ServerRssPeakBytes,
+            serverRssEndBytes = ServerRssEndBytes,
+            serverCpuSeconds = ServerCpuSeconds is { } s ? Math.Round(s, 2) : (double?)null,
+            toolCpuSeconds = Math.Round(ToolCpuSeconds, 2),
+            loadWallSeconds = Math.Round(LoadWallSeconds, 2),
+            maxScheduleLagMs = Math.Round(MaxScheduleLagMs, 2),
+            notes = Notes,
+        };
+        return JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+}

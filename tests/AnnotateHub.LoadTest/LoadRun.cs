@@ -1,0 +1,468 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AnnotateHub.LoadTest;
+
+/// <summary>A document the run writes to, with its state before the run.</summary>
+internal sealed record LoadDocument(int Id, long StartSequence, int StartAnnotations);
+
+/// <summary>
+/// One load run against a server that is already up: probe documents, measure the Echo floor, connect the
+/// clients, send creates on a fixed schedule, wait for answers and events, then check the database.
+/// </summary>
+internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpConnectionOptions> authenticate, ServerProcess? server, TextWriter log)
+{
+    private const string HubPath = "/hubs/annotations";
+    private const int EchoWarmup = 200, EchoCount = 2000, ConnectParallelism = 8;
+    private static readonly string[] PreferredLabels = ["claim", "actor", "casualty figure"];
+
+    private readonly ConcurrentDictionary<string, int> _rejections = new();
+    private readonly ConcurrentQueue<string> _errorSamples = new();
+    private readonly List<long> _echoDuringLoad = new();
+    private CreateLedger _ledger = null!;
+    private LoadClient[] _clients = [];
+    private int _inFlight, _disconnects, _stopping;
+    private long _maxScheduleLagTicks, _scheduleStart;
+
+    public async Task<LoadReport> RunAsync(CancellationToken ct)
+    {
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var report = new LoadReport { RunId = runId, Options = options, BaseAddress = baseAddress.ToString(), ServerPid = server?.Pid };
+
+        await using var observer = await ConnectAsync(ct);
+
+        // Documents: ids 1..M, skipping ones that do not exist.
+        var documents = new List<LoadDocument>();
+        string[] labels = [];
+        for (var id = 1; id <= options.Documents; id++)
+        {
+            JoinResult joined;
+            try
+            {
+                joined = await observer.InvokeAsync<JoinResult>("JoinDocument", id, (long?)null, ct);
+            }
+            catch (HubException ex) when (ex.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            await observer.InvokeAsync("LeaveDocument", id, ct);
+            documents.Add(new LoadDocument(id, joined.Sequence, joined.Annotations?.Count ?? 0));
+            if (labels.Length == 0) labels = ChooseLabels(joined.Labels);
+        }
+        if (documents.Count == 0) throw new InvalidOperationException($"None of the document ids 1..{options.Documents} exists on the server.");
+        if (labels.Length == 0) throw new InvalidOperationException($"Document {documents[0].Id} has no labels to annotate with.");
+        report.Documents = documents;
+        report.Labels = labels;
+        if (documents.Count < options.Documents)
+        {
+            report.Notes.Add($"asked for {options.Documents} documents, the server has {documents.Count} of ids 1..{options.Documents} " +
+                $"({string.Join(", ", documents.Select(d => d.Id))}); the {options.Clients} clients are spread round-robin over those {documents.Count}");
+        }
+        log.WriteLine($"documents: {string.Join(", ", documents.Select(d => $"{d.Id} (sequence {d.StartSequence}, {d.StartAnnotations} annotations)"))}; labels: {string.Join(", ", labels)}");
+
+        // The floor: sequential echoes on one idle connection, no database involved.
+        report.EchoIdle = await MeasureEchoAsync(observer, ct);
+        log.WriteLine($"echo floor: p50 {report.EchoIdle.P50Ms:0.000} ms, p99 {report.EchoIdle.P99Ms:0.000} ms");
+
+        _ledger = new CreateLedger(runId, options.TotalCreates, options.WarmupCreates, options.Clients);
+        _clients = await ConnectClientsAsync(documents, ct);
+        var perDocument = _clients.GroupBy(c => c.DocumentId).ToDictionary(g => g.Key, g => g.Count());
+        report.ClientsPerDocument = perDocument;
+        log.WriteLine($"connected {_clients.Length} clients: {string.Join(", ", perDocument.Select(p => $"document {p.Key}: {p.Value}"))}");
+
+        try
+        {
+            report.ServerRssBaselineBytes = server?.ReadResidentBytes();
+            var serverCpuBefore = server?.ReadCpuTime();
+            var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var wallBefore = Stopwatch.GetTimestamp();
+
+            using var loadDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var memory = SampleMemoryAsync(loadDone.Token);
+            var echoes = EchoDuringLoadAsync(observer, loadDone.Token);
+
+            log.WriteLine($"sending {options.TotalCreates} creates at {options.Rate}/s ({options.WarmupSeconds} s warm-up, {options.Seconds} s measured)");
+            var schedule = new Thread(() => RunSchedule(labels, ct)) { IsBackground = true, Name = "load schedule", Priority = ThreadPriority.AboveNormal };
+            schedule.Start();
+            while (schedule.IsAlive) await Task.Delay(50, CancellationToken.None);
+            ct.ThrowIfCancellationRequested();
+
+            // Answers: bounded wait for the invokes still in flight.
+            var drainLimit = TimeSpan.FromSeconds(Math.Max(30, options.Seconds));
+            var drainClock = Stopwatch.StartNew();
+            while (Volatile.Read(ref _inFlight) > 0 && drainClock.Elapsed < drainLimit) await Task.Delay(50, ct);
+            report.DrainSeconds = drainClock.Elapsed.TotalSeconds;
+            report.UnansweredAfterDrain = Volatile.Read(ref _inFlight);
+
+            // Events: bounded wait until every committed create reached every other client on its document.
+            var graceClock = Stopwatch.StartNew();
+            while (MissingDeliveries(perDocument) > 0 && graceClock.Elapsed < TimeSpan.FromSeconds(options.GraceSeconds)) await Task.Delay(100, ct);
+            report.GraceWaitedSeconds = graceClock.Elapsed.TotalSeconds;
+
+            await loadDone.CancelAsync();
+            report.ServerRssPeakBytes = await memory;
+            _echoDuringLoad.AddRange(await echoes);
+            report.ServerRssEndBytes = server?.ReadResidentBytes();
+            var wall = Stopwatch.GetElapsedTime(wallBefore);
+            report.LoadWallSeconds = wall.TotalSeconds;
+            report.ServerCpuSeconds = server?.ReadCpuTime() - serverCpuBefore is { } s ? s.TotalSeconds : null;
+            report.ToolCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore).TotalSeconds;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _stopping, 1);
+        }
+
+        Summarize(report, perDocument);
+
+        // The database: a fresh connection's snapshot must hold every committed create exactly once.
+        await using (var verifier = await ConnectAsync(ct))
+        {
+            await VerifyDatabaseAsync(verifier, documents, report, ct);
+        }
+
+        await DisconnectClientsAsync();
+        report.Completed = true;
+        return report;
+    }
+
+    private static string[] ChooseLabels(IReadOnlyList<LabelDto>? labels)
+    {
+        var names = labels?.Select(l => l.Name).Where(n => !string.IsNullOrWhiteSpace(n)).ToArray() ?? [];
+        var preferred = PreferredLabels.Where(p => names.Contains(p, StringComparer.OrdinalIgnoreCase)).ToArray();
+        return preferred.Length > 0 ? preferred : names;
+    }
+
+    private HubConnection BuildConnection()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, HubPath), o => authenticate(o))
+            .Build();
+        // The tool shares two cores with the server; do not mistake a busy moment for a dead server.
+        connection.ServerTimeout = TimeSpan.FromSeconds(120);
+        connection.HandshakeTimeout = TimeSpan.FromSeconds(60);
+        return connection;
+    }
+
+    private async Task<HubConnection> ConnectAsync(CancellationToken ct)
+    {
+        var connection = BuildConnection();
+        connection.On<JsonElement>("Presence", _ => { });
+        connection.On<JsonElement>("LabelsChanged", _ => { });
+        connection.On<JsonElement>("Change", _ => { });
+        await StartAsync(connection, ct);
+        return connection;
+    }
+
+    private static async Task StartAsync(HubConnection connection, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await connection.StartAsync(timeout.Token);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new InvalidOperationException($"Connecting to {HubPath} failed: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<LoadClient[]> ConnectClientsAsync(IReadOnlyList<LoadDocument> documents, CancellationToken ct)
+    {
+        var clients = new LoadClient[options.Clients];
+        using var gate = new SemaphoreSlim(ConnectParallelism);
+        var tasks = Enumerable.Range(0, options.Clients).Select(async i =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var document = documents[i % documents.Count];
+                var connection = BuildConnection();
+                var client = new LoadClient(i, document.Id, connection, _ledger.Total);
+                connection.On<ChangeDto>("Change", change => OnChange(client, change));
+                connection.On<JsonElement>("Presence", _ => { });
+                connection.On<JsonElement>("LabelsChanged", _ => { });
+                connection.Closed += error =>
+                {
+                    if (Volatile.Read(ref _stopping) == 0)
+                    {
+                        Interlocked.Increment(ref _disconnects);
+                        _errorSamples.Enqueue($"client {i} disconnected: {error?.Message ?? "closed by the server"}");
+                    }
+                    return Task.CompletedTask;
+                };
+                clients[i] = client;
+                await StartAsync(connection, ct);
+                // Catch-up from the sequence seen before the run: no snapshot per client.
+                var joined = await connection.InvokeAsync<JoinResult>("JoinDocument", document.Id, (long?)document.StartSequence, ct);
+                var last = Math.Max(joined.Sequence, joined.Changes is { Count: > 0 } c ? c.Max(x => x.Sequence) : 0);
+                lock (client.Gate) client.LastSequence = Math.Max(last, document.StartSequence);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            _clients = clients.Where(c => c is not null).ToArray();
+            await DisconnectClientsAsync();
+            throw;
+        }
+        return clients;
+    }
+
+    private async Task DisconnectClientsAsync()
+    {
+        Interlocked.Exchange(ref _stopping, 1);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stops = _clients.Select(async c =>
+        {
+            try { await c.Connection.DisposeAsync().AsTask().WaitAsync(limit.Token); }
+            catch (Exception) { /* the process is ending anyway */ }
+        });
+        await Task.WhenAll(stops);
+    }
+
+    private void OnChange(LoadClient client, ChangeDto change)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (client.Gate)
+        {
+            if (change.DocumentId != client.DocumentId || change.Annotation is null) { client.BadEvents++; return; }
+            if (change.Sequence <= client.LastSequence) client.OutOfOrder++;
+            else
+            {
+                if (change.Sequence > client.LastSequence + 1) client.SequenceGaps += change.Sequence - client.LastSequence - 1;
+                client.LastSequence = change.Sequence;
+            }
+            if (!string.Equals(change.Kind, "created", StringComparison.OrdinalIgnoreCase) || !_ledger.TryParseNote(change.Annotation.Note, out var index))
+            {
+                client.ForeignEvents++;
+                return;
+            }
+            if (client.Seen[index]) { client.Duplicates++; return; }
+            client.Seen[index] = true;
+            if (_ledger.SenderOf(index) == client.Index) { client.OwnEvents++; return; }
+            _ledger.CountDelivery(index);
+            if (index >= _ledger.Warmup) client.Latencies.Add(now - _ledger.SentAt(index));
+        }
+    }
+
+    /// <summary>Open-loop pacing: create i is due at start + i/rate, whatever happened to the ones before it.</summary>
+    private void RunSchedule(string[] labels, CancellationToken ct)
+    {
+        var random = new Random(20261124);
+        var start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _scheduleStart, start);
+        var ticksPerCreate = (double)Stopwatch.Frequency / options.Rate;
+        for (var i = 0; i < _ledger.Total && !ct.IsCancellationRequested; i++)
+        {
+            var due = start + (long)(i * ticksPerCreate);
+            long now;
+            while ((now = Stopwatch.GetTimestamp()) < due && !ct.IsCancellationRequested)
+            {
+                var waitMs = (due - now) * 1000 / Stopwatch.Frequency;
+                Thread.Sleep((int)Math.Clamp(waitMs, 1, 50));
+            }
+            if (now - due > _maxScheduleLagTicks) _maxScheduleLagTicks = now - due;
+
+            var client = _clients[_ledger.SenderOf(i)];
+            var begin = random.Next(0, 200);
+            var request = new CreateAnnotationRequest(client.DocumentId, begin, begin + random.Next(1, 21), labels[random.Next(labels.Length)], null, _ledger.NoteFor(i));
+            Interlocked.Increment(ref _inFlight);
+            _ledger.MarkSent(i);
+            Task<MutationResult> invoke;
+            try
+            {
+                invoke = client.Connection.InvokeAsync<MutationResult>("CreateAnnotation", request, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                invoke = Task.FromException<MutationResult>(ex);
+            }
+            var index = i;
+            invoke.ContinueWith(t => OnAnswer(index, t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private void OnAnswer(int index, Task<MutationResult> invoke)
+    {
+        if (invoke.IsCompletedSuccessfully && invoke.Result is { Ok: true })
+        {
+            _ledger.MarkDone(index, CreateLedger.Committed);
+        }
+        else if (invoke.IsCompletedSuccessfully)
+        {
+            var result = invoke.Result;
+            _ledger.MarkDone(index, CreateLedger.Rejected);
+            _rejections.AddOrUpdate(result?.Code ?? "(null result)", 1, (_, n) => n + 1);
+            if (_errorSamples.Count < 10) _errorSamples.Enqueue($"create {index}: {result?.Code}: {result?.Error}");
+        }
+        else
+        {
+            _ledger.MarkDone(index, CreateLedger.Failed);
+            var ex = invoke.Exception?.GetBaseException();
+            if (_errorSamples.Count < 10) _errorSamples.Enqueue($"create {index}: {ex?.GetType().Name}: {ex?.Message}");
+        }
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    private long MissingDeliveries(IReadOnlyDictionary<int, int> perDocument)
+    {
+        long missing = 0;
+        for (var i = 0; i < _ledger.Total; i++)
+        {
+            if (_ledger.Outcome(i) != CreateLedger.Committed) continue;
+            var expected = perDocument[_clients[_ledger.SenderOf(i)].DocumentId] - 1;
+            missing += Math.Max(0, expected - _ledger.Delivered(i));
+        }
+        return missing;
+    }
+
+    private static async Task<LatencySummary> MeasureEchoAsync(HubConnection connection, CancellationToken ct)
+    {
+        var limit = Stopwatch.StartNew();
+        var samples = new List<long>(EchoCount);
+        for (var i = 0; i < EchoWarmup + EchoCount && limit.Elapsed < TimeSpan.FromSeconds(60); i++)
+        {
+            var payload = "echo-" + i;
+            var sent = Stopwatch.GetTimestamp();
+            var back = await connection.InvokeAsync<string>("Echo", payload, ct);
+            var took = Stopwatch.GetTimestamp() - sent;
+            if (back != payload) throw new InvalidOperationException($"Echo returned '{back}' for '{payload}'.");
+            if (i >= EchoWarmup) samples.Add(took);
+        }
+        return LatencySummary.FromTicks(samples);
+    }
+
+    /// <summary>One echo every 100 ms on the observer while the load runs: the transport under load.</summary>
+    private static async Task<List<long>> EchoDuringLoadAsync(HubConnection connection, CancellationToken stop)
+    {
+        var samples = new List<long>();
+        try
+        {
+            for (var i = 0; i < 100_000 && !stop.IsCancellationRequested; i++)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await connection.InvokeAsync<string>("Echo", "load-" + i, stop);
+                samples.Add(Stopwatch.GetTimestamp() - sent);
+                await Task.Delay(100, stop);
+            }
+        }
+        catch (OperationCanceledException) { }
+        return samples;
+    }
+
+    private async Task<long?> SampleMemoryAsync(CancellationToken stop)
+    {
+        if (server is null) return null;
+        long peak = server.ReadResidentBytes() ?? 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                if (server.ReadResidentBytes() is { } rss && rss > peak) peak = rss;
+            }
+        }
+        catch (OperationCanceledException) { }
+        return peak;
+    }
+
+    private void Summarize(LoadReport report, IReadOnlyDictionary<int, int> perDocument)
+    {
+        var ticksPerCreate = (double)Stopwatch.Frequency / options.Rate;
+        var measuredStart = _scheduleStart + (long)(_ledger.Warmup * ticksPerCreate);
+        long lastAck = 0;
+        int committed = 0, rejected = 0, failed = 0, pending = 0, measuredCommitted = 0;
+        long expected = 0, lost = 0, phantom = 0;
+        var acks = new List<long>(_ledger.Total);
+        for (var i = 0; i < _ledger.Total; i++)
+        {
+            var outcome = _ledger.Outcome(i);
+            var receivers = perDocument[_clients[_ledger.SenderOf(i)].DocumentId] - 1;
+            switch (outcome)
+            {
+                case CreateLedger.Committed:
+                    committed++;
+                    expected += receivers;
+                    lost += Math.Max(0, receivers - _ledger.Delivered(i));
+                    if (i >= _ledger.Warmup)
+                    {
+                        measuredCommitted++;
+                        lastAck = Math.Max(lastAck, _ledger.AckedAt(i));
+                        acks.Add(_ledger.AckedAt(i) - _ledger.SentAt(i));
+                    }
+                    break;
+                case CreateLedger.Rejected: rejected++; phantom += _ledger.Delivered(i); break;
+                case CreateLedger.Failed: failed++; phantom += _ledger.Delivered(i); break;
+                default: pending++; break;
+            }
+        }
+        report.Sent = _ledger.Total;
+        report.Committed = committed;
+        report.Rejected = rejected;
+        report.Failed = failed;
+        report.Unanswered = pending;
+        report.RejectionCodes = new Dictionary<string, int>(_rejections);
+        report.ErrorSamples = _errorSamples.Take(10).ToList();
+        report.Disconnects = Volatile.Read(ref _disconnects);
+        report.ExpectedDeliveries = expected;
+        report.LostDeliveries = lost;
+        report.DeliveriesOfUncommitted = phantom;
+        report.MeasuredCommitted = measuredCommitted;
+        var window = lastAck > measuredStart ? (double)(lastAck - measuredStart) / Stopwatch.Frequency : 0;
+        report.CommittedPerSecond = window > 0 ? measuredCommitted / window : 0;
+        report.OfferedPerSecond = options.Rate;
+        report.MaxScheduleLagMs = _maxScheduleLagTicks * 1000.0 / Stopwatch.Frequency;
+        report.CreateToOthers = LatencySummary.FromTicks(_clients.SelectMany(c => c.Latencies).ToList());
+        report.CreateAck = LatencySummary.FromTicks(acks);
+        report.EchoDuringLoad = LatencySummary.FromTicks(_echoDuringLoad);
+        report.Duplicates = _clients.Sum(c => c.Duplicates);
+        report.OutOfOrder = _clients.Sum(c => c.OutOfOrder);
+        report.SequenceGaps = _clients.Sum(c => c.SequenceGaps);
+        report.ForeignEvents = _clients.Sum(c => c.ForeignEvents);
+        report.BadEvents = _clients.Sum(c => c.BadEvents);
+        report.OwnEvents = _clients.Sum(c => c.OwnEvents);
+    }
+
+    private async Task VerifyDatabaseAsync(HubConnection verifier, IReadOnlyList<LoadDocument> documents, LoadReport report, CancellationToken ct)
+    {
+        var found = new int[_ledger.Total];
+        long sequenceAdvance = 0;
+        foreach (var document in documents)
+        {
+            var joined = await verifier.InvokeAsync<JoinResult>("JoinDocument", document.Id, (long?)null, ct);
+            sequenceAdvance += joined.Sequence - document.StartSequence;
+            foreach (var annotation in joined.Annotations ?? [])
+            {
+                if (_ledger.TryParseNote(annotation.Note, out var index)) found[index]++;
+            }
+            await verifier.InvokeAsync("LeaveDocument", document.Id, ct);
+        }
+        int missing = 0, unexpected = 0, doubled = 0, present = 0;
+        for (var i = 0; i < _ledger.Total; i++)
+        {
+            var committed = _ledger.Outcome(i) == CreateLedger.Committed;
+            if (found[i] > 0) present++;
+            if (committed && found[i] == 0) missing++;
+            if (!committed && found[i] > 0) unexpected++;
+            if (found[i] > 1) doubled += found[i] - 1;
+        }
+        report.InDatabase = present;
+        report.MissingInDatabase = missing;
+        report.UnexpectedInDatabase = unexpected;
+        report.DoubledInDatabase = doubled;
+        report.SequenceAdvance = sequenceAdvance;
+    }
+}

@@ -1,0 +1,117 @@
+// AnnotateHub load test: N SignalR clients on M documents create annotations at a fixed total rate through the
+// hub at /hubs/annotations (docs/realtime.md) and measure how long each create takes to reach every OTHER client
+// on its document, against the raw Echo round trip as the floor.
+//
+// Run from the repository root:
+//   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [options]
+//   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- --clients 5 --rate 50 --seconds 5      (smoke)
+//   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- --clients 200 --documents 20 --rate 1000 --seconds 30
+//
+// Options:
+//   --clients N      hub connections (default 50), dealt round-robin over the documents
+//   --documents M    document ids 1..M (default 1); ids that do not exist are skipped, and the clients are spread
+//                    over the ones that do (the demo database has 5); the summary says so
+//   --rate R         creates per second across all clients (default 1000); open loop: create i is sent at i/R s
+//   --seconds T      measured seconds (default 30): R*T creates are timed
+//   --warmup W       seconds of the same load before the measured part (default 2): checked, not timed
+//   --grace G        seconds to wait for outstanding events after the last answer (default 10)
+//   --target URL     use a running server instead of starting one; needs --user and --password, or --token
+//   --user NAME      sign-in name (default admin)
+//   --password PW    sign-in password (for a started server: the seeded admin password, default Load-Test-pw-1234)
+//   --token TOKEN    personal API token, sent as a Bearer token instead of signing in
+//   --strict         exit 2 if any create failed, any event was lost/duplicated or the database misses a create
+//
+// Without --target the tool runs src/AnnotateHub.Web's build output (built together with this project; built on
+// demand if missing) as `dotnet AnnotateHub.Web.dll --urls http://127.0.0.1:<free port>` with a fresh SQLite file
+// in a temp folder (Production environment, so the first run seeds the demo corpus and the admin), and always
+// kills it at the end. Sign-in goes through the /Account/Login form; the Identity cookie rides on every connection.
+//
+// Every create carries the note "lt:<run>:<index>", so a receiver matches the event to its send time. After the
+// run, a fresh connection's snapshot must contain each committed create exactly once. Output: a summary, then
+// one JSON line (the last line). Exit codes: 0 completed, 1 could not run, 2 --strict found failures, 130 cancelled.
+using AnnotateHub.LoadTest;
+using Microsoft.AspNetCore.Http.Connections.Client;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    return 64;
+}
+if (options.Help)
+{
+    Console.WriteLine("See the header of tests/AnnotateHub.LoadTest/Program.cs.");
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    return 0;
+}
+
+using var cancel = new CancellationTokenSource();
+ServerProcess? server = null;
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C: stop the run and clean up. A second one: kill the server and leave at once.
+    if (cancel.IsCancellationRequested) { server?.Dispose(); return; }
+    e.Cancel = true;
+    cancel.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
+
+try
+{
+    Uri baseAddress;
+    var user = options.User ?? LoadOptions.DefaultUser;
+    var password = options.Password ?? LoadOptions.DefaultStartedServerPassword;
+    if (options.Target is null)
+    {
+        Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
+        server = await ServerProcess.StartAsync(password, Console.Out, cancel.Token);
+        baseAddress = server.BaseAddress;
+        Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
+    }
+    else
+    {
+        baseAddress = options.Target;
+    }
+
+    Action<HttpConnectionOptions> authenticate;
+    if (options.Token is { } token)
+    {
+        authenticate = o => o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        Console.WriteLine("authenticating with a Bearer token");
+    }
+    else
+    {
+        var cookies = await LoginForm.SignInAsync(baseAddress, user, password, cancel.Token);
+        authenticate = o => o.Cookies = cookies;
+        Console.WriteLine($"signed in as '{user}' through /Account/Login");
+    }
+
+    var report = await new LoadRun(options, baseAddress, authenticate, server, Console.Out).RunAsync(cancel.Token);
+    report.Print(Console.Out);
+    Console.WriteLine(report.ToJson());
+    return options.Strict && report.HasFailures ? 2 : 0;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"load test failed: {ex.GetType().Name}: {ex.Message}");
+    if (server is not null && !string.IsNullOrWhiteSpace(server.Tail))
+    {
+        Console.Error.WriteLine("last server output:");
+        Console.Error.WriteLine(server.Tail);
+    }
+    return 1;
+}
+finally
+{
+    server?.Dispose();
+}

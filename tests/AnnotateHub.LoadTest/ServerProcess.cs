@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AnnotateHub.LoadTest;
+
+/// <summary>
+/// The web app's build output run as a separate process (<c>dotnet AnnotateHub.Web.dll</c>) on a free loopback
+/// port with a fresh SQLite file, so the load tool and the server share nothing but the network.
+/// </summary>
+internal sealed class ServerProcess : IDisposable
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+    private const int TailLines = 60;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _tail = new();
+    private int _disposed;
+
+    private ServerProcess(Process process, Uri baseAddress, string dataDirectory)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        DataDirectory = dataDirectory;
+    }
+
+    public Uri BaseAddress { get; }
+    public string DataDirectory { get; }
+    public int Pid => _process.Id;
+    public string DatabasePath => Path.Combine(DataDirectory, "load.db");
+
+    /// <summary>The last lines the server wrote, for error messages.</summary>
+    public string Tail => string.Join(Environment.NewLine, _tail);
+
+    public static async Task<ServerProcess> StartAsync(string adminPassword, TextWriter log, CancellationToken ct)
+    {
+        var repoRoot = FindRepositoryRoot();
+        var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
+        if (!File.Exists(dll))
+        {
+            log.WriteLine($"building src/AnnotateHub.Web ({Configuration}): {dll} is missing");
+            await BuildAsync(repoRoot, ct);
+            if (!File.Exists(dll)) throw new InvalidOperationException($"The build finished but {dll} does not exist.");
+        }
+
+        var dataDirectory = Directory.CreateTempSubdirectory("annotatehub-load-").FullName;
+        var baseAddress = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, // the content root: appsettings.json and seeds/ live there
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={Path.Combine(dataDirectory, "load.db")}";
+        start.Environment["Seed__AdminPassword"] = adminPassword;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment.Remove("ASPNETCORE_URLS");
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        if (!process.Start()) throw new InvalidOperationException("dotnet did not start.");
+        var server = new ServerProcess(process, baseAddress, dataDirectory);
+        process.OutputDataReceived += (_, e) => server.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), ct);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Resident memory of the server process (VmRSS), or null once it is gone.</summary>
+    public long? ReadResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+                var kb = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    public TimeSpan? ReadCpuTime()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? null : _process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException) { /* already gone */ }
+        _process.Dispose();
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (IOException) { /* a leftover temp folder is harmless */ }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > TailLines && _tail.TryDequeue(out _)) { }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var login = new Uri(BaseAddress, "/Account/Login");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before answering.{Environment.NewLine}{Tail}");
+            try
+            {
+                using var response = await http.GetAsync(login, ct);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            await Task.Delay(250, ct);
+        }
+        throw new TimeoutException($"The server did not answer GET {login} within {limit.TotalSeconds:0} s.{Environment.NewLine}{Tail}");
+    }
+
+    private static async Task BuildAsync(string repoRoot, CancellationToken ct)
+    {
+        var build = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = repoRoot, UseShellExecute = false };
+        foreach (var a in new[] { "build", "src/AnnotateHub.Web", "-c", Configuration, "--nologo", "-v", "q" }) build.ArgumentList.Add(a);
+        using var process = Process.Start(build) ?? throw new InvalidOperationException("dotnet build did not start.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet build src/AnnotateHub.Web failed with exit code {process.ExitCode}.");
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "AnnotateHub.sln"))) return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("AnnotateHub.sln not found above the tool or the current folder; run from the repository or pass --target.");
+    }
+
+    /// <summary>The dotnet muxer: the SDK tells child processes where it is; otherwise the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
