@@ -76,10 +76,16 @@ internal sealed class LoadClient(int index, int documentId, Microsoft.AspNetCore
     public BitArray Seen { get; } = new(totalCreates);
     /// <summary>Stopwatch ticks from send to arrival, measured creates of other clients only.</summary>
     public List<long> Latencies { get; } = new();
+    /// <summary>The document's sequence when this client joined; events after it are expected.</summary>
+    public long JoinSequence { get; set; }
     public long LastSequence { get; set; }
+    /// <summary>Events received once (duplicates not counted): with LastSequence, tells how many were never received.</summary>
+    public long DistinctEvents { get; set; }
     public long Duplicates { get; set; }
     public long OutOfOrder { get; set; }
-    public long SequenceGaps { get; set; }
+
+    /// <summary>Sequence numbers between joining and the last one seen that never arrived on this connection.</summary>
+    public long MissedSequences => Math.Max(0, LastSequence - JoinSequence - DistinctEvents);
     public long OwnEvents { get; set; }
     public long ForeignEvents { get; set; }
     public long BadEvents { get; set; }

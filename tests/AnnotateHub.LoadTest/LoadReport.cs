@@ -62,7 +62,7 @@ internal sealed class LoadReport
     public long DeliveriesOfUncommitted { get; set; }
     public long Duplicates { get; set; }
     public long OutOfOrder { get; set; }
-    public long SequenceGaps { get; set; }
+    public long MissedSequences { get; set; }
     public long ForeignEvents { get; set; }
     public long BadEvents { get; set; }
     public long OwnEvents { get; set; }
@@ -105,7 +105,7 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"throughput     offered {OfferedPerSecond:0} creates/s, committed {CommittedPerSecond:0.0} creates/s ({MeasuredCommitted:N0} measured creates committed); schedule lag max {MaxScheduleLagMs:0.0} ms"));
         w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
         foreach (var sample in ErrorSamples) w.WriteLine($"  e.g.         {sample}");
-        w.WriteLine(string.Create(ic, $"events         lost {LostDeliveries:N0} of {ExpectedDeliveries:N0} expected deliveries to other clients (waited {GraceWaitedSeconds:0.0} s of {o.GraceSeconds} s grace); duplicates {Duplicates}, out of order {OutOfOrder}, sequence gaps {SequenceGaps}, events of failed creates {DeliveriesOfUncommitted}, other events {ForeignEvents + BadEvents}, own echoes {OwnEvents:N0}"));
+        w.WriteLine(string.Create(ic, $"events         lost {LostDeliveries:N0} of {ExpectedDeliveries:N0} expected deliveries to other clients (waited {GraceWaitedSeconds:0.0} s of {o.GraceSeconds} s grace); duplicates {Duplicates}, out of order {OutOfOrder}, sequence numbers never received {MissedSequences}, events of failed creates {DeliveriesOfUncommitted}, other events {ForeignEvents + BadEvents}, own echoes {OwnEvents:N0}"));
         w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, present though not committed {UnexpectedInDatabase}, doubled {DoubledInDatabase}; sequence advanced by {SequenceAdvance:N0} for {Committed:N0} committed creates"));
         w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}");
         var cores = Environment.ProcessorCount;
@@ -147,7 +147,7 @@ internal sealed class LoadReport
             lostDeliveries = LostDeliveries,
             duplicates = Duplicates,
             outOfOrder = OutOfOrder,
-            sequenceGaps = SequenceGaps,
+            missedSequences = MissedSequences,
             missingInDatabase = MissingInDatabase,
             unexpectedInDatabase = UnexpectedInDatabase,
             doubledInDatabase = DoubledInDatabase,

@@ -201,7 +201,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
                 // Catch-up from the sequence seen before the run: no snapshot per client.
                 var joined = await connection.InvokeAsync<JoinResult>("JoinDocument", document.Id, (long?)document.StartSequence, ct);
                 var last = Math.Max(joined.Sequence, joined.Changes is { Count: > 0 } c ? c.Max(x => x.Sequence) : 0);
-                lock (client.Gate) client.LastSequence = Math.Max(last, document.StartSequence);
+                lock (client.Gate) client.JoinSequence = client.LastSequence = Math.Max(last, document.StartSequence);
             }
             finally
             {
@@ -239,19 +239,20 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         lock (client.Gate)
         {
             if (change.DocumentId != client.DocumentId || change.Annotation is null) { client.BadEvents++; return; }
-            if (change.Sequence <= client.LastSequence) client.OutOfOrder++;
-            else
-            {
-                if (change.Sequence > client.LastSequence + 1) client.SequenceGaps += change.Sequence - client.LastSequence - 1;
-                client.LastSequence = change.Sequence;
-            }
+            var inOrder = change.Sequence > client.LastSequence;
+            if (inOrder) client.LastSequence = change.Sequence;
             if (!string.Equals(change.Kind, "created", StringComparison.OrdinalIgnoreCase) || !_ledger.TryParseNote(change.Annotation.Note, out var index))
             {
+                // Not one of this run's creates (another writer): cannot tell a duplicate, counted as new.
                 client.ForeignEvents++;
+                client.DistinctEvents++;
+                if (!inOrder) client.OutOfOrder++;
                 return;
             }
             if (client.Seen[index]) { client.Duplicates++; return; }
             client.Seen[index] = true;
+            client.DistinctEvents++;
+            if (!inOrder) client.OutOfOrder++;
             if (_ledger.SenderOf(index) == client.Index) { client.OwnEvents++; return; }
             _ledger.CountDelivery(index);
             if (index >= _ledger.Warmup) client.Latencies.Add(now - _ledger.SentAt(index));
@@ -430,7 +431,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         report.EchoDuringLoad = LatencySummary.FromTicks(_echoDuringLoad);
         report.Duplicates = _clients.Sum(c => c.Duplicates);
         report.OutOfOrder = _clients.Sum(c => c.OutOfOrder);
-        report.SequenceGaps = _clients.Sum(c => c.SequenceGaps);
+        report.MissedSequences = _clients.Sum(c => c.MissedSequences);
         report.ForeignEvents = _clients.Sum(c => c.ForeignEvents);
         report.BadEvents = _clients.Sum(c => c.BadEvents);
         report.OwnEvents = _clients.Sum(c => c.OwnEvents);
