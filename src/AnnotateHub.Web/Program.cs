@@ -2,6 +2,7 @@ using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -44,6 +45,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapHub<AnnotationHub>(AnnotationHub.Path);
 
 app.Run();
 
