@@ -79,6 +79,8 @@ internal sealed class LoadReport
     public double? ServerCpuSeconds { get; set; }
     public double ToolCpuSeconds { get; set; }
     public double LoadWallSeconds { get; set; }
+    public double? LoadAverageBefore { get; set; }
+    public double? LoadAverageAfter { get; set; }
 
     public double? EchoRatio => EchoIdle.P50Ms > 0 && CreateToOthers.Count > 0 ? Math.Round(CreateToOthers.P50Ms / EchoIdle.P50Ms, 1) : null;
 
@@ -109,7 +111,7 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, present though not committed {UnexpectedInDatabase}, doubled {DoubledInDatabase}; sequence advanced by {SequenceAdvance:N0} for {Committed:N0} committed creates"));
         w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}");
         var cores = Environment.ProcessorCount;
-        w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores)"));
+        w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores); machine load average {LoadAverageBefore?.ToString("0.00", ic) ?? "n/a"} before, {LoadAverageAfter?.ToString("0.00", ic) ?? "n/a"} after"));
         w.WriteLine($"result         {(HasFailures ? "FAILURES (see errors / events / database)" : "ok: every create committed, delivered to every other client and stored")}");
     }
 
@@ -159,6 +161,8 @@ internal sealed class LoadReport
             serverCpuSeconds = ServerCpuSeconds is { } s ? Math.Round(s, 2) : (double?)null,
             toolCpuSeconds = Math.Round(ToolCpuSeconds, 2),
             loadWallSeconds = Math.Round(LoadWallSeconds, 2),
+            loadAverageBefore = LoadAverageBefore,
+            loadAverageAfter = LoadAverageAfter,
             maxScheduleLagMs = Math.Round(MaxScheduleLagMs, 2),
             notes = Notes,
         };

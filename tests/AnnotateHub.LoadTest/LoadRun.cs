@@ -76,6 +76,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
 
         try
         {
+            report.LoadAverageBefore = ReadLoadAverage();
             report.ServerRssBaselineBytes = server?.ReadResidentBytes();
             var serverCpuBefore = server?.ReadCpuTime();
             var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -107,6 +108,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             report.ServerRssPeakBytes = await memory;
             _echoDuringLoad.AddRange(await echoes);
             report.ServerRssEndBytes = server?.ReadResidentBytes();
+            report.LoadAverageAfter = ReadLoadAverage();
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             report.LoadWallSeconds = wall.TotalSeconds;
             report.ServerCpuSeconds = server?.ReadCpuTime() - serverCpuBefore is { } s ? s.TotalSeconds : null;
@@ -128,6 +130,17 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         await DisconnectClientsAsync();
         report.Completed = true;
         return report;
+    }
+
+    /// <summary>The machine's 1-minute load average: other work on the same cores skews every figure.</summary>
+    private static double? ReadLoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
     private static string[] ChooseLabels(IReadOnlyList<LabelDto>? labels)
