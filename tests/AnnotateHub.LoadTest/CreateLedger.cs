@@ -61,6 +61,15 @@ internal sealed class CreateLedger
         Volatile.Write(ref _outcome[index], outcome);
     }
 
+    /// <summary>The outcomes as of now: the accounting and the database check must read one consistent cut,
+    /// because answers still arriving would make a create look committed but missing from an earlier snapshot.</summary>
+    public int[] FreezeOutcomes()
+    {
+        var copy = new int[Total];
+        for (var i = 0; i < Total; i++) copy[i] = Volatile.Read(ref _outcome[i]);
+        return copy;
+    }
+
     public void CountDelivery(int index) => Interlocked.Increment(ref _delivered[index]);
 }
 

@@ -14,6 +14,9 @@ internal sealed record LoadOptions
     public int Seconds { get; init; } = 30;
     public int WarmupSeconds { get; init; } = 2;
     public int GraceSeconds { get; init; } = 10;
+    /// <summary>Longest wait for answers to creates still in flight after the last one was sent; null: max(60, 2 x run).</summary>
+    public int? DrainSeconds { get; init; }
+    public int EffectiveDrainSeconds => DrainSeconds ?? Math.Min(600, Math.Max(60, 2 * (Seconds + WarmupSeconds)));
     public Uri? Target { get; init; }
     public string? User { get; init; }
     public string? Password { get; init; }
@@ -47,6 +50,7 @@ internal sealed record LoadOptions
                 "--seconds" => o with { Seconds = Int(1, 3600) },
                 "--warmup" => o with { WarmupSeconds = Int(0, 600) },
                 "--grace" => o with { GraceSeconds = Int(0, 600) },
+                "--drain" => o with { DrainSeconds = Int(0, 3600) },
                 "--target" => o with { Target = ParseTarget(Value()) },
                 "--user" => o with { User = Value() },
                 "--password" => o with { Password = Value() },

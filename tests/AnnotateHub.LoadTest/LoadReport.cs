@@ -71,6 +71,7 @@ internal sealed class LoadReport
     public int MissingInDatabase { get; set; }
     public int UnexpectedInDatabase { get; set; }
     public int DoubledInDatabase { get; set; }
+    public int StoredButUnanswered { get; set; }
     public long SequenceAdvance { get; set; }
 
     public long? ServerRssBaselineBytes { get; set; }
@@ -108,7 +109,7 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
         foreach (var sample in ErrorSamples) w.WriteLine($"  e.g.         {sample}");
         w.WriteLine(string.Create(ic, $"events         lost {LostDeliveries:N0} of {ExpectedDeliveries:N0} expected deliveries to other clients (waited {GraceWaitedSeconds:0.0} s of {o.GraceSeconds} s grace); duplicates {Duplicates}, out of order {OutOfOrder}, sequence numbers never received {MissedSequences}, events of failed creates {DeliveriesOfUncommitted}, other events {ForeignEvents + BadEvents}, own echoes {OwnEvents:N0}"));
-        w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, present though not committed {UnexpectedInDatabase}, doubled {DoubledInDatabase}; sequence advanced by {SequenceAdvance:N0} for {Committed:N0} committed creates"));
+        w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, stored though refused or failed {UnexpectedInDatabase}, doubled {DoubledInDatabase}, stored but unanswered {StoredButUnanswered}; sequence advanced by {SequenceAdvance:N0} for {Committed + StoredButUnanswered:N0} stored creates"));
         w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}");
         var cores = Environment.ProcessorCount;
         w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores); machine load average {LoadAverageBefore?.ToString("0.00", ic) ?? "n/a"} before, {LoadAverageAfter?.ToString("0.00", ic) ?? "n/a"} after"));
@@ -153,6 +154,7 @@ internal sealed class LoadReport
             missingInDatabase = MissingInDatabase,
             unexpectedInDatabase = UnexpectedInDatabase,
             doubledInDatabase = DoubledInDatabase,
+            storedButUnanswered = StoredButUnanswered,
             sequenceAdvance = SequenceAdvance,
             lost = Lost,
             serverRssBaselineBytes = ServerRssBaselineBytes,

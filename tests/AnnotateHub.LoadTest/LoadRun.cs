@@ -93,7 +93,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             ct.ThrowIfCancellationRequested();
 
             // Answers: bounded wait for the invokes still in flight.
-            var drainLimit = TimeSpan.FromSeconds(Math.Max(30, options.Seconds));
+            var drainLimit = TimeSpan.FromSeconds(options.EffectiveDrainSeconds);
             var drainClock = Stopwatch.StartNew();
             while (Volatile.Read(ref _inFlight) > 0 && drainClock.Elapsed < drainLimit) await Task.Delay(50, ct);
             report.DrainSeconds = drainClock.Elapsed.TotalSeconds;
@@ -119,12 +119,13 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             Interlocked.Exchange(ref _stopping, 1);
         }
 
-        Summarize(report, perDocument);
+        var outcomes = _ledger.FreezeOutcomes();
+        Summarize(report, perDocument, outcomes);
 
         // The database: a fresh connection's snapshot must hold every committed create exactly once.
         await using (var verifier = await ConnectAsync(ct))
         {
-            await VerifyDatabaseAsync(verifier, documents, report, ct);
+            await VerifyDatabaseAsync(verifier, documents, report, outcomes, ct);
         }
 
         await DisconnectClientsAsync();
@@ -393,7 +394,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         return peak;
     }
 
-    private void Summarize(LoadReport report, IReadOnlyDictionary<int, int> perDocument)
+    private void Summarize(LoadReport report, IReadOnlyDictionary<int, int> perDocument, int[] outcomes)
     {
         var ticksPerCreate = (double)Stopwatch.Frequency / options.Rate;
         var measuredStart = _scheduleStart + (long)(_ledger.Warmup * ticksPerCreate);
@@ -403,7 +404,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         var acks = new List<long>(_ledger.Total);
         for (var i = 0; i < _ledger.Total; i++)
         {
-            var outcome = _ledger.Outcome(i);
+            var outcome = outcomes[i];
             var receivers = perDocument[_clients[_ledger.SenderOf(i)].DocumentId] - 1;
             switch (outcome)
             {
@@ -437,6 +438,11 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         report.MeasuredCommitted = measuredCommitted;
         var window = lastAck > measuredStart ? (double)(lastAck - measuredStart) / Stopwatch.Frequency : 0;
         report.CommittedPerSecond = window > 0 ? measuredCommitted / window : 0;
+        if (report.CommittedPerSecond < 0.95 * options.Rate || pending > 0)
+        {
+            report.Notes.Add($"the server did not keep up with {options.Rate} creates/s: committed {report.CommittedPerSecond:0.0}/s, {pending} creates unanswered after " +
+                $"{report.DrainSeconds:0} s of draining; with open-loop pacing the latencies include the wait behind that backlog");
+        }
         report.OfferedPerSecond = options.Rate;
         report.MaxScheduleLagMs = _maxScheduleLagTicks * 1000.0 / Stopwatch.Frequency;
         report.CreateToOthers = LatencySummary.FromTicks(_clients.SelectMany(c => c.Latencies).ToList());
@@ -450,7 +456,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         report.OwnEvents = _clients.Sum(c => c.OwnEvents);
     }
 
-    private async Task VerifyDatabaseAsync(HubConnection verifier, IReadOnlyList<LoadDocument> documents, LoadReport report, CancellationToken ct)
+    private async Task VerifyDatabaseAsync(HubConnection verifier, IReadOnlyList<LoadDocument> documents, LoadReport report, int[] outcomes, CancellationToken ct)
     {
         var found = new int[_ledger.Total];
         long sequenceAdvance = 0;
@@ -464,15 +470,22 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             }
             await verifier.InvokeAsync("LeaveDocument", document.Id, ct);
         }
-        int missing = 0, unexpected = 0, doubled = 0, present = 0;
+        int missing = 0, unexpected = 0, doubled = 0, present = 0, unanswered = 0;
         for (var i = 0; i < _ledger.Total; i++)
         {
-            var committed = _ledger.Outcome(i) == CreateLedger.Committed;
             if (found[i] > 0) present++;
-            if (committed && found[i] == 0) missing++;
-            if (!committed && found[i] > 0) unexpected++;
             if (found[i] > 1) doubled += found[i] - 1;
+            switch (outcomes[i])
+            {
+                // Answered ok before the snapshot was read: it must be there.
+                case CreateLedger.Committed when found[i] == 0: missing++; break;
+                // Answered as failed or refused: it must not be there.
+                case CreateLedger.Rejected or CreateLedger.Failed when found[i] > 0: unexpected++; break;
+                // No answer yet (already counted as an error): stored or not, both are possible.
+                case CreateLedger.Pending when found[i] > 0: unanswered++; break;
+            }
         }
+        report.StoredButUnanswered = unanswered;
         report.InDatabase = present;
         report.MissingInDatabase = missing;
         report.UnexpectedInDatabase = unexpected;

@@ -15,6 +15,8 @@
 //   --seconds T      measured seconds (default 30): R*T creates are timed
 //   --warmup W       seconds of the same load before the measured part (default 2): checked, not timed
 //   --grace G        seconds to wait for outstanding events after the last answer (default 10)
+//   --drain D        seconds to wait for answers to creates still in flight after the last send
+//                    (default max(60, 2 x (T + W)), at most 600); what is unanswered then counts as an error
 //   --target URL     use a running server instead of starting one; needs --user and --password, or --token
 //   --user NAME      sign-in name (default admin)
 //   --password PW    sign-in password (for a started server: the seeded admin password, default Load-Test-pw-1234)
@@ -40,13 +42,13 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
     return 64;
 }
 if (options.Help)
 {
     Console.WriteLine("See the header of tests/AnnotateHub.LoadTest/Program.cs.");
-    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
     return 0;
 }
 
