@@ -22,6 +22,8 @@ internal sealed record LoadOptions
     public string? Password { get; init; }
     public string? Token { get; init; }
     public bool Strict { get; init; }
+    /// <summary>Extra environment for a started server (--server-env KEY=VALUE), e.g. to compare settings.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public bool Help { get; init; }
 
     public int WarmupCreates => checked(Rate * WarmupSeconds);
@@ -56,6 +58,7 @@ internal sealed record LoadOptions
                 "--password" => o with { Password = Value() },
                 "--token" => o with { Token = Value() },
                 "--strict" => o with { Strict = true },
+                "--server-env" => o with { ServerEnvironment = WithVariable(o.ServerEnvironment, Value()) },
                 "--help" or "-h" => o with { Help = true },
                 _ => throw new ArgumentException($"Unknown argument '{name}'."),
             };
@@ -63,9 +66,18 @@ internal sealed record LoadOptions
         if (o.Help) return o;
         if ((long)o.Rate * (o.Seconds + o.WarmupSeconds) > 10_000_000)
             throw new ArgumentException("--rate times (--seconds + --warmup) must stay at or below 10,000,000 creates.");
+        if (o.Target is not null && o.ServerEnvironment.Count > 0)
+            throw new ArgumentException("--server-env applies to a server the tool starts, not to --target.");
         if (o.Target is not null && o.Token is null && (o.User is null || o.Password is null))
             throw new ArgumentException("--target needs --user and --password, or --token.");
         return o;
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> current, string assignment)
+    {
+        var equals = assignment.IndexOf('=');
+        if (equals <= 0) throw new ArgumentException($"--server-env takes KEY=VALUE, not '{assignment}'.");
+        return new Dictionary<string, string>(current) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     private static Uri ParseTarget(string text) =>

@@ -72,6 +72,10 @@ internal sealed class LoadReport
     public int UnexpectedInDatabase { get; set; }
     public int DoubledInDatabase { get; set; }
     public int StoredButUnanswered { get; set; }
+    public int AnsweredLate { get; set; }
+    public int NeverAnswered { get; set; }
+    public int? ServerThreadsBefore { get; set; }
+    public int? ServerThreadsPeak { get; set; }
     public long SequenceAdvance { get; set; }
 
     public long? ServerRssBaselineBytes { get; set; }
@@ -107,10 +111,11 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"ratio          create->others p50 / echo p50 = {(EchoRatio is { } r ? r.ToString("0.0", ic) + "x" : "n/a")}"));
         w.WriteLine(string.Create(ic, $"throughput     offered {OfferedPerSecond:0} creates/s, committed {CommittedPerSecond:0.0} creates/s ({MeasuredCommitted:N0} measured creates committed); schedule lag max {MaxScheduleLagMs:0.0} ms"));
         w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
+        if (Unanswered > 0) w.WriteLine($"  unanswered   {AnsweredLate} answered within {o.GraceSeconds} s after the cut-off, {NeverAnswered} still without an answer");
         foreach (var sample in ErrorSamples) w.WriteLine($"  e.g.         {sample}");
         w.WriteLine(string.Create(ic, $"events         lost {LostDeliveries:N0} of {ExpectedDeliveries:N0} expected deliveries to other clients (waited {GraceWaitedSeconds:0.0} s of {o.GraceSeconds} s grace); duplicates {Duplicates}, out of order {OutOfOrder}, sequence numbers never received {MissedSequences}, events of failed creates {DeliveriesOfUncommitted}, other events {ForeignEvents + BadEvents}, own echoes {OwnEvents:N0}"));
         w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, stored though refused or failed {UnexpectedInDatabase}, doubled {DoubledInDatabase}, stored but unanswered {StoredButUnanswered}; sequence advanced by {SequenceAdvance:N0} for {Committed + StoredButUnanswered:N0} stored creates"));
-        w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}");
+        w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}; threads {ServerThreadsBefore?.ToString(ic) ?? "n/a"} before, peak {ServerThreadsPeak?.ToString(ic) ?? "n/a"}");
         var cores = Environment.ProcessorCount;
         w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores); machine load average {LoadAverageBefore?.ToString("0.00", ic) ?? "n/a"} before, {LoadAverageAfter?.ToString("0.00", ic) ?? "n/a"} after"));
         w.WriteLine($"result         {(HasFailures ? "FAILURES (see errors / events / database)" : "ok: every create committed, delivered to every other client and stored")}");
@@ -155,6 +160,10 @@ internal sealed class LoadReport
             unexpectedInDatabase = UnexpectedInDatabase,
             doubledInDatabase = DoubledInDatabase,
             storedButUnanswered = StoredButUnanswered,
+            answeredLate = AnsweredLate,
+            neverAnswered = NeverAnswered,
+            serverThreadsBefore = ServerThreadsBefore,
+            serverThreadsPeak = ServerThreadsPeak,
             sequenceAdvance = SequenceAdvance,
             lost = Lost,
             serverRssBaselineBytes = ServerRssBaselineBytes,

@@ -78,6 +78,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         {
             report.LoadAverageBefore = ReadLoadAverage();
             report.ServerRssBaselineBytes = server?.ReadResidentBytes();
+            report.ServerThreadsBefore = server?.ReadThreadCount();
             var serverCpuBefore = server?.ReadCpuTime();
             var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var wallBefore = Stopwatch.GetTimestamp();
@@ -105,7 +106,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             report.GraceWaitedSeconds = graceClock.Elapsed.TotalSeconds;
 
             await loadDone.CancelAsync();
-            report.ServerRssPeakBytes = await memory;
+            (report.ServerRssPeakBytes, report.ServerThreadsPeak) = await memory;
             _echoDuringLoad.AddRange(await echoes);
             report.ServerRssEndBytes = server?.ReadResidentBytes();
             report.LoadAverageAfter = ReadLoadAverage();
@@ -126,6 +127,16 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         await using (var verifier = await ConnectAsync(ct))
         {
             await VerifyDatabaseAsync(verifier, documents, report, outcomes, ct);
+        }
+
+        // Creates unanswered at the cut-off: did the answers come late, or not at all?
+        if (report.Unanswered > 0)
+        {
+            var lateClock = Stopwatch.StartNew();
+            while (Volatile.Read(ref _inFlight) > 0 && lateClock.Elapsed < TimeSpan.FromSeconds(options.GraceSeconds)) await Task.Delay(100, ct);
+            var late = _ledger.FreezeOutcomes();
+            report.AnsweredLate = Enumerable.Range(0, late.Length).Count(i => outcomes[i] == CreateLedger.Pending && late[i] != CreateLedger.Pending);
+            report.NeverAnswered = Enumerable.Range(0, late.Length).Count(i => late[i] == CreateLedger.Pending);
         }
 
         await DisconnectClientsAsync();
@@ -378,20 +389,22 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         return samples;
     }
 
-    private async Task<long?> SampleMemoryAsync(CancellationToken stop)
+    private async Task<(long? PeakRss, int? PeakThreads)> SampleMemoryAsync(CancellationToken stop)
     {
-        if (server is null) return null;
+        if (server is null) return (null, null);
         long peak = server.ReadResidentBytes() ?? 0;
+        int threads = server.ReadThreadCount() ?? 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
                 if (server.ReadResidentBytes() is { } rss && rss > peak) peak = rss;
+                if (server.ReadThreadCount() is { } t && t > threads) threads = t;
             }
         }
         catch (OperationCanceledException) { }
-        return peak;
+        return (peak, threads);
     }
 
     private void Summarize(LoadReport report, IReadOnlyDictionary<int, int> perDocument, int[] outcomes)

@@ -21,6 +21,7 @@
 //   --user NAME      sign-in name (default admin)
 //   --password PW    sign-in password (for a started server: the seeded admin password, default Load-Test-pw-1234)
 //   --token TOKEN    personal API token, sent as a Bearer token instead of signing in
+//   --server-env K=V extra environment variable for the started server (repeatable), e.g. to compare settings
 //   --strict         exit 2 if any create failed, any event was lost/duplicated or the database misses a create
 //
 // Without --target the tool runs src/AnnotateHub.Web's build output (built together with this project; built on
@@ -42,13 +43,13 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict]");
     return 64;
 }
 if (options.Help)
 {
     Console.WriteLine("See the header of tests/AnnotateHub.LoadTest/Program.cs.");
-    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--strict]");
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict]");
     return 0;
 }
 
@@ -71,9 +72,10 @@ try
     if (options.Target is null)
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
-        server = await ServerProcess.StartAsync(password, Console.Out, cancel.Token);
+        server = await ServerProcess.StartAsync(password, options.ServerEnvironment, Console.Out, cancel.Token);
         baseAddress = server.BaseAddress;
         Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
+        foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");
     }
     else
     {

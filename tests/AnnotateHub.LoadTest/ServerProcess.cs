@@ -38,7 +38,7 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The last lines the server wrote, for error messages.</summary>
     public string Tail => string.Join(Environment.NewLine, _tail);
 
-    public static async Task<ServerProcess> StartAsync(string adminPassword, TextWriter log, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(string adminPassword, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct)
     {
         var repoRoot = FindRepositoryRoot();
         var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
@@ -68,6 +68,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in extraEnvironment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         if (!process.Start()) throw new InvalidOperationException("dotnet did not start.");
@@ -89,15 +90,20 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Resident memory of the server process (VmRSS), or null once it is gone.</summary>
-    public long? ReadResidentBytes()
+    public long? ReadResidentBytes() => ReadStatus("VmRSS:") * 1024;
+
+    /// <summary>The server's OS threads: a count that climbs under load means blocked thread-pool threads.</summary>
+    public int? ReadThreadCount() => (int?)ReadStatus("Threads:");
+
+    private long? ReadStatus(string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
             {
-                if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-                var kb = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+                var value = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                return long.Parse(value, CultureInfo.InvariantCulture);
             }
         }
         catch (IOException) { }
