@@ -86,6 +86,8 @@ internal sealed class LoadReport
     public double LoadWallSeconds { get; set; }
     public double? LoadAverageBefore { get; set; }
     public double? LoadAverageAfter { get; set; }
+    public double? CpuPressureBefore { get; set; }
+    public double? CpuPressureAfter { get; set; }
 
     public double? EchoRatio => EchoIdle.P50Ms > 0 && CreateToOthers.Count > 0 ? Math.Round(CreateToOthers.P50Ms / EchoIdle.P50Ms, 1) : null;
 
@@ -117,7 +119,7 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"database       {InDatabase:N0} of this run's creates in the snapshot; committed but missing {MissingInDatabase}, stored though refused or failed {UnexpectedInDatabase}, doubled {DoubledInDatabase}, stored but unanswered {StoredButUnanswered}; sequence advanced by {SequenceAdvance:N0} for {Committed + StoredButUnanswered:N0} stored creates"));
         w.WriteLine($"server memory  VmRSS before load {Mb(ServerRssBaselineBytes)}, peak {Mb(ServerRssPeakBytes)}, after {Mb(ServerRssEndBytes)}; threads {ServerThreadsBefore?.ToString(ic) ?? "n/a"} before, peak {ServerThreadsPeak?.ToString(ic) ?? "n/a"}");
         var cores = Environment.ProcessorCount;
-        w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores); machine load average {LoadAverageBefore?.ToString("0.00", ic) ?? "n/a"} before, {LoadAverageAfter?.ToString("0.00", ic) ?? "n/a"} after"));
+        w.WriteLine(string.Create(ic, $"cpu            over {LoadWallSeconds:0.0} s of load: server {(ServerCpuSeconds is { } s ? $"{s:0.0} s ({100 * s / LoadWallSeconds / cores:0}% of {cores} cores)" : "n/a")}, load tool {ToolCpuSeconds:0.0} s ({100 * ToolCpuSeconds / LoadWallSeconds / cores:0}% of {cores} cores); machine load average {LoadAverageBefore?.ToString("0.00", ic) ?? "n/a"} before, {LoadAverageAfter?.ToString("0.00", ic) ?? "n/a"} after; cpu pressure (some, avg10) {CpuPressureBefore?.ToString("0", ic) ?? "n/a"}% before, {CpuPressureAfter?.ToString("0", ic) ?? "n/a"}% after"));
         w.WriteLine($"result         {(HasFailures ? "FAILURES (see errors / events / database)" : "ok: every create committed, delivered to every other client and stored")}");
     }
 
@@ -174,6 +176,8 @@ internal sealed class LoadReport
             loadWallSeconds = Math.Round(LoadWallSeconds, 2),
             loadAverageBefore = LoadAverageBefore,
             loadAverageAfter = LoadAverageAfter,
+            cpuPressureBefore = CpuPressureBefore,
+            cpuPressureAfter = CpuPressureAfter,
             maxScheduleLagMs = Math.Round(MaxScheduleLagMs, 2),
             notes = Notes,
         };

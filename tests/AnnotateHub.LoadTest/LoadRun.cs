@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -77,6 +78,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         try
         {
             report.LoadAverageBefore = ReadLoadAverage();
+            report.CpuPressureBefore = ReadCpuPressure();
             report.ServerRssBaselineBytes = server?.ReadResidentBytes();
             report.ServerThreadsBefore = server?.ReadThreadCount();
             var serverCpuBefore = server?.ReadCpuTime();
@@ -110,6 +112,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             _echoDuringLoad.AddRange(await echoes);
             report.ServerRssEndBytes = server?.ReadResidentBytes();
             report.LoadAverageAfter = ReadLoadAverage();
+            report.CpuPressureAfter = ReadCpuPressure();
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             report.LoadWallSeconds = wall.TotalSeconds;
             report.ServerCpuSeconds = server?.ReadCpuTime() - serverCpuBefore is { } s ? s.TotalSeconds : null;
@@ -155,6 +158,18 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
+    /// <summary>Linux pressure stall information: the share of the last 10 s in which some task waited for a CPU.</summary>
+    private static double? ReadCpuPressure()
+    {
+        try
+        {
+            var some = File.ReadLines("/proc/pressure/cpu").FirstOrDefault(l => l.StartsWith("some ", StringComparison.Ordinal));
+            var avg10 = some?.Split(' ').FirstOrDefault(p => p.StartsWith("avg10=", StringComparison.Ordinal));
+            return avg10 is null ? null : double.Parse(avg10["avg10=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { return null; }
+    }
+
     private static string[] ChooseLabels(IReadOnlyList<LabelDto>? labels)
     {
         var names = labels?.Select(l => l.Name).Where(n => !string.IsNullOrWhiteSpace(n)).ToArray() ?? [];
@@ -165,7 +180,12 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
     private HubConnection BuildConnection()
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubPath), o => authenticate(o))
+            .WithUrl(new Uri(baseAddress, HubPath), o =>
+            {
+                authenticate(o);
+                // WebSockets only: a silent fall-back to long polling would measure a different transport.
+                o.Transports = HttpTransportType.WebSockets;
+            })
             .Build();
         // The tool shares two cores with the server; do not mistake a busy moment for a dead server.
         connection.ServerTimeout = TimeSpan.FromSeconds(120);
