@@ -2,6 +2,7 @@ using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
+using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -31,6 +32,7 @@ builder.Services.AddAuthorization();
 
 builder.AddAnnotateHubData();
 builder.AddAnnotateHubFeatures();
+builder.AddApiTokens();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapApiTokenEndpoints();
 
 app.Run();
 
