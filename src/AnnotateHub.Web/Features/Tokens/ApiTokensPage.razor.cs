@@ -13,7 +13,6 @@ public sealed partial class ApiTokensPage
     private static readonly (int Days, string Text)[] ExpiryChoices = [(30, "in 30 days"), (90, "in 90 days"), (365, "in a year"), (0, "never")];
 
     [Inject] private ApiTokenService Tokens { get; set; } = default!;
-    [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -22,6 +21,8 @@ public sealed partial class ApiTokensPage
     private readonly CreateForm _form = new();
     private IReadOnlyList<ApiTokenView>? _tokens;
     private CreatedApiToken? _created;
+    private MudMessageBox _confirmRevoke = default!;
+    private ApiTokenView? _revoking;
     private string? _nameError;
     private string _userId = "";
     private bool _busy;
@@ -71,10 +72,9 @@ public sealed partial class ApiTokensPage
 
     private async Task RevokeAsync(ApiTokenView token)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
-            "Revoke token?",
-            (MarkupString)$"Scripts using <b>{System.Net.WebUtility.HtmlEncode(token.Name)}</b> (<code>{token.Prefix}…</code>) will stop working at once. This cannot be undone.",
-            yesText: "Revoke", cancelText: "Cancel");
+        _revoking = token;
+        var confirmed = await _confirmRevoke.ShowAsync();
+        _revoking = null;
         if (confirmed != true) return;
         if (await Tokens.RevokeAsync(_userId, token.Id))
         {
