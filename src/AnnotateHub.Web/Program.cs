@@ -3,6 +3,7 @@ using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Tokens;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -46,6 +47,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapHub<AnnotationHub>(AnnotationHub.Path);
 app.MapApiTokenEndpoints();
 
 app.Run();

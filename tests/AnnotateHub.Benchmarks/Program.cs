@@ -14,6 +14,7 @@ using AnnotateHub.Web.Features.Documents;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Realtime;
 using AnnotateHub.Benchmarks;
+using AnnotateHub.Web.Features;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Microsoft.EntityFrameworkCore;
@@ -35,11 +36,8 @@ try
     var synchronous = ArgText("--synchronous", "FULL");
     services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas(synchronous)));
     services.AddSingleton(TimeProvider.System);
-    services.AddSingleton<DocumentLocks>();
-    services.AddSingleton<DocumentChangeNotifier>(_ => new DocumentChangeNotifier(NullLogger<DocumentChangeNotifier>.Instance));
-    services.AddSingleton<AnnotationService>();
-    services.AddSingleton<LabelService>();
-    services.AddSingleton<CorpusService>();
+    services.AddLogging();
+    services.AddAnnotationServices();
     await using var root = services.BuildServiceProvider();
     var dbFactory = root.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
 
@@ -48,7 +46,6 @@ try
     Console.WriteLine($"document: {text.Length:N0} UTF-16 units, {new CodePointIndex(text).Length:N0} code points, " +
                       $"{SpanLayout.Paragraphs(text).Count:N0} paragraphs, {spanCount:N0} annotations");
 
-    services.AddLogging();
     services.AddMudServices();
     services.AddSingleton<IJSRuntime, NullJSRuntime>();
     services.AddSingleton<NavigationManager, BenchNavigationManager>();

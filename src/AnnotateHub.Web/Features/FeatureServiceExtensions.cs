@@ -2,6 +2,7 @@ using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Realtime;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace AnnotateHub.Web.Features;
 
@@ -9,12 +10,28 @@ public static class FeatureServiceExtensions
 {
     public static IHostApplicationBuilder AddAnnotateHubFeatures(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<DocumentChangeNotifier>();
-        builder.Services.AddSingleton<DocumentLocks>();
-        builder.Services.AddSingleton<AnnotationService>();
-        builder.Services.AddSingleton<LabelService>();
-        builder.Services.AddSingleton<CorpusService>();
-        builder.Services.AddSingleton<TextDocumentImporter>();
+        builder.Services.AddAnnotationServices();
+        builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
+        builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
+        builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(o =>
+        {
+            o.MaximumReceiveMessageSize = AnnotationHub.MaxMessageBytes;
+            o.EnableDetailedErrors = false;
+        });
         return builder;
+    }
+
+    /// <summary>The feature services without the web host (also used by the component tests and the benchmark).</summary>
+    public static IServiceCollection AddAnnotationServices(this IServiceCollection services)
+    {
+        services.AddSingleton<DocumentChangeNotifier>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<DocumentWriter>();
+        services.AddSingleton<AnnotationService>();
+        services.AddSingleton<LabelService>();
+        services.AddSingleton<CorpusService>();
+        services.AddSingleton<TextDocumentImporter>();
+        services.AddScoped<CircuitConnection>();
+        return services;
     }
 }

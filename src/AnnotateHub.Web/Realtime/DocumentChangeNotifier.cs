@@ -1,52 +1,132 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
 
 namespace AnnotateHub.Web.Realtime;
 
 /// <summary>A committed change of a document, as delivered to live viewers.</summary>
-public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKind Kind, AnnotationView Annotation, string UserId);
+public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKind Kind, AnnotationView Annotation, string UserId, DateTime At);
+
+/// <summary>A project's label set after a committed change.</summary>
+public sealed record LabelsChangedEvent(int ProjectId, IReadOnlyList<LabelView> Labels);
 
 /// <summary>
-/// In-process fan-out of committed document changes to the circuits that show the document.
-/// Services call <see cref="Publish"/> only after SaveChanges succeeded (save first, then notify).
+/// Fan-out of committed changes inside this process: to the Blazor circuits that show a document (subscribers) and
+/// to the programs on the hub (<see cref="IRemoteFanOut"/>). Services call the Publish methods only after the commit
+/// (save first, then notify), in sequence order. Events of one document are delivered in that order: circuits queue
+/// them on their dispatcher at once, hub groups get them from one ordered queue per partition.
 /// </summary>
-public sealed class DocumentChangeNotifier(ILogger<DocumentChangeNotifier> logger)
+public sealed class DocumentChangeNotifier
 {
-    private readonly ConcurrentDictionary<int, ImmutableHandlers> _subscribers = new();
+    private const int Partitions = 8;
 
-    public IDisposable Subscribe(int documentId, Func<DocumentChangeEvent, Task> handler)
+    private readonly ConcurrentDictionary<int, Handlers<DocumentChangeEvent>> _documents = new();
+    private readonly ConcurrentDictionary<int, Handlers<LabelsChangedEvent>> _projects = new();
+    private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
+    private readonly Channel<Func<Task>>[] _outbound;
+    private readonly IRemoteFanOut _remote;
+    private readonly ILogger<DocumentChangeNotifier> _logger;
+
+    public DocumentChangeNotifier(ILogger<DocumentChangeNotifier> logger, IRemoteFanOut? remote = null)
     {
-        _subscribers.AddOrUpdate(documentId, _ => new ImmutableHandlers([handler]), (_, h) => h.Add(handler));
-        return new Subscription(() => _subscribers.AddOrUpdate(documentId, _ => new ImmutableHandlers([]), (_, h) => h.Remove(handler)));
+        _logger = logger;
+        _remote = remote ?? IRemoteFanOut.None;
+        _outbound = new Channel<Func<Task>>[Partitions];
+        for (var i = 0; i < Partitions; i++)
+        {
+            var channel = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+            _outbound[i] = channel;
+            _ = Task.Run(() => DrainAsync(channel.Reader));
+        }
+    }
+
+    public IDisposable Subscribe(int documentId, Func<DocumentChangeEvent, Task> handler) => Add(_documents, documentId, handler);
+
+    public IDisposable SubscribeLabels(int projectId, Func<LabelsChangedEvent, Task> handler) => Add(_projects, projectId, handler);
+
+    public IDisposable SubscribePresence(int documentId, Func<PresenceChangedEvent, Task> handler) => Add(_presence, documentId, handler);
+
+    public void PublishPresence(PresenceChangedEvent presence)
+    {
+        Deliver(_presence, presence.DocumentId, presence);
+        Enqueue(presence.DocumentId, () => _remote.SendPresenceAsync(presence));
     }
 
     public void Publish(DocumentChangeEvent change)
     {
-        if (!_subscribers.TryGetValue(change.DocumentId, out var handlers)) return;
-        foreach (var handler in handlers.Items)
+        Deliver(_documents, change.DocumentId, change);
+        Enqueue(change.DocumentId, () => _remote.SendChangeAsync(change));
+    }
+
+    public void PublishLabels(LabelsChangedEvent labels)
+    {
+        Deliver(_projects, labels.ProjectId, labels);
+        Enqueue(labels.ProjectId, () => _remote.SendLabelsAsync(labels));
+    }
+
+    private void Enqueue(int key, Func<Task> send) => _outbound[(key & int.MaxValue) % Partitions].Writer.TryWrite(send);
+
+    private async Task DrainAsync(ChannelReader<Func<Task>> reader)
+    {
+        await foreach (var send in reader.ReadAllAsync())
         {
-            _ = Deliver(handler, change);
+            try
+            {
+                await send();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Sending a change to hub clients failed");
+            }
         }
     }
 
-    private async Task Deliver(Func<DocumentChangeEvent, Task> handler, DocumentChangeEvent change)
+    private void Deliver<T>(ConcurrentDictionary<int, Handlers<T>> map, int key, T item)
+    {
+        if (!map.TryGetValue(key, out var handlers)) return;
+        foreach (var handler in handlers.Items)
+        {
+            // The handler queues the work on its circuit's dispatcher before it returns, so order is kept per circuit.
+            Task task;
+            try
+            {
+                task = handler(item);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Delivering a change failed");
+                continue;
+            }
+            if (!task.IsCompleted) _ = Observe(task);
+            else if (task.IsFaulted) _logger.LogWarning(task.Exception, "Delivering a change failed");
+        }
+    }
+
+    private async Task Observe(Task task)
     {
         try
         {
-            await handler(change);
+            await task;
         }
         catch (Exception ex)
         {
             // One broken circuit must not stop delivery to the others.
-            logger.LogWarning(ex, "Delivering change {Sequence} of document {DocumentId} failed", change.Sequence, change.DocumentId);
+            _logger.LogWarning(ex, "Delivering a change failed");
         }
     }
 
-    private sealed record ImmutableHandlers(Func<DocumentChangeEvent, Task>[] Items)
+    private static IDisposable Add<T>(ConcurrentDictionary<int, Handlers<T>> map, int key, Func<T, Task> handler)
     {
-        public ImmutableHandlers Add(Func<DocumentChangeEvent, Task> h) => new([.. Items, h]);
-        public ImmutableHandlers Remove(Func<DocumentChangeEvent, Task> h) => new(Items.Where(x => x != h).ToArray());
+        map.AddOrUpdate(key, _ => new Handlers<T>([handler]), (_, h) => h.Add(handler));
+        return new Subscription(() => map.AddOrUpdate(key, _ => new Handlers<T>([]), (_, h) => h.Remove(handler)));
+    }
+
+    private sealed record Handlers<T>(Func<T, Task>[] Items)
+    {
+        public Handlers<T> Add(Func<T, Task> h) => new([.. Items, h]);
+        public Handlers<T> Remove(Func<T, Task> h) => new(Items.Where(x => x != h).ToArray());
     }
 
     private sealed class Subscription(Action dispose) : IDisposable
@@ -56,5 +136,23 @@ public sealed class DocumentChangeNotifier(ILogger<DocumentChangeNotifier> logge
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0) dispose();
         }
+    }
+}
+
+/// <summary>Sends committed changes to connections outside this process's circuits: the SignalR hub's groups
+/// (and, through the SignalR Redis backplane, other instances' hub clients).</summary>
+public interface IRemoteFanOut
+{
+    Task SendChangeAsync(DocumentChangeEvent change);
+    Task SendLabelsAsync(LabelsChangedEvent labels);
+    Task SendPresenceAsync(PresenceChangedEvent presence);
+
+    public static readonly IRemoteFanOut None = new NoRemote();
+
+    private sealed class NoRemote : IRemoteFanOut
+    {
+        public Task SendChangeAsync(DocumentChangeEvent change) => Task.CompletedTask;
+        public Task SendLabelsAsync(LabelsChangedEvent labels) => Task.CompletedTask;
+        public Task SendPresenceAsync(PresenceChangedEvent presence) => Task.CompletedTask;
     }
 }

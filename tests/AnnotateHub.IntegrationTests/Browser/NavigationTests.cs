@@ -47,8 +47,18 @@ public sealed class NavigationTests(BrowserFixture fixture)
 
         public void Attach(IWebSocketRoute page)
         {
-            _page = page;
             var server = page.ConnectToServer();
+            lock (_gate)
+            {
+                if (_page is not null)
+                {
+                    // A later circuit (the followed link loads its page in full): pass it through untouched.
+                    page.OnMessage(frame => Forward(server, frame));
+                    server.OnMessage(frame => Forward(page, frame));
+                    return;
+                }
+                _page = page;
+            }
             page.OnMessage(frame =>
             {
                 Forward(server, frame);

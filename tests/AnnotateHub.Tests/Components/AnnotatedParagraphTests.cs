@@ -11,7 +11,7 @@ public sealed class AnnotatedParagraphTests : MudBunitContext
     private static readonly LabelView Claim = new(1, 1, "claim", "#1e88e5", "1", null, 0);
 
     private static AnnotationView Span(long id, int start, int end) =>
-        new(id, 1, "u1", "Ana", start, end, Claim.Id, null, DateTime.UnixEpoch, DateTime.UnixEpoch, 1);
+        new(id, 1, "u1", "Ana", start, end, Claim.Id, Claim.Name, null, DateTime.UnixEpoch, DateTime.UnixEpoch, 1);
 
     [Fact]
     public void Hostile_text_is_rendered_as_text_not_markup()

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features;
 using System.Security.Claims;
 using AnnotateHub.Core.Documents;
 using AnnotateHub.Core.Labels;
@@ -40,12 +41,7 @@ public abstract class DocumentPageContext : MudBunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite($"Data Source={_dbPath};Pooling=False"));
         Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<DocumentChangeNotifier>();
-        Services.AddSingleton<DocumentLocks>();
-        Services.AddSingleton<AnnotationService>();
-        Services.AddSingleton<LabelService>();
-        Services.AddSingleton<CorpusService>();
-        Services.AddSingleton<TextDocumentImporter>();
+        Services.AddAnnotationServices();
 
         var auth = AddAuthorization();
         auth.SetAuthorized("ana");

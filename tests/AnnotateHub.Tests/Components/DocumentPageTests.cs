@@ -160,7 +160,7 @@ public sealed class DocumentPageTests : DocumentPageContext
         var cut = RenderDocument(EmojiDocumentId);
         await Select(cut, Utf16Range(EmojiText, "قاعدة عين الأسد"));
 
-        cut.Find("[data-testid=label-menu] button[data-label='actor']").Click();
+        await cut.Find("[data-testid=label-menu] button[data-label='actor']").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
 
         var saved = Assert.Single(await AnnotationsInDatabase());
         Assert.Equal(LabelIds["actor"], saved.LabelId);

@@ -12,7 +12,7 @@ public sealed class DocumentModelTests
     private static readonly LabelView Actor = new(2, 1, "actor", "#8e24aa", "2", null, 1);
 
     private static AnnotationView Span(long id, int start, int end, int labelId = 1, int version = 1) =>
-        new(id, 1, "u1", "Ana", start, end, labelId, null, DateTime.UnixEpoch, DateTime.UnixEpoch, version);
+        new(id, 1, "u1", "Ana", start, end, labelId, labelId == 1 ? "claim" : "actor", null, DateTime.UnixEpoch, DateTime.UnixEpoch, version);
 
     private static int CodePoint(string part) => Text.IndexOf(part, StringComparison.Ordinal) - 1; // one pair before
 

@@ -6,15 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Annotations;
 
-/// <summary>Creates, changes and deletes annotations: validates, saves with a change-log entry, then notifies.</summary>
-public sealed class AnnotationService(
-    IDbContextFactory<AnnotateHubDbContext> dbFactory,
-    DocumentLocks locks,
-    DocumentChangeNotifier notifier,
-    TimeProvider clock)
-{
-    private const int MaxSaveAttempts = 5;
+/// <summary>A document's spans as of the change numbered <see cref="Sequence"/>.</summary>
+public sealed record DocumentSnapshot(long Sequence, IReadOnlyList<AnnotationView> Annotations);
 
+/// <summary>Reads annotations and the change log; validates changes and hands them to the document's
+/// <see cref="DocumentWriter"/>, which saves them with their change-log entries and then notifies.</summary>
+public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer)
+{
     public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -27,6 +25,40 @@ public sealed class AnnotationService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(db.Annotations.AsNoTracking().Where(a => a.Id == id)).FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>The document's spans and the sequence number of the last change they include.</summary>
+    public async Task<DocumentSnapshot> SnapshotAsync(int documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The sequence is read first: a change committed between the two reads is in the list and arrives again as an
+        // event, and applying a change twice is harmless (versions decide).
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sequence = await LastSequenceAsync(db, documentId, ct);
+        var annotations = await Project(db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId).OrderBy(a => a.Start).ThenBy(a => a.Id))
+            .ToListAsync(ct);
+        return new DocumentSnapshot(sequence, annotations);
+    }
+
+    /// <summary>The committed changes after <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<DocumentChangeEvent>> ChangesAfterAsync(int documentId, long afterSequence, int max, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.DocumentChanges.AsNoTracking()
+            .Where(c => c.DocumentId == documentId && c.Sequence > afterSequence)
+            .OrderBy(c => c.Sequence).Take(max)
+            .ToListAsync(ct);
+        return rows.Select(r => new DocumentChangeEvent(r.DocumentId, r.Sequence, r.Kind,
+            JsonSerializer.Deserialize<AnnotationView>(r.Payload)!, r.UserId, DateTime.SpecifyKind(r.At, DateTimeKind.Utc))).ToList();
+    }
+
+    public async Task<long> LastSequenceAsync(int documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LastSequenceAsync(db, documentId, ct);
+    }
+
+    private static async Task<long> LastSequenceAsync(AnnotateHubDbContext db, int documentId, CancellationToken ct) =>
+        await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
 
     public async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, CancellationToken ct = default)
     {
@@ -42,99 +74,39 @@ public sealed class AnnotationService(
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
         if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Unknown user.");
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        var annotation = new Annotation
-        {
-            DocumentId = documentId, AnnotatorId = userId, Start = start, End = end, LabelId = labelId,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), CreatedAt = now, UpdatedAt = now, Version = 1,
-        };
-        db.Annotations.Add(annotation);
-        return await CommitAsync(db, documentId, ChangeKind.AnnotationCreated, annotation, userId, ct);
+        return await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note)));
     }
 
     public async Task<AnnotationResult> UpdateAsync(long id, string userId, int expectedVersion, int labelId, string? note, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var annotation = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (annotation is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
-        if (annotation.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can change it.");
-        if (annotation.Version != expectedVersion)
-            return AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; you now see the current version.", await FindAsync(id, ct));
         if (SpanValidation.CheckNote(note) is { } noteError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, noteError);
-        var projectId = await db.Documents.Where(d => d.Id == annotation.DocumentId).Select(d => d.ProjectId).FirstAsync(ct);
-        if (!await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == projectId, ct))
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var target = await db.Annotations.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new { a.DocumentId, a.AnnotatorId, ProjectId = db.Documents.Where(d => d.Id == a.DocumentId).Select(d => d.ProjectId).First() })
+            .FirstOrDefaultAsync(ct);
+        if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can change it.");
+        if (!await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == target.ProjectId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
-
-        annotation.LabelId = labelId;
-        annotation.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        annotation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        annotation.Version++;
-        return await CommitAsync(db, annotation.DocumentId, ChangeKind.AnnotationUpdated, annotation, userId, ct);
+        return await writer.SubmitAsync(target.DocumentId, new UpdateChange(userId, id, expectedVersion, labelId, NormalizeNote(note)));
     }
 
     public async Task<AnnotationResult> DeleteAsync(long id, string userId, int expectedVersion, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var annotation = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (annotation is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
-        if (annotation.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can delete it.");
-        if (annotation.Version != expectedVersion)
-            return AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; you now see the current version.", await FindAsync(id, ct));
-        db.Annotations.Remove(annotation);
-        return await CommitAsync(db, annotation.DocumentId, ChangeKind.AnnotationDeleted, annotation, userId, ct);
+        var target = await db.Annotations.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.DocumentId, a.AnnotatorId }).FirstOrDefaultAsync(ct);
+        if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can delete it.");
+        return await writer.SubmitAsync(target.DocumentId, new DeleteChange(userId, id, expectedVersion));
     }
 
-    /// <summary>Saves the annotation change and its change-log entry in one transaction, then notifies viewers.</summary>
-    private async Task<AnnotationResult> CommitAsync(AnnotateHubDbContext db, int documentId, ChangeKind kind, Annotation annotation, string userId, CancellationToken ct)
-    {
-        using var _ = await locks.AcquireAsync(documentId, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            // The annotation must have an id before the log entry records it.
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            await tx.RollbackAsync(ct);
-            var current = await FindAsync(annotation.Id, ct);
-            return current is null
-                ? AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.")
-                : AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; you now see the current version.", current);
-        }
+    private static string? NormalizeNote(string? note) => string.IsNullOrWhiteSpace(note) ? null : note.Trim();
 
-        var userName = await db.Users.Where(u => u.Id == annotation.AnnotatorId).Select(u => u.DisplayName ?? u.UserName).FirstOrDefaultAsync(ct) ?? "";
-        var view = ToView(annotation, userName);
-        for (var attempt = 1; ; attempt++)
-        {
-            var sequence = (await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence, ct) ?? 0) + 1;
-            var change = new DocumentChange
-            {
-                DocumentId = documentId, Sequence = sequence, Kind = kind, AnnotationId = annotation.Id, UserId = userId,
-                At = clock.GetUtcNow().UtcDateTime, Payload = JsonSerializer.Serialize(view),
-            };
-            db.DocumentChanges.Add(change);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                notifier.Publish(new DocumentChangeEvent(documentId, sequence, kind, view, userId));
-                return AnnotationResult.Ok(view);
-            }
-            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
-            {
-                // Another process took this sequence number (the unique index said so): take the next one.
-                // EF Core rolled back to its savepoint, so the annotation's own change stays in the transaction.
-                db.Entry(change).State = EntityState.Detached;
-            }
-        }
-    }
-
-    internal static AnnotationView ToView(Annotation a, string annotatorName) =>
-        new(a.Id, a.DocumentId, a.AnnotatorId, annotatorName, a.Start, a.End, a.LabelId, a.Note, a.CreatedAt, a.UpdatedAt, a.Version);
+    internal static AnnotationView ToView(Annotation a, string annotatorName, string labelName) =>
+        new(a.Id, a.DocumentId, a.AnnotatorId, annotatorName, a.Start, a.End, a.LabelId, labelName, a.Note,
+            DateTime.SpecifyKind(a.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(a.UpdatedAt, DateTimeKind.Utc), a.Version);
 
     private static IQueryable<AnnotationView> Project(IQueryable<Annotation> query) =>
         query.Select(a => new AnnotationView(a.Id, a.DocumentId, a.AnnotatorId, a.Annotator!.DisplayName ?? a.Annotator.UserName ?? "",
-            a.Start, a.End, a.LabelId, a.Note, a.CreatedAt, a.UpdatedAt, a.Version));
+            a.Start, a.End, a.LabelId, a.Label!.Name, a.Note, a.CreatedAt, a.UpdatedAt, a.Version));
 }

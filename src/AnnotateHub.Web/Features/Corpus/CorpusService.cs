@@ -77,4 +77,11 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
             .Select(d => new DocumentContent(d.Id, d.ProjectId, d.Project!.Name, d.Title, d.Outlet, d.PublishedOn, d.Url, d.Text))
             .FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>The project a document belongs to, or null when there is no such document.</summary>
+    public async Task<int?> ProjectOfDocumentAsync(int documentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => (int?)d.ProjectId).FirstOrDefaultAsync(ct);
+    }
 }

@@ -7,7 +7,7 @@ namespace AnnotateHub.Web.Features.Documents;
 
 /// <summary>A run of paragraph text ready to render: UTF-16 offsets for the browser, the ids of the spans over it
 /// (space separated, innermost first) and the CSS custom properties that draw them.</summary>
-public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected);
+public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false);
 
 /// <summary>One paragraph's render model. A new instance means "changed": paragraphs re-render only then.</summary>
 public sealed record ParagraphModel(int Index, int Start, int End, int Rows, IReadOnlyList<SegmentModel> Segments);
@@ -25,6 +25,7 @@ public sealed class DocumentModel
     private readonly ParagraphModel[] _models;
     private readonly Dictionary<long, AnnotationView> _annotations = [];
     private readonly Dictionary<long, (int Start, int End)> _utf16 = [];
+    private readonly HashSet<long> _pending = [];
     private Dictionary<int, LabelView> _labels;
 
     public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels)
@@ -67,10 +68,22 @@ public sealed class DocumentModel
     {
         if (!_utf16.Remove(id, out var old)) return 0;
         _annotations.Remove(id);
+        _pending.Remove(id);
         if (SelectedId == id) SelectedId = null;
         var touched = new HashSet<int>();
         AddParagraphs(old, touched);
         return Rebuild(touched);
+    }
+
+    /// <summary>True while a change of the span is on its way to the server (drawn dashed until it is committed).</summary>
+    public bool IsPending(long id) => _pending.Contains(id);
+
+    public void SetPending(long id, bool pending)
+    {
+        if (!(pending ? _pending.Add(id) : _pending.Remove(id)) || !_utf16.TryGetValue(id, out var range)) return;
+        var touched = new HashSet<int>();
+        AddParagraphs(range, touched);
+        Rebuild(touched);
     }
 
     public void Select(long? id)
@@ -152,16 +165,18 @@ public sealed class DocumentModel
             var ids = new StringBuilder();
             var style = new StringBuilder();
             var selected = false;
+            var pending = false;
             foreach (var s in seg.Spans)
             {
                 if (ids.Length > 0) ids.Append(' ');
                 ids.Append(s.Id);
                 selected |= s.Id == SelectedId;
+                pending |= _pending.Contains(s.Id);
                 var color = ColorOf(s.Id);
                 if (style.Length == 0) style.Append("--h:").Append(color).Append("40;");
                 if (s.Level < MaxUnderlineRows) style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
             }
-            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected);
+            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending);
         }
         return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), segments);
     }

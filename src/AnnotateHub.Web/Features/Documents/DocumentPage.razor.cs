@@ -20,6 +20,8 @@ public sealed partial class DocumentPage
     [Inject] private LabelService LabelService { get; set; } = default!;
     [Inject] private AnnotationService Annotations { get; set; } = default!;
     [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
+    [Inject] private PresenceTracker Presence { get; set; } = default!;
+    [Inject] private CircuitConnection Connection { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -38,7 +40,15 @@ public sealed partial class DocumentPage
     private ElementReference _container;
     private DotNetObjectReference<DocumentPage>? _self;
     private bool _attached;
-    private IDisposable? _subscription;
+    private readonly List<IDisposable> _subscriptions = [];
+    private readonly string _presenceKey = "circuit:" + Guid.NewGuid().ToString("N");
+    private IReadOnlyList<Viewer> _viewers = [];
+    private bool _offline;
+
+    // The sequence number of the last change this view shows; changes apply strictly in order (see ApplyCommitted).
+    private long _sequence;
+    private readonly SemaphoreSlim _catchUp = new(1, 1);
+    private long _nextPendingId;
 
     protected override async Task OnInitializedAsync()
     {
@@ -51,9 +61,17 @@ public sealed partial class DocumentPage
         }
         _crumbs = [new("Projects", "/"), new(_doc.ProjectName, $"/projects/{_doc.ProjectId}")];
         _labels = await LabelService.ListAsync(_doc.ProjectId);
-        // Subscribe before loading so no change committed in between is missed; applying one twice is harmless.
-        _subscription = Notifier.Subscribe(DocumentId, OnDocumentChanged);
-        _model = new DocumentModel(_doc.Text, await Annotations.ListAsync(DocumentId), _labels);
+        // Subscribe before loading so no change committed in between is missed: changes up to the snapshot's
+        // sequence are skipped as duplicates, later ones apply in order.
+        _subscriptions.Add(Notifier.Subscribe(DocumentId, OnDocumentChanged));
+        _subscriptions.Add(Notifier.SubscribeLabels(_doc.ProjectId, OnLabelsChanged));
+        _subscriptions.Add(Notifier.SubscribePresence(DocumentId, OnPresenceChanged));
+        Connection.Changed += OnConnectionChanged;
+        var snapshot = await Annotations.SnapshotAsync(DocumentId);
+        _sequence = snapshot.Sequence;
+        _model = new DocumentModel(_doc.Text, snapshot.Annotations, _labels);
+        await Presence.JoinAsync(DocumentId, _presenceKey, _userId);
+        _viewers = Presence.ViewersOf(DocumentId);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -74,6 +92,7 @@ public sealed partial class DocumentPage
         _pending = snapped;
         (_menuX, _menuY) = (x, y);
         if (snapped is not null) _model.Select(null);
+        SetActivity(snapped is null ? "reading" : "selecting text");
         StateHasChanged();
         return Task.CompletedTask;
     }
@@ -96,6 +115,7 @@ public sealed partial class DocumentPage
     {
         _pending = null;
         _model?.Select(null);
+        SetActivity("reading");
         StateHasChanged();
         return Task.CompletedTask;
     }
@@ -132,6 +152,7 @@ public sealed partial class DocumentPage
         if (_model is null) return;
         _model.Select(id);
         _overlapping = (overlapping ?? [id]).Select(_model.Find).OfType<AnnotationView>().ToList();
+        if (_model.Find(id) is { } span) SetActivity($"on “{Shorten(_model.TextOf(span))}”");
         StateHasChanged();
         if (scroll) _ = JS.InvokeVoidAsync("annotateHub.scrollToSpan", _container, id).AsTask();
     }
@@ -142,23 +163,58 @@ public sealed partial class DocumentPage
         _pending = null;
         var start = _model.Offsets.ToCodePoint(range.Start);
         var end = _model.Offsets.ToCodePoint(range.End);
-        var result = await Annotations.CreateAsync(DocumentId, _userId, start, end, label.Id, note: null);
         await JS.InvokeVoidAsync("annotateHub.clearSelection");
+        await SaveNewAsync(start, end, label);
+    }
+
+    /// <summary>Shows the new span at once as pending (dashed), then as committed once the server says so. A refused
+    /// or failed save removes it and says why, with a way to try again: nothing is dropped silently.</summary>
+    private async Task SaveNewAsync(int start, int end, LabelView label)
+    {
+        if (_model is null) return;
+        var placeholderId = --_nextPendingId; // negative: never a database id
+        var now = DateTime.UtcNow;
+        _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, "you", start, end, label.Id, label.Name, null, now, now, 0));
+        _model.SetPending(placeholderId, true);
+        _version++;
+        SetActivity($"tagging {label.Name}");
+        StateHasChanged();
+
+        AnnotationResult result;
+        try
+        {
+            result = await Annotations.CreateAsync(DocumentId, _userId, start, end, label.Id, note: null);
+        }
+        catch (Exception ex)
+        {
+            result = AnnotationResult.Fail(AnnotationOutcome.Invalid, "the server could not save it (" + ex.GetType().Name + ").");
+        }
+        _model.Remove(placeholderId);
+        _version++;
         if (!result.Succeeded)
         {
-            Snackbar.Add($"Not saved: {result.Error}", Severity.Error);
+            Snackbar.Add($"Not saved: {result.Error}", Severity.Error, o =>
+            {
+                o.Action = "Retry";
+                o.RequireInteraction = true;
+                o.OnClick = _ => SaveNewAsync(start, end, label);
+            });
+            StateHasChanged();
             return;
         }
-        Apply(result.Annotation!);
+        await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, result.Sequence, result.Kind, result.Annotation!, _userId, result.Annotation!.UpdatedAt));
         Select(result.Annotation!.Id, scroll: false);
     }
 
     private async Task UpdateAsync(AnnotationView annotation, int labelId, string? note)
     {
+        _model?.SetPending(annotation.Id, true);
+        StateHasChanged();
         var result = await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
+        _model?.SetPending(annotation.Id, false);
         if (result.Succeeded)
         {
-            Apply(result.Annotation!);
+            await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, result.Sequence, result.Kind, result.Annotation!, _userId, result.Annotation!.UpdatedAt));
             Snackbar.Add("Saved.", Severity.Success);
         }
         else
@@ -171,11 +227,13 @@ public sealed partial class DocumentPage
 
     private async Task DeleteAsync(AnnotationView annotation)
     {
+        _model?.SetPending(annotation.Id, true);
+        StateHasChanged();
         var result = await Annotations.DeleteAsync(annotation.Id, _userId, annotation.Version);
+        _model?.SetPending(annotation.Id, false);
         if (result.Succeeded)
         {
-            _model?.Remove(annotation.Id);
-            _version++;
+            await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, result.Sequence, result.Kind, result.Annotation!, _userId, DateTime.UtcNow));
             Snackbar.Add("Span deleted.", Severity.Info);
         }
         else
@@ -194,33 +252,110 @@ public sealed partial class DocumentPage
         _version++;
     }
 
-    /// <summary>Shows a committed version of a span; returns false when the view already had it (or a newer one).</summary>
-    private bool Apply(AnnotationView annotation)
+    private Task OnDocumentChanged(DocumentChangeEvent change) => InvokeAsync(() => ApplyCommittedAsync(change));
+
+    /// <summary>
+    /// Applies committed changes strictly in sequence order: one already shown is skipped (our own change arrives
+    /// as the service's answer and as the event), and a gap (a missed event) is filled from the change log.
+    /// Runs on the circuit's dispatcher.
+    /// </summary>
+    private async Task ApplyCommittedAsync(DocumentChangeEvent change)
     {
-        if (_model is null) return false;
-        // Never replace a newer version with an older one, and skip the one we already show: our own change
-        // arrives twice, once as the service's result and once as the notifier's event.
-        if (_model.Find(annotation.Id) is { } known && known.Version >= annotation.Version) return false;
-        _model.Upsert(annotation);
-        _version++;
-        return true;
+        if (_model is null || change.Sequence <= _sequence) return;
+        if (change.Sequence == _sequence + 1)
+        {
+            Apply(change);
+            StateHasChanged();
+            return;
+        }
+        await CatchUpAsync();
     }
 
-    private Task OnDocumentChanged(DocumentChangeEvent change) => InvokeAsync(() =>
+    /// <summary>Reads the change log after the last sequence shown and applies what is there, in order.</summary>
+    private async Task CatchUpAsync()
     {
         if (_model is null) return;
-        var changed = change.Kind == ChangeKind.AnnotationDeleted ? _model.Remove(change.Annotation.Id) > 0 : Apply(change.Annotation);
-        if (!changed) return;
+        await _catchUp.WaitAsync();
+        try
+        {
+            var applied = 0;
+            while (true)
+            {
+                var missed = await Annotations.ChangesAfterAsync(DocumentId, _sequence, 1000);
+                foreach (var change in missed.Where(c => c.Sequence > _sequence))
+                {
+                    Apply(change);
+                    applied++;
+                }
+                if (missed.Count < 1000) break;
+            }
+            if (applied > 0) StateHasChanged();
+        }
+        finally
+        {
+            _catchUp.Release();
+        }
+    }
+
+    private void Apply(DocumentChangeEvent change)
+    {
+        if (_model is null) return;
+        _sequence = change.Sequence;
+        if (change.Kind == ChangeKind.AnnotationDeleted)
+        {
+            _model.Remove(change.Annotation.Id);
+        }
+        else
+        {
+            // The log is ordered, but a refused change may have shown a newer version already: never go back.
+            if (_model.Find(change.Annotation.Id) is { } known && known.Version >= change.Annotation.Version) return;
+            _model.Upsert(change.Annotation);
+        }
+        _version++;
+    }
+
+    private Task OnLabelsChanged(LabelsChangedEvent change) => InvokeAsync(() =>
+    {
+        if (_model is null) return;
+        _labels = change.Labels;
+        _model.ReplaceLabels(change.Labels);
         _version++;
         StateHasChanged();
     });
+
+    private Task OnPresenceChanged(PresenceChangedEvent presence) => InvokeAsync(() =>
+    {
+        _viewers = presence.Viewers;
+        StateHasChanged();
+    });
+
+    private Task OnConnectionChanged(bool up) => InvokeAsync(async () =>
+    {
+        _offline = !up;
+        SetActivity(up ? "reading" : "away (offline)");
+        if (up) await CatchUpAsync();
+    });
+
+    private void SetActivity(string activity) => Presence.SetActivity(DocumentId, _presenceKey, activity);
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
+
+    private static string ColorOfUser(string userId)
+    {
+        string[] palette = ["#3949ab", "#00897b", "#6d4c41", "#c2185b", "#5e35b1", "#2e7d32", "#ef6c00", "#546e7a"];
+        var hash = 0;
+        foreach (var c in userId) hash = unchecked(hash * 31 + c);
+        return palette[(hash & int.MaxValue) % palette.Length];
+    }
 
     private static string? SafeUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.ToString() : null;
 
     public async ValueTask DisposeAsync()
     {
-        _subscription?.Dispose();
+        foreach (var subscription in _subscriptions) subscription.Dispose();
+        Connection.Changed -= OnConnectionChanged;
+        Presence.Leave(DocumentId, _presenceKey);
         if (_attached)
         {
             try

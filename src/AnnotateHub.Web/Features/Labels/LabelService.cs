@@ -1,5 +1,6 @@
 using AnnotateHub.Core.Labels;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Labels;
@@ -14,8 +15,9 @@ public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors)
     public bool Succeeded => Errors.Count == 0;
 }
 
-/// <summary>Reads and edits a project's label set. Only the project owner or an admin may edit it.</summary>
-public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
+/// <summary>Reads and edits a project's label set. Only the project owner or an admin may edit it. Every committed
+/// edit is announced to the project's open documents.</summary>
+public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier)
 {
     public const string AdminRole = "Admin";
 
@@ -53,6 +55,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         };
         db.Labels.Add(label);
         await db.SaveChangesAsync(ct);
+        await AnnounceAsync(projectId, ct);
         return new LabelResult(ToView(label), []);
     }
 
@@ -70,6 +73,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         label.Hotkey = string.IsNullOrEmpty(spec.Hotkey) ? null : spec.Hotkey;
         label.Description = spec.Description;
         await db.SaveChangesAsync(ct);
+        await AnnounceAsync(label.ProjectId, ct);
         return new LabelResult(ToView(label), []);
     }
 
@@ -87,8 +91,12 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         }
         db.Labels.Remove(label);
         await db.SaveChangesAsync(ct);
+        await AnnounceAsync(label.ProjectId, ct);
         return new LabelResult(ToView(label), []);
     }
+
+    private async Task AnnounceAsync(int projectId, CancellationToken ct) =>
+        notifier.PublishLabels(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
 
     private static LabelResult Refused() => new(null, ["Only the project owner or an admin can edit the label set."]);
 

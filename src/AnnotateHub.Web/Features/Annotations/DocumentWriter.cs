@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Annotations;
+
+/// <summary>A validated change waiting for its document's writer.</summary>
+public abstract record AnnotationChange(string UserId)
+{
+    internal TaskCompletionSource<AnnotationResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public sealed record CreateChange(string UserId, int Start, int End, int LabelId, string? Note) : AnnotationChange(UserId);
+
+public sealed record UpdateChange(string UserId, long AnnotationId, int ExpectedVersion, int LabelId, string? Note) : AnnotationChange(UserId);
+
+public sealed record DeleteChange(string UserId, long AnnotationId, int ExpectedVersion) : AnnotationChange(UserId);
+
+/// <summary>
+/// One writer per document: changes queue up and are committed in groups, each group in one transaction with
+/// its change-log rows (consecutive sequence numbers), then announced in order. Grouping keeps SQLite's
+/// synchronous=FULL (one fsync per commit) from limiting a busy document to a few hundred changes a second.
+/// </summary>
+public sealed class DocumentWriter(
+    IDbContextFactory<AnnotateHubDbContext> dbFactory,
+    DocumentChangeNotifier notifier,
+    TimeProvider clock,
+    ILogger<DocumentWriter> logger)
+{
+    private const int MaxGroup = 256;
+    private const int MaxSequenceAttempts = 5;
+
+    private readonly ConcurrentDictionary<int, Channel<AnnotationChange>> _queues = new();
+
+    public Task<AnnotationResult> SubmitAsync(int documentId, AnnotationChange change)
+    {
+        var queue = _queues.GetOrAdd(documentId, id =>
+        {
+            var channel = Channel.CreateUnbounded<AnnotationChange>(new UnboundedChannelOptions { SingleReader = true });
+            _ = Task.Run(() => RunAsync(id, channel.Reader));
+            return channel;
+        });
+        queue.Writer.TryWrite(change);
+        return change.Done.Task;
+    }
+
+    private async Task RunAsync(int documentId, ChannelReader<AnnotationChange> reader)
+    {
+        var group = new List<AnnotationChange>(MaxGroup);
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && reader.TryRead(out var change)) group.Add(change);
+            try
+            {
+                await CommitGroupAsync(documentId, group);
+            }
+            catch (Exception ex)
+            {
+                // A group fails as a whole (for example another process changed a span it touches): commit its changes
+                // one by one, so each gets its own answer.
+                logger.LogInformation(ex, "Committing {Count} changes of document {DocumentId} together failed; committing one by one", group.Count, documentId);
+                foreach (var change in group)
+                {
+                    try
+                    {
+                        await CommitGroupAsync(documentId, [change]);
+                    }
+                    catch (Exception single)
+                    {
+                        logger.LogWarning(single, "Committing a change of document {DocumentId} failed", documentId);
+                        change.Done.TrySetResult(single is DbUpdateConcurrencyException
+                            ? AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; reload to see the current version.")
+                            : AnnotationResult.Fail(AnnotationOutcome.Invalid, "The change could not be saved; nothing was changed."));
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task CommitGroupAsync(int documentId, IReadOnlyList<AnnotationChange> group)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var applied = new List<(AnnotationChange Change, Annotation Entity, ChangeKind Kind)>(group.Count);
+        var answered = new List<(AnnotationChange Change, AnnotationResult Result)>();
+        foreach (var change in group)
+        {
+            switch (change)
+            {
+                case CreateChange c:
+                    var created = new Annotation
+                    {
+                        DocumentId = documentId, AnnotatorId = c.UserId, Start = c.Start, End = c.End, LabelId = c.LabelId,
+                        Note = c.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
+                    };
+                    db.Annotations.Add(created);
+                    applied.Add((c, created, ChangeKind.AnnotationCreated));
+                    break;
+                case UpdateChange u:
+                    var toUpdate = await FindLiveAsync(db, u.AnnotationId, documentId);
+                    if (await CheckAsync(db, toUpdate, u.UserId, u.ExpectedVersion, "change") is { } updateRefusal)
+                    {
+                        answered.Add((u, updateRefusal));
+                        break;
+                    }
+                    toUpdate!.LabelId = u.LabelId;
+                    toUpdate.Note = u.Note;
+                    toUpdate.UpdatedAt = now;
+                    toUpdate.Version++;
+                    applied.Add((u, toUpdate, ChangeKind.AnnotationUpdated));
+                    break;
+                case DeleteChange d:
+                    var toDelete = await FindLiveAsync(db, d.AnnotationId, documentId);
+                    if (await CheckAsync(db, toDelete, d.UserId, d.ExpectedVersion, "delete") is { } deleteRefusal)
+                    {
+                        answered.Add((d, deleteRefusal));
+                        break;
+                    }
+                    db.Annotations.Remove(toDelete!);
+                    applied.Add((d, toDelete!, ChangeKind.AnnotationDeleted));
+                    break;
+            }
+        }
+
+        var events = new List<DocumentChangeEvent>(applied.Count);
+        if (applied.Count > 0)
+        {
+            // Ids first: the log rows record them.
+            await db.SaveChangesAsync();
+            var views = await ViewsAsync(db, applied.Select(a => a.Entity));
+            for (var attempt = 1; ; attempt++)
+            {
+                var last = await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
+                var rows = new List<DocumentChange>(applied.Count);
+                events.Clear();
+                foreach (var (change, entity, kind) in applied)
+                {
+                    var view = views[entity.Id];
+                    var row = new DocumentChange
+                    {
+                        DocumentId = documentId, Sequence = ++last, Kind = kind, AnnotationId = entity.Id, UserId = change.UserId,
+                        At = now, Payload = JsonSerializer.Serialize(view),
+                    };
+                    rows.Add(row);
+                    events.Add(new DocumentChangeEvent(documentId, row.Sequence, kind, view, change.UserId, now));
+                }
+                db.DocumentChanges.AddRange(rows);
+                try
+                {
+                    await db.SaveChangesAsync();
+                    break;
+                }
+                catch (DbUpdateException) when (attempt < MaxSequenceAttempts)
+                {
+                    // Another process took these sequence numbers (the unique index said so): take the next ones.
+                    foreach (var row in rows) db.Entry(row).State = EntityState.Detached;
+                }
+            }
+        }
+        await tx.CommitAsync();
+
+        // Committed: now answer and announce, in sequence order.
+        for (var i = 0; i < applied.Count; i++)
+        {
+            var e = events[i];
+            notifier.Publish(e);
+            applied[i].Change.Done.TrySetResult(AnnotationResult.Ok(e.Annotation, e.Sequence, e.Kind));
+        }
+        foreach (var (change, result) in answered) change.Done.TrySetResult(result);
+    }
+
+    // An annotation deleted earlier in the same group is gone for later changes in it.
+    private static async Task<Annotation?> FindLiveAsync(AnnotateHubDbContext db, long id, int documentId)
+    {
+        var annotation = await db.Annotations.FindAsync(id);
+        if (annotation is null || annotation.DocumentId != documentId) return null;
+        return db.Entry(annotation).State == EntityState.Deleted ? null : annotation;
+    }
+
+    private static async Task<AnnotationResult?> CheckAsync(AnnotateHubDbContext db, Annotation? annotation, string userId, int expectedVersion, string verb)
+    {
+        if (annotation is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (annotation.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, $"Only the annotator who made a span can {verb} it.");
+        if (annotation.Version == expectedVersion) return null;
+        var current = (await ViewsAsync(db, [annotation]))[annotation.Id];
+        return AnnotationResult.Fail(AnnotationOutcome.Conflict,
+            $"Someone changed this annotation first (version {annotation.Version}, you had {expectedVersion}); you now see the current version.", current);
+    }
+
+    private static async Task<Dictionary<long, AnnotationView>> ViewsAsync(AnnotateHubDbContext db, IEnumerable<Annotation> annotations)
+    {
+        var list = annotations.ToList();
+        var userIds = list.Select(a => a.AnnotatorId).Distinct().ToList();
+        var labelIds = list.Select(a => a.LabelId).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName ?? "" }).ToDictionaryAsync(u => u.Id, u => u.Name);
+        var labels = await db.Labels.AsNoTracking().Where(l => labelIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Name);
+        return list.ToDictionary(a => a.Id, a => AnnotationService.ToView(a, users.GetValueOrDefault(a.AnnotatorId, ""), labels.GetValueOrDefault(a.LabelId, "")));
+    }
+}

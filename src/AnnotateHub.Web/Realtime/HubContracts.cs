@@ -1,0 +1,71 @@
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
+
+namespace AnnotateHub.Web.Realtime;
+
+// The hub's messages, as documented in docs/realtime.md (JSON, camelCase). Offsets in code points, end exclusive.
+
+public sealed record AnnotationDto(
+    long Id, int DocumentId, string AnnotatorId, string Annotator, int Start, int End,
+    int LabelId, string Label, string? Note, DateTime CreatedAt, DateTime UpdatedAt, int Version)
+{
+    public static AnnotationDto From(AnnotationView a) =>
+        new(a.Id, a.DocumentId, a.AnnotatorId, a.AnnotatorName, a.Start, a.End, a.LabelId, a.LabelName, a.Note, a.CreatedAt, a.UpdatedAt, a.Version);
+}
+
+public sealed record ChangeDto(int DocumentId, long Sequence, string Kind, string UserId, DateTime At, AnnotationDto Annotation)
+{
+    public static ChangeDto From(DocumentChangeEvent e) =>
+        new(e.DocumentId, e.Sequence, KindName(e.Kind), e.UserId, e.At, AnnotationDto.From(e.Annotation));
+
+    public static string KindName(ChangeKind kind) => kind switch
+    {
+        ChangeKind.AnnotationCreated => "created",
+        ChangeKind.AnnotationUpdated => "updated",
+        ChangeKind.AnnotationDeleted => "deleted",
+        _ => kind.ToString(),
+    };
+}
+
+public sealed record LabelDto(int Id, string Name, string Color, string? Hotkey, string? Description)
+{
+    public static LabelDto From(LabelView l) => new(l.Id, l.Name, l.Color, l.Hotkey, l.Description);
+}
+
+public sealed record LabelsChangedDto(int ProjectId, IReadOnlyList<LabelDto> Labels);
+
+public sealed record ViewerDto(string UserId, string Name, string Initials, string Activity)
+{
+    public static ViewerDto From(Viewer v) => new(v.UserId, v.Name, v.Initials, v.Activity);
+}
+
+public sealed record PresenceDto(int DocumentId, IReadOnlyList<ViewerDto> Viewers);
+
+public sealed record JoinResult(
+    int DocumentId, int ProjectId, long Sequence, bool Snapshot,
+    IReadOnlyList<AnnotationDto> Annotations, IReadOnlyList<ChangeDto> Changes,
+    IReadOnlyList<LabelDto> Labels, IReadOnlyList<ViewerDto> Viewers);
+
+public sealed record CreateAnnotationRequest(int DocumentId, int Start, int End, string? Label, int? LabelId, string? Note);
+
+public sealed record UpdateAnnotationRequest(long AnnotationId, int ExpectedVersion, string? Label, int? LabelId, string? Note);
+
+public sealed record MutationResult(bool Ok, string Code, string? Error, ChangeDto? Change, AnnotationDto? Current)
+{
+    public static MutationResult From(AnnotationResult r, int documentId, string userId, DateTime at) => r.Succeeded
+        ? new(true, "ok", null, new ChangeDto(documentId, r.Sequence, ChangeDto.KindName(r.Kind), userId, at, AnnotationDto.From(r.Annotation!)), null)
+        : new(false, CodeOf(r.Outcome), r.Error, null, r.Annotation is null ? null : AnnotationDto.From(r.Annotation));
+
+    public static MutationResult Invalid(string error) => new(false, "invalid", error, null, null);
+    public static MutationResult NotFound(string error) => new(false, "not_found", error, null, null);
+
+    private static string CodeOf(AnnotationOutcome outcome) => outcome switch
+    {
+        AnnotationOutcome.NotFound => "not_found",
+        AnnotationOutcome.Invalid => "invalid",
+        AnnotationOutcome.Forbidden => "forbidden",
+        AnnotationOutcome.Conflict => "conflict",
+        _ => "ok",
+    };
+}
