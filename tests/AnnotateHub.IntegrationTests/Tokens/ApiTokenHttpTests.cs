@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace AnnotateHub.IntegrationTests.Tokens;
 
-/// <summary>The "ApiToken" scheme over real HTTP: <c>GET /api/me</c> under the CookieOrToken policy.</summary>
+/// <summary>The "ApiToken" scheme over real HTTP: <c>GET /api/me</c> and the hub's negotiation, both under the CookieOrToken policy.</summary>
 public sealed class ApiTokenHttpTests(AppServer server) : IClassFixture<AppServer>
 {
     private ApiTokenService Tokens => server.Get<ApiTokenService>();
@@ -117,6 +117,55 @@ public sealed class ApiTokenHttpTests(AppServer server) : IClassFixture<AppServe
         Assert.Equal("/Account/Login", new Uri(server.BaseAddress, response.Headers.Location!).AbsolutePath);
     }
 
+    [Fact]
+    public async Task Hub_negotiation_accepts_a_good_token()
+    {
+        var created = await Tokens.CreateAsync(await server.AdminIdAsync(), "hub");
+        using var client = server.CreateHttpClient(allowAutoRedirect: false);
+
+        using var response = await client.SendAsync(Negotiate(created.Plaintext));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"connectionToken\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hub_negotiation_accepts_the_token_as_access_token_query_parameter()
+    {
+        var created = await Tokens.CreateAsync(await server.AdminIdAsync(), "hub query");
+        using var client = server.CreateHttpClient(allowAutoRedirect: false);
+
+        using var response = await client.PostAsync($"{NegotiatePath}&access_token={created.Plaintext}", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("ah_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData(null)]
+    public async Task Hub_negotiation_with_a_bad_or_no_token_gets_401_not_a_redirect(string? token)
+    {
+        using var client = server.CreateHttpClient(allowAutoRedirect: false);
+
+        using var response = await client.SendAsync(Negotiate(token));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Hub_negotiation_with_a_revoked_token_gets_401()
+    {
+        var userId = await server.CreateUserAsync("hub-revoked-" + Guid.NewGuid().ToString("N")[..8]);
+        var created = await Tokens.CreateAsync(userId, "hub, revoked");
+        await Tokens.RevokeAsync(userId, created.Token.Id);
+        using var client = server.CreateHttpClient(allowAutoRedirect: false);
+
+        using var response = await client.SendAsync(Negotiate(created.Plaintext));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("/hubs/annotations", "Bearer ah_header", "ah_query", "ah_header")]
     [InlineData("/hubs/annotations", null, "ah_query", "ah_query")]
@@ -134,6 +183,15 @@ public sealed class ApiTokenHttpTests(AppServer server) : IClassFixture<AppServe
         if (query is not null) context.Request.QueryString = QueryString.Create("access_token", query);
 
         Assert.Equal(expected, ApiTokenAuthenticationHandler.ReadToken(context.Request));
+    }
+
+    private const string NegotiatePath = "/hubs/annotations/negotiate?negotiateVersion=1";
+
+    private static HttpRequestMessage Negotiate(string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, NegotiatePath);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
     }
 
     private static HttpRequestMessage Get(string path, string token) =>
