@@ -2,6 +2,7 @@ using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
+using AnnotateHub.Web.Features.Tokens;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -32,6 +33,7 @@ builder.Services.AddAuthorization();
 
 builder.AddAnnotateHubData();
 builder.AddAnnotateHubFeatures();
+builder.AddApiTokens();
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapHub<AnnotationHub>(AnnotationHub.Path);
+app.MapApiTokenEndpoints();
 
 app.Run();
 

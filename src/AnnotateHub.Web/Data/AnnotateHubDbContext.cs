@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,6 +12,7 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<LabelDefinition> Labels => Set<LabelDefinition>();
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<DocumentChange> DocumentChanges => Set<DocumentChange>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

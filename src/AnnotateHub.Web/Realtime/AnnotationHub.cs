@@ -2,6 +2,7 @@ using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,7 @@ namespace AnnotateHub.Web.Realtime;
 /// The live annotation stream for programs (scripts, pre-annotators, the load tool): join a document, receive its
 /// committed changes in order, and change annotations with the same validation as the UI. See docs/realtime.md.
 /// </summary>
-[Authorize]
+[Authorize(Policy = ApiTokenDefaults.CookieOrToken)]
 public sealed class AnnotationHub(AnnotationService annotations, CorpusService corpus, LabelService labels, PresenceTracker presence) : Hub
 {
     public const string Path = "/hubs/annotations";

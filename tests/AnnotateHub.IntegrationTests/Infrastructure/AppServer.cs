@@ -118,6 +118,22 @@ public sealed class AppServer : IAsyncLifetime
         return await db.Documents.Where(d => d.ProjectId == projectId && d.SourceName == fileName).Select(d => d.Id).SingleAsync();
     }
 
+    /// <summary>Signs in through the real login form and returns the sign-in cookie ("name=value").</summary>
+    public async Task<string> SignInCookieAsync(string userName, string password)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var form = await http.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await http.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.UserName"] = userName, ["Input.Password"] = password, ["__RequestVerificationToken"] = token, ["_handler"] = "login",
+        }));
+        var cookie = cookies.GetCookies(BaseAddress).FirstOrDefault(c => c.Name == ".AspNetCore.Identity.Application")
+            ?? throw new InvalidOperationException($"Signing in as {userName} failed ({(int)response.StatusCode}).");
+        return $"{cookie.Name}={cookie.Value}";
+    }
+
     private sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
