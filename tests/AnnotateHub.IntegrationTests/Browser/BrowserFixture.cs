@@ -68,14 +68,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page signed in as admin through the real login form, showing the project list.</summary>
-    public async Task<IPage> SignedInPageAsync()
+    public Task<IPage> SignedInPageAsync() => SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword);
+
+    /// <summary>A page in its own browser context, signed in as <paramref name="userName"/> through the real login form.</summary>
+    public async Task<IPage> SignedInPageAsync(string userName, string password)
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#username").FillAsync(AppServer.AdminUserName);
-        await page.Locator("#password").FillAsync(AppServer.AdminPassword);
+        await page.Locator("#username").FillAsync(userName);
+        await page.Locator("#password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(AppServer.AdminUserName);
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(userName);
         await Live.WaitForCircuitAsync(page);
         return page;
     }

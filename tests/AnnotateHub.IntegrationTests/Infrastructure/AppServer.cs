@@ -21,6 +21,8 @@ public sealed class AppServer : IAsyncLifetime
 {
     public const string AdminUserName = "admin";
     public const string AdminPassword = "Test-Admin-pw-1234";
+    /// <summary>The password of every user made by <see cref="CreateUserAsync"/>.</summary>
+    public const string AnnotatorPassword = "Annotator-pw-1234";
     public const string DemoProjectName = "Ain al-Asad attacks (demo)";
     public const int SeedArticleCount = 5;
 
@@ -95,7 +97,7 @@ public sealed class AppServer : IAsyncLifetime
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = new AppUser { UserName = userName, DisplayName = userName };
-        var result = await users.CreateAsync(user, "Annotator-pw-1234");
+        var result = await users.CreateAsync(user, AnnotatorPassword);
         if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
         return user.Id;
     }
