@@ -32,6 +32,7 @@
 // Every create carries the note "lt:<run>:<index>", so a receiver matches the event to its send time. After the
 // run, a fresh connection's snapshot must contain each committed create exactly once. Output: a summary, then
 // one JSON line (the last line). Exit codes: 0 completed, 1 could not run, 2 --strict found failures, 130 cancelled.
+using System.Runtime.InteropServices;
 using AnnotateHub.LoadTest;
 using Microsoft.AspNetCore.Http.Connections.Client;
 
@@ -55,13 +56,20 @@ if (options.Help)
 
 using var cancel = new CancellationTokenSource();
 ServerProcess? server = null;
-Console.CancelKeyPress += (_, e) =>
+// Ctrl-C or SIGTERM: stop the run and clean up (the finally below kills the server). A second signal: kill the
+// server and let the default action end the tool at once.
+void OnSignal(PosixSignalContext context)
 {
-    // First Ctrl-C: stop the run and clean up. A second one: kill the server and leave at once.
-    if (cancel.IsCancellationRequested) { server?.Dispose(); return; }
-    e.Cancel = true;
+    if (cancel.IsCancellationRequested)
+    {
+        server?.Dispose();
+        return;
+    }
+    context.Cancel = true;
     cancel.Cancel();
-};
+}
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
 
 try

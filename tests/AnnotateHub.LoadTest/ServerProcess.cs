@@ -134,7 +134,10 @@ internal sealed class ServerProcess : IDisposable
                 _process.WaitForExit(10_000);
             }
         }
-        catch (InvalidOperationException) { /* already gone */ }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            /* already gone */
+        }
         _process.Dispose();
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (IOException) { /* a leftover temp folder is harmless */ }
