@@ -54,7 +54,7 @@ public sealed class AnnotatingTests(BrowserFixture fixture) : IAsyncLifetime
         await view.Menu.Locator("button.label-menu-item[data-label=\"casualty figure\"]").ClickAsync();
 
         await Expect(view.Menu).ToBeHiddenAsync();
-        await Expect(view.SpanRun(phrase)).ToHaveCountAsync(1);
+        await Expect(view.CommittedSpanRun(phrase)).ToHaveCountAsync(1);
         var saved = await SavedSpanAsync(phrase);
         Assert.Equal(Label("casualty figure").Id, saved.LabelId);
         Assert.Equal(_adminId, saved.AnnotatorId);
@@ -87,7 +87,7 @@ public sealed class AnnotatingTests(BrowserFixture fixture) : IAsyncLifetime
         await _page.Keyboard.PressAsync("2");
 
         await Expect(view.Menu).ToBeHiddenAsync();
-        await Expect(view.SpanRun(phrase)).ToHaveCountAsync(1);
+        await Expect(view.CommittedSpanRun(phrase)).ToHaveCountAsync(1);
         await Expect(view.SpanListItem("actor", phrase)).ToHaveCountAsync(1);
         var saved = await SavedSpanAsync(phrase);
         Assert.Equal(Label("actor").Id, saved.LabelId);
@@ -101,7 +101,7 @@ public sealed class AnnotatingTests(BrowserFixture fixture) : IAsyncLifetime
         var first = await SeedSpanAsync(byKey, "claim");
         var second = await SeedSpanAsync(byButton, "actor");
         var view = await DocumentView.OpenAsync(_page, _article.Id, _article.Text);
-        await Expect(view.SpanRun(byKey)).ToHaveCountAsync(1);
+        await Expect(view.CommittedSpanRun(byKey)).ToHaveCountAsync(1);
 
         await view.ClickSpanAsync(byKey);
         await Expect(view.Details.Locator("[data-testid=span-text]")).ToHaveTextAsync($"“{byKey}”");

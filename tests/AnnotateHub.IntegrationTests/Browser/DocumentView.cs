@@ -38,6 +38,10 @@ public sealed class DocumentView(IPage page, string text)
     public ILocator SpanRun(string phrase) =>
         Article.Locator("span.ann").Filter(new() { HasTextRegex = new Regex("^" + Regex.Escape(phrase) + "$") });
 
+    /// <summary>The span over exactly this phrase once the server has committed it (a new span shows pending first).</summary>
+    public ILocator CommittedSpanRun(string phrase) =>
+        Article.Locator("span.ann:not(.pending)").Filter(new() { HasTextRegex = new Regex("^" + Regex.Escape(phrase) + "$") });
+
     public ILocator SpanListItem(string label, string phrase) =>
         SpanList.Locator($".span-group[data-label=\"{label}\"] button[data-span-id]")
             .Filter(new() { Has = page.Locator(".span-item-text", new() { HasTextRegex = new Regex("^" + Regex.Escape(phrase) + "$") }) });

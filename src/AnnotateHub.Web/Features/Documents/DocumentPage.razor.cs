@@ -174,7 +174,8 @@ public sealed partial class DocumentPage
         if (_model is null) return;
         var placeholderId = --_nextPendingId; // negative: never a database id
         var now = DateTime.UtcNow;
-        _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, "you", start, end, label.Id, label.Name, null, now, now, 0));
+        var myName = _viewers.FirstOrDefault(v => v.UserId == _userId)?.Name ?? "you";
+        _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, myName, start, end, label.Id, label.Name, null, now, now, 0));
         _model.SetPending(placeholderId, true);
         _version++;
         SetActivity($"tagging {label.Name}");
