@@ -255,6 +255,7 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
     {
         var collector = new EventCollector();
         connection.On<ChangeDto>("Change", collector.Add);
+        connection.On<ChangeDto[]>("Changes", batch => { foreach (var change in batch) collector.Add(change); });
         return collector;
     }
 

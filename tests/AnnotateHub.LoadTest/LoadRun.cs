@@ -199,6 +199,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         connection.On<JsonElement>("Presence", _ => { });
         connection.On<JsonElement>("LabelsChanged", _ => { });
         connection.On<JsonElement>("Change", _ => { });
+        connection.On<JsonElement>("Changes", _ => { });
         await StartAsync(connection, ct);
         return connection;
     }
@@ -230,6 +231,8 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
                 var connection = BuildConnection();
                 var client = new LoadClient(i, document.Id, connection, _ledger.Total);
                 connection.On<ChangeDto>("Change", change => OnChange(client, change));
+                // A busy document's changes can arrive several to a message (docs/realtime.md).
+                connection.On<ChangeDto[]>("Changes", batch => { foreach (var change in batch) OnChange(client, change); });
                 connection.On<JsonElement>("Presence", _ => { });
                 connection.On<JsonElement>("LabelsChanged", _ => { });
                 connection.Closed += error =>

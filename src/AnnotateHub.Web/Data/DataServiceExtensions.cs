@@ -14,7 +14,8 @@ public static class DataServiceExtensions
         var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
             builder.Environment.ContentRootPath);
         var synchronous = builder.Configuration["Database:SqliteSynchronous"] ?? "FULL";
-        builder.Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
+        // Pooled: a context per operation is the rule (STYLE.md), and pooling makes each one cheap.
+        builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
 
         builder.Services.AddIdentityCore<AppUser>(o =>

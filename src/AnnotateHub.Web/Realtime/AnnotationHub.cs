@@ -122,8 +122,13 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
 /// <summary>Sends committed changes to the hub's groups (through the SignalR backplane, to every instance's clients).</summary>
 public sealed class HubFanOut(IHubContext<AnnotationHub> hub) : IRemoteFanOut
 {
-    public Task SendChangeAsync(DocumentChangeEvent change) =>
-        hub.Clients.Group(AnnotationHub.DocumentGroup(change.DocumentId)).SendAsync("Change", ChangeDto.From(change));
+    public Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes)
+    {
+        var group = hub.Clients.Group(AnnotationHub.DocumentGroup(changes[0].DocumentId));
+        return changes.Count == 1
+            ? group.SendAsync("Change", ChangeDto.From(changes[0]))
+            : group.SendAsync("Changes", changes.Select(ChangeDto.From).ToArray());
+    }
 
     public Task SendLabelsAsync(LabelsChangedEvent labels) =>
         hub.Clients.Group(AnnotationHub.ProjectGroup(labels.ProjectId)).SendAsync("LabelsChanged",

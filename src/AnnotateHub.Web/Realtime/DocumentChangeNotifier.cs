@@ -25,7 +25,7 @@ public sealed class DocumentChangeNotifier
     private readonly ConcurrentDictionary<int, Handlers<DocumentChangeEvent>> _documents = new();
     private readonly ConcurrentDictionary<int, Handlers<LabelsChangedEvent>> _projects = new();
     private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
-    private readonly Channel<Func<Task>>[] _outbound;
+    private readonly Channel<object>[] _outbound;
     private readonly IRemoteFanOut _remote;
     private readonly ILogger<DocumentChangeNotifier> _logger;
 
@@ -33,10 +33,10 @@ public sealed class DocumentChangeNotifier
     {
         _logger = logger;
         _remote = remote ?? IRemoteFanOut.None;
-        _outbound = new Channel<Func<Task>>[Partitions];
+        _outbound = new Channel<object>[Partitions];
         for (var i = 0; i < Partitions; i++)
         {
-            var channel = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+            var channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
             _outbound[i] = channel;
             _ = Task.Run(() => DrainAsync(channel.Reader));
         }
@@ -51,35 +51,75 @@ public sealed class DocumentChangeNotifier
     public void PublishPresence(PresenceChangedEvent presence)
     {
         Deliver(_presence, presence.DocumentId, presence);
-        Enqueue(presence.DocumentId, () => _remote.SendPresenceAsync(presence));
+        Enqueue(presence.DocumentId, presence);
     }
 
     public void Publish(DocumentChangeEvent change)
     {
         Deliver(_documents, change.DocumentId, change);
-        Enqueue(change.DocumentId, () => _remote.SendChangeAsync(change));
+        Enqueue(change.DocumentId, change);
     }
 
     public void PublishLabels(LabelsChangedEvent labels)
     {
         Deliver(_projects, labels.ProjectId, labels);
-        Enqueue(labels.ProjectId, () => _remote.SendLabelsAsync(labels));
+        Enqueue(labels.ProjectId, labels);
     }
 
-    private void Enqueue(int key, Func<Task> send) => _outbound[(key & int.MaxValue) % Partitions].Writer.TryWrite(send);
+    private void Enqueue(int key, object item) => _outbound[(key & int.MaxValue) % Partitions].Writer.TryWrite(item);
 
-    private async Task DrainAsync(ChannelReader<Func<Task>> reader)
+    // One reader per partition sends in the order published. Consecutive changes of one document that queued up
+    // while the previous send was under way go out as one message: a busy document costs one write per connection
+    // per batch instead of per change.
+    private async Task DrainAsync(ChannelReader<object> reader)
     {
-        await foreach (var send in reader.ReadAllAsync())
+        var batch = new List<DocumentChangeEvent>();
+        while (await reader.WaitToReadAsync())
         {
-            try
+            while (reader.TryRead(out var item))
             {
-                await send();
+                if (item is DocumentChangeEvent change)
+                {
+                    if (batch.Count > 0 && (batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
+                    batch.Add(change);
+                    continue;
+                }
+                if (batch.Count > 0) await SendAsync(batch);
+                await SendAsync(item);
             }
-            catch (Exception ex)
+            if (batch.Count > 0) await SendAsync(batch);
+        }
+    }
+
+    private const int MaxBatch = 500;
+
+    private async Task SendAsync(List<DocumentChangeEvent> batch)
+    {
+        try
+        {
+            await _remote.SendChangesAsync(batch.ToArray());
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Sending {Count} changes to hub clients failed", batch.Count);
+        }
+        batch.Clear();
+    }
+
+    private async Task SendAsync(object item)
+    {
+        try
+        {
+            await (item switch
             {
-                _logger.LogWarning(ex, "Sending a change to hub clients failed");
-            }
+                LabelsChangedEvent labels => _remote.SendLabelsAsync(labels),
+                PresenceChangedEvent presence => _remote.SendPresenceAsync(presence),
+                _ => Task.CompletedTask,
+            });
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Sending an event to hub clients failed");
         }
     }
 
@@ -143,7 +183,8 @@ public sealed class DocumentChangeNotifier
 /// (and, through the SignalR Redis backplane, other instances' hub clients).</summary>
 public interface IRemoteFanOut
 {
-    Task SendChangeAsync(DocumentChangeEvent change);
+    /// <summary>One or more consecutive committed changes of one document, in sequence order.</summary>
+    Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes);
     Task SendLabelsAsync(LabelsChangedEvent labels);
     Task SendPresenceAsync(PresenceChangedEvent presence);
 
@@ -151,7 +192,7 @@ public interface IRemoteFanOut
 
     private sealed class NoRemote : IRemoteFanOut
     {
-        public Task SendChangeAsync(DocumentChangeEvent change) => Task.CompletedTask;
+        public Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes) => Task.CompletedTask;
         public Task SendLabelsAsync(LabelsChangedEvent labels) => Task.CompletedTask;
         public Task SendPresenceAsync(PresenceChangedEvent presence) => Task.CompletedTask;
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AnnotateHub.Core.Documents;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Corpus;
+using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +13,11 @@ public sealed record DocumentSnapshot(long Sequence, IReadOnlyList<AnnotationVie
 
 /// <summary>Reads annotations and the change log; validates changes and hands them to the document's
 /// <see cref="DocumentWriter"/>, which saves them with their change-log entries and then notifies.</summary>
-public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer)
+public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer, CorpusService corpus, LabelService labels)
 {
+    // Users are never deleted while signed in; a known one needs no second look (the foreign key still guards).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownUsers = new();
+
     public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -62,17 +67,13 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
 
     public async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var document = await db.Documents.AsNoTracking()
-            .Where(d => d.Id == documentId)
-            .Select(d => new { d.Id, d.ProjectId, d.Length })
-            .FirstOrDefaultAsync(ct);
+        var document = await corpus.FactsAsync(documentId, ct);
         if (document is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
         if (SpanValidation.Check(start, end, document.Length) is { } spanError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, spanError);
         if (SpanValidation.CheckNote(note) is { } noteError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, noteError);
-        if (!await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == document.ProjectId, ct))
+        if (!(await labels.ListAsync(document.ProjectId, ct)).Any(l => l.Id == labelId))
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
-        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
+        if (!await UserExistsAsync(userId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Unknown user.");
         return await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note)));
     }
@@ -98,6 +99,15 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
         if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
         if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can delete it.");
         return await writer.SubmitAsync(target.DocumentId, new DeleteChange(userId, id, expectedVersion));
+    }
+
+    private async Task<bool> UserExistsAsync(string userId, CancellationToken ct)
+    {
+        if (_knownUsers.ContainsKey(userId)) return true;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) return false;
+        _knownUsers.TryAdd(userId, true);
+        return true;
     }
 
     private static string? NormalizeNote(string? note) => string.IsNullOrWhiteSpace(note) ? null : note.Trim();

@@ -12,6 +12,8 @@ public sealed record DocumentRow(
 public sealed record DocumentContent(int Id, int ProjectId, string ProjectName, string Title, string? Outlet, DateOnly? PublishedOn, string? Url, string Text);
 
 /// <summary>Projects and their documents with span counts, for the corpus view and the document page.</summary>
+public sealed record DocumentFacts(int ProjectId, int Length);
+
 public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
 {
     public const int MaxSearchLength = 200;
@@ -79,9 +81,20 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
     }
 
     /// <summary>The project a document belongs to, or null when there is no such document.</summary>
-    public async Task<int?> ProjectOfDocumentAsync(int documentId, CancellationToken ct = default)
+    public async Task<int?> ProjectOfDocumentAsync(int documentId, CancellationToken ct = default) =>
+        (await FactsAsync(documentId, ct))?.ProjectId;
+
+    /// <summary>A document's project and length in code points, or null when there is no such document. A document's
+    /// text never changes once imported, so these are kept after the first read (every change checks them).</summary>
+    public async Task<DocumentFacts?> FactsAsync(int documentId, CancellationToken ct = default)
     {
+        if (_facts.TryGetValue(documentId, out var known)) return known;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => (int?)d.ProjectId).FirstOrDefaultAsync(ct);
+        var facts = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
+            .Select(d => new DocumentFacts(d.ProjectId, d.Length)).FirstOrDefaultAsync(ct);
+        if (facts is not null) _facts.TryAdd(documentId, facts);
+        return facts;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DocumentFacts> _facts = new();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AnnotateHub.Core.Labels;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Realtime;
@@ -21,13 +22,21 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
 {
     public const string AdminRole = "Admin";
 
+    // Label sets are read on every change a program makes and edited rarely: kept per project, dropped on every
+    // edit through this service (with several instances, the label-change message will drop it on the others).
+    private readonly ConcurrentDictionary<int, IReadOnlyList<LabelView>> _sets = new();
+
     public async Task<IReadOnlyList<LabelView>> ListAsync(int projectId, CancellationToken ct = default)
     {
+        if (_sets.TryGetValue(projectId, out var known)) return known;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId)
+        var set = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId)
             .OrderBy(l => l.SortOrder).ThenBy(l => l.Id)
             .Select(l => new LabelView(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder))
             .ToListAsync(ct);
+        // An empty set is not kept: the project may not exist yet, or its labels are being created.
+        if (set.Count > 0) _sets.TryAdd(projectId, set);
+        return set;
     }
 
     public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default)
@@ -95,8 +104,11 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         return new LabelResult(ToView(label), []);
     }
 
-    private async Task AnnounceAsync(int projectId, CancellationToken ct) =>
+    private async Task AnnounceAsync(int projectId, CancellationToken ct)
+    {
+        _sets.TryRemove(projectId, out _);
         notifier.PublishLabels(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
+    }
 
     private static LabelResult Refused() => new(null, ["Only the project owner or an admin can edit the label set."]);
 
