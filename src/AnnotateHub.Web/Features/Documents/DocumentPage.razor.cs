@@ -42,7 +42,6 @@ public sealed partial class DocumentPage
     private bool _attached;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly string _presenceKey = "circuit:" + Guid.NewGuid().ToString("N");
-    private IReadOnlyList<Viewer> _viewers = [];
     private bool _offline;
 
     // The sequence number of the last change this view shows; changes apply strictly in order (see ApplyCommitted).
@@ -65,13 +64,11 @@ public sealed partial class DocumentPage
         // sequence are skipped as duplicates, later ones apply in order.
         _subscriptions.Add(Notifier.Subscribe(DocumentId, OnDocumentChanged));
         _subscriptions.Add(Notifier.SubscribeLabels(_doc.ProjectId, OnLabelsChanged));
-        _subscriptions.Add(Notifier.SubscribePresence(DocumentId, OnPresenceChanged));
         Connection.Changed += OnConnectionChanged;
         var snapshot = await Annotations.SnapshotAsync(DocumentId);
         _sequence = snapshot.Sequence;
         _model = new DocumentModel(_doc.Text, snapshot.Annotations, _labels);
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);
-        _viewers = Presence.ViewersOf(DocumentId);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -174,7 +171,7 @@ public sealed partial class DocumentPage
         if (_model is null) return;
         var placeholderId = --_nextPendingId; // negative: never a database id
         var now = DateTime.UtcNow;
-        var myName = _viewers.FirstOrDefault(v => v.UserId == _userId)?.Name ?? "you";
+        var myName = Presence.ViewersOf(DocumentId).FirstOrDefault(v => v.UserId == _userId)?.Name ?? "you";
         _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, myName, start, end, label.Id, label.Name, null, now, now, 0));
         _model.SetPending(placeholderId, true);
         _version++;
@@ -324,15 +321,10 @@ public sealed partial class DocumentPage
         StateHasChanged();
     });
 
-    private Task OnPresenceChanged(PresenceChangedEvent presence) => InvokeAsync(() =>
-    {
-        _viewers = presence.Viewers;
-        StateHasChanged();
-    });
-
     private Task OnConnectionChanged(bool up) => InvokeAsync(async () =>
     {
         _offline = !up;
+        StateHasChanged();
         SetActivity(up ? "reading" : "away (offline)");
         if (up) await CatchUpAsync();
     });
@@ -340,14 +332,6 @@ public sealed partial class DocumentPage
     private void SetActivity(string activity) => Presence.SetActivity(DocumentId, _presenceKey, activity);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
-
-    private static string ColorOfUser(string userId)
-    {
-        string[] palette = ["#3949ab", "#00897b", "#6d4c41", "#c2185b", "#5e35b1", "#2e7d32", "#ef6c00", "#546e7a"];
-        var hash = 0;
-        foreach (var c in userId) hash = unchecked(hash * 31 + c);
-        return palette[(hash & int.MaxValue) % palette.Length];
-    }
 
     private static string? SafeUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri.ToString() : null;
