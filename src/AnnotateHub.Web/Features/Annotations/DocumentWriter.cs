@@ -35,6 +35,12 @@ public sealed class DocumentWriter(
 
     private readonly ConcurrentDictionary<int, Channel<AnnotationChange>> _queues = new();
 
+    // SQLite has one write lock per database: writers of different documents would wait for it in SQLite's busy
+    // handler, which sleeps in growing steps. Taking turns here instead keeps the wait short and lets each
+    // document's group grow while it waits. (A server database keeps the writers parallel.)
+    private readonly SemaphoreSlim _sqliteTurn = new(1, 1);
+    private bool? _isSqlite;
+
     public Task<AnnotationResult> SubmitAsync(int documentId, AnnotationChange change)
     {
         var queue = _queues.GetOrAdd(documentId, id =>
@@ -84,6 +90,25 @@ public sealed class DocumentWriter(
     private async Task CommitGroupAsync(int documentId, IReadOnlyList<AnnotationChange> group)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
+        _isSqlite ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true;
+        if (_isSqlite != true)
+        {
+            await CommitGroupAsync(db, documentId, group);
+            return;
+        }
+        await _sqliteTurn.WaitAsync();
+        try
+        {
+            await CommitGroupAsync(db, documentId, group);
+        }
+        finally
+        {
+            _sqliteTurn.Release();
+        }
+    }
+
+    private async Task CommitGroupAsync(AnnotateHubDbContext db, int documentId, IReadOnlyList<AnnotationChange> group)
+    {
         await using var tx = await db.Database.BeginTransactionAsync();
         var now = clock.GetUtcNow().UtcDateTime;
         var applied = new List<(AnnotationChange Change, Annotation Entity, ChangeKind Kind)>(group.Count);
