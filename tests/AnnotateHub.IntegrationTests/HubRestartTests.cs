@@ -69,17 +69,5 @@ public sealed class HubRestartTests
         }
     }
 
-    private static async Task<HubConnection> ConnectAsync(AppServer server)
-    {
-        var cookie = await server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, AnnotationHub.Path), o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.Headers["Cookie"] = cookie;
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
+    private static Task<HubConnection> ConnectAsync(AppServer server) => server.ConnectToHubAsync();
 }

@@ -237,19 +237,8 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
         return await server.ImportDocumentAsync(projectId, Text);
     }
 
-    private async Task<HubConnection> ConnectAsync(string user = AppServer.AdminUserName, string password = AppServer.AdminPassword)
-    {
-        var cookie = await server.SignInCookieAsync(user, password);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, AnnotationHub.Path), o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.Headers["Cookie"] = cookie;
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
+    private Task<HubConnection> ConnectAsync(string user = AppServer.AdminUserName, string password = AppServer.AdminPassword) =>
+        server.ConnectToHubAsync(user, password);
 
     private static EventCollector Collect(HubConnection connection)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Corpus;
@@ -132,6 +133,21 @@ public sealed class AppServer : IAsyncLifetime
         var cookie = cookies.GetCookies(BaseAddress).FirstOrDefault(c => c.Name == ".AspNetCore.Identity.Application")
             ?? throw new InvalidOperationException($"Signing in as {userName} failed ({(int)response.StatusCode}).");
         return $"{cookie.Name}={cookie.Value}";
+    }
+
+    /// <summary>A started SignalR connection to the annotation hub, signed in with the user's cookie.</summary>
+    public async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> ConnectToHubAsync(string userName = AdminUserName, string password = AdminPassword)
+    {
+        var cookie = await SignInCookieAsync(userName, password);
+        var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, AnnotateHub.Web.Realtime.AnnotationHub.Path), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.Headers["Cookie"] = cookie;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
     }
 
     private sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
