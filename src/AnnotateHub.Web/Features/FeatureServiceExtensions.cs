@@ -16,6 +16,9 @@ public static class FeatureServiceExtensions
         builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(o =>
         {
             o.MaximumReceiveMessageSize = AnnotationHub.MaxMessageBytes;
+            // A program that sends changes without waiting for each answer (a pre-annotator, the load tool) would
+            // otherwise wait for each commit in turn; in parallel they join the document writer's next group.
+            o.MaximumParallelInvocationsPerClient = AnnotationHub.MaxParallelInvocations;
             o.EnableDetailedErrors = false;
         });
         return builder;

@@ -18,6 +18,7 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
     public const string Path = "/hubs/annotations";
     public const int MaxMessageBytes = 64 * 1024;
     public const int MaxCatchUp = 5000;
+    public const int MaxParallelInvocations = 32;
 
     public static string DocumentGroup(int documentId) => $"doc:{documentId}";
     public static string ProjectGroup(int projectId) => $"project:{projectId}";
