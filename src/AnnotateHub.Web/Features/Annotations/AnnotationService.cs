@@ -18,12 +18,8 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
     // Users are never deleted while signed in; a known one needs no second look (the foreign key still guards).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownUsers = new();
 
-    public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Project(db.Annotations.AsNoTracking().Where(a => a.DocumentId == documentId).OrderBy(a => a.Start).ThenBy(a => a.Id))
-            .ToListAsync(ct);
-    }
+    public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default) =>
+        (await SnapshotAsync(documentId, ct)).Annotations;
 
     public async Task<AnnotationView?> FindAsync(long id, CancellationToken ct = default)
     {
