@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,8 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<Annotation> Annotations => Set<Annotation>();
     public DbSet<DocumentChange> DocumentChanges => Set<DocumentChange>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
+    public DbSet<Assignment> Assignments => Set<Assignment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -27,6 +30,7 @@ internal sealed class ProjectEntityTypeConfiguration : IEntityTypeConfiguration<
     {
         b.Property(p => p.Name).HasMaxLength(200);
         b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Description).HasMaxLength(2000);
         b.HasOne<AppUser>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Documents).WithOne(d => d.Project).HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);

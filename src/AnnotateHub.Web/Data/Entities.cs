@@ -14,6 +14,8 @@ public sealed class Project
     public string? Description { get; set; }
     public required string OwnerId { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>Open or blind; switched by a supervisor.</summary>
+    public AnnotateHub.Core.Projects.ProjectMode Mode { get; set; }
     public List<Document> Documents { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
 }

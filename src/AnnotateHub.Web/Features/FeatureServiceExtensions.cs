@@ -1,6 +1,7 @@
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
@@ -33,6 +34,8 @@ public static class FeatureServiceExtensions
         services.AddSingleton<AnnotationService>();
         services.AddSingleton<LabelService>();
         services.AddSingleton<CorpusService>();
+        services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<TeamService>();
         services.AddSingleton<TextDocumentImporter>();
         services.AddScoped<CircuitConnection>();
         return services;

@@ -1,7 +1,9 @@
+using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -13,52 +15,60 @@ namespace AnnotateHub.Web.Realtime;
 /// committed changes in order, and change annotations with the same validation as the UI. See docs/realtime.md.
 /// </summary>
 [Authorize(Policy = ApiTokenDefaults.CookieOrToken)]
-public sealed class AnnotationHub(AnnotationService annotations, CorpusService corpus, LabelService labels, PresenceTracker presence) : Hub
+public sealed class AnnotationHub(AnnotationService annotations, LabelService labels, PresenceTracker presence, ProjectAccess access) : Hub
 {
     public const string Path = "/hubs/annotations";
     public const int MaxMessageBytes = 64 * 1024;
     public const int MaxCatchUp = 5000;
     public const int MaxParallelInvocations = 32;
 
-    public static string DocumentGroup(int documentId) => $"doc:{documentId}";
+    // A connection on a document is in exactly one of two kinds of group, so no change reaches it twice: supervisors
+    // in the document's "all" group; annotators in its "annotators" group and in their own. An open project's
+    // changes go to "all" and "annotators"; a blind project's to "all" and the author's own group (see HubFanOut).
+    public static string EveryoneGroup(int documentId) => $"doc:{documentId}:all";
+    public static string AnnotatorsGroup(int documentId) => $"doc:{documentId}:annotators";
+    public static string OwnGroup(int documentId, string userId) => $"doc:{documentId}:own:{userId}";
     public static string ProjectGroup(int projectId) => $"project:{projectId}";
 
     private string UserId => Context.User!.Id();
 
     public async Task<JoinResult> JoinDocument(int documentId, long? afterSequence)
     {
-        var projectId = await corpus.ProjectOfDocumentAsync(documentId) ?? throw new HubException($"Document {documentId} does not exist.");
+        var standing = await OpenAsync(documentId);
         // Join the stream before reading, so nothing committed in between is missed; the client skips duplicates by sequence.
-        await Groups.AddToGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(projectId));
+        await JoinGroupsAsync(standing);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(standing.ProjectId));
         await presence.JoinAsync(documentId, Context.ConnectionId, UserId, "connected (API)");
 
-        var labelSet = (await labels.ListAsync(projectId)).Select(LabelDto.From).ToList();
-        var viewers = presence.ViewersOf(documentId).Select(ViewerDto.From).ToList();
+        var labelSet = (await labels.ListAsync(standing.ProjectId)).Select(LabelDto.From).ToList();
+        var viewers = presence.ViewersOf(documentId).Select(v => ViewerDto.From(v, standing.Permissions.SeesOthers)).ToList();
         if (afterSequence is { } after && after >= 0)
         {
-            var missed = await annotations.ChangesAfterAsync(documentId, after, MaxCatchUp + 1);
+            var head = await annotations.LastSequenceAsync(documentId);
+            var missed = await annotations.ChangesAfterAsync(standing, after, MaxCatchUp + 1);
             if (missed.Count <= MaxCatchUp)
             {
-                var sequence = missed.Count > 0 ? missed[^1].Sequence : Math.Max(after, await annotations.LastSequenceAsync(documentId));
-                return new JoinResult(documentId, projectId, sequence, false, [], missed.Select(ChangeDto.From).ToList(), labelSet, viewers);
+                var sequence = Math.Max(Math.Max(after, head), missed.Count > 0 ? missed[^1].Sequence : 0);
+                return new JoinResult(documentId, standing.ProjectId, sequence, false, [], missed.Select(ChangeDto.From).ToList(), labelSet, viewers);
             }
         }
-        var snapshot = await annotations.SnapshotAsync(documentId);
-        return new JoinResult(documentId, projectId, snapshot.Sequence, true, snapshot.Annotations.Select(AnnotationDto.From).ToList(), [], labelSet, viewers);
+        var snapshot = await annotations.SnapshotAsync(standing);
+        return new JoinResult(documentId, standing.ProjectId, snapshot.Sequence, true, snapshot.Annotations.Select(AnnotationDto.From).ToList(), [], labelSet, viewers);
     }
 
     public async Task LeaveDocument(int documentId)
     {
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, DocumentGroup(documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, AnnotatorsGroup(documentId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, OwnGroup(documentId, UserId));
         presence.Leave(documentId, Context.ConnectionId);
     }
 
     public async Task<IReadOnlyList<ChangeDto>> GetChanges(int documentId, long afterSequence, int max)
     {
         if (max is < 1 or > MaxCatchUp) throw new HubException($"max must be between 1 and {MaxCatchUp}.");
-        if (await corpus.ProjectOfDocumentAsync(documentId) is null) throw new HubException($"Document {documentId} does not exist.");
-        return (await annotations.ChangesAfterAsync(documentId, afterSequence, max)).Select(ChangeDto.From).ToList();
+        var standing = await OpenAsync(documentId);
+        return (await annotations.ChangesAfterAsync(standing, afterSequence, max)).Select(ChangeDto.From).ToList();
     }
 
     public void SetActivity(int documentId, string activity) => presence.SetActivity(documentId, Context.ConnectionId, activity ?? "");
@@ -66,9 +76,10 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
     public async Task<MutationResult> CreateAnnotation(CreateAnnotationRequest request)
     {
         if (request is null) return MutationResult.Invalid("The request is empty.");
-        var projectId = await corpus.ProjectOfDocumentAsync(request.DocumentId);
-        if (projectId is null) return MutationResult.NotFound($"Document {request.DocumentId} does not exist.");
-        var labelId = await ResolveLabelAsync(projectId.Value, request.Label, request.LabelId);
+        // Membership first: a non-member learns nothing about the project, not even its labels.
+        var standing = await access.ForDocumentAsync(request.DocumentId, UserId);
+        if (standing is null || !standing.Permissions.IsMember) return MutationResult.NotFound($"Document {request.DocumentId} does not exist.");
+        var labelId = await ResolveLabelAsync(standing.ProjectId, request.Label, request.LabelId);
         if (labelId.Error is not null) return MutationResult.Invalid(labelId.Error);
         var result = await annotations.CreateAsync(request.DocumentId, UserId, request.Start, request.End, labelId.Id, request.Note);
         return MutationResult.From(result, request.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
@@ -77,23 +88,20 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
     public async Task<MutationResult> UpdateAnnotation(UpdateAnnotationRequest request)
     {
         if (request is null) return MutationResult.Invalid("The request is empty.");
-        var current = await annotations.FindAsync(request.AnnotationId);
-        if (current is null) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
-        var projectId = await corpus.ProjectOfDocumentAsync(current.DocumentId);
+        if (await VisibleAsync(request.AnnotationId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
         var labelId = request.Label is null && request.LabelId is null
-            ? (current.LabelId, null)
-            : await ResolveLabelAsync(projectId!.Value, request.Label, request.LabelId);
+            ? (current.Annotation.LabelId, null)
+            : await ResolveLabelAsync(current.Standing.ProjectId, request.Label, request.LabelId);
         if (labelId.Error is not null) return MutationResult.Invalid(labelId.Error);
         var result = await annotations.UpdateAsync(request.AnnotationId, UserId, request.ExpectedVersion, labelId.Id, request.Note);
-        return MutationResult.From(result, current.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
+        return MutationResult.From(result, current.Annotation.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
     }
 
     public async Task<MutationResult> DeleteAnnotation(long annotationId, int expectedVersion)
     {
-        var current = await annotations.FindAsync(annotationId);
-        if (current is null) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
+        if (await VisibleAsync(annotationId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
         var result = await annotations.DeleteAsync(annotationId, UserId, expectedVersion);
-        return MutationResult.From(result, current.DocumentId, UserId, DateTime.UtcNow);
+        return MutationResult.From(result, current.Annotation.DocumentId, UserId, DateTime.UtcNow);
     }
 
     /// <summary>Returns its argument: the round trip without the database, the floor the load tool compares with.</summary>
@@ -103,6 +111,37 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
     {
         presence.LeaveAll(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The caller's standing on a document they may open; anything else is refused with a clear error.</summary>
+    private async Task<DocumentAccess> OpenAsync(int documentId)
+    {
+        var standing = await access.ForDocumentAsync(documentId, UserId);
+        // Not a member: the document might as well not exist.
+        if (standing is null || !standing.Permissions.IsMember) throw new HubException($"Document {documentId} does not exist.");
+        if (!standing.CanOpen) throw new HubException("This document is not assigned to you.");
+        return standing;
+    }
+
+    private async Task JoinGroupsAsync(DocumentAccess standing)
+    {
+        if (standing.Permissions.IsSupervisor)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, EveryoneGroup(standing.DocumentId));
+            return;
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, AnnotatorsGroup(standing.DocumentId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, OwnGroup(standing.DocumentId, UserId));
+    }
+
+    /// <summary>An annotation and the caller's standing on its document, or null when the caller may not see it.</summary>
+    private async Task<(AnnotationView Annotation, DocumentAccess Standing)?> VisibleAsync(long annotationId)
+    {
+        var current = await annotations.FindAsync(annotationId);
+        if (current is null) return null;
+        var standing = await access.ForDocumentAsync(current.DocumentId, UserId);
+        if (standing is null || !standing.Permissions.IsMember || !standing.CanOpen || !standing.CanSee(current)) return null;
+        return (current, standing);
     }
 
     private async Task<(int Id, string? Error)> ResolveLabelAsync(int projectId, string? name, int? id)
@@ -120,22 +159,48 @@ public sealed class AnnotationHub(AnnotationService annotations, CorpusService c
     }
 }
 
-/// <summary>Sends committed changes to the hub's groups (through the SignalR backplane, to every instance's clients).</summary>
-public sealed class HubFanOut(IHubContext<AnnotationHub> hub) : IRemoteFanOut
+/// <summary>Sends committed changes to the hub's groups (through the SignalR backplane, to every instance's clients),
+/// to each connection only what its user may see: in a blind project an annotator gets only their own changes.</summary>
+public sealed class HubFanOut(IHubContext<AnnotationHub> hub, CorpusService corpus, ProjectAccess access) : IRemoteFanOut
 {
-    public Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes)
+    public async Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes)
     {
-        var group = hub.Clients.Group(AnnotationHub.DocumentGroup(changes[0].DocumentId));
-        return changes.Count == 1
-            ? group.SendAsync("Change", ChangeDto.From(changes[0]))
-            : group.SendAsync("Changes", changes.Select(ChangeDto.From).ToArray());
+        var documentId = changes[0].DocumentId;
+        if (await ModeOfAsync(documentId) == ProjectMode.Open)
+        {
+            await Send(hub.Clients.Groups(AnnotationHub.EveryoneGroup(documentId), AnnotationHub.AnnotatorsGroup(documentId)), changes);
+            return;
+        }
+        await Send(hub.Clients.Group(AnnotationHub.EveryoneGroup(documentId)), changes);
+        foreach (var byAuthor in changes.GroupBy(c => c.UserId))
+        {
+            await Send(hub.Clients.Group(AnnotationHub.OwnGroup(documentId, byAuthor.Key)), byAuthor.ToList());
+        }
     }
 
     public Task SendLabelsAsync(LabelsChangedEvent labels) =>
         hub.Clients.Group(AnnotationHub.ProjectGroup(labels.ProjectId)).SendAsync("LabelsChanged",
             new LabelsChangedDto(labels.ProjectId, labels.Labels.Select(LabelDto.From).ToList()));
 
-    public Task SendPresenceAsync(PresenceChangedEvent presence) =>
-        hub.Clients.Group(AnnotationHub.DocumentGroup(presence.DocumentId)).SendAsync("Presence",
-            new PresenceDto(presence.DocumentId, presence.Viewers.Select(ViewerDto.From).ToList()));
+    /// <summary>Annotators in a blind project see who is there but not what they are working on (it names span text).</summary>
+    public async Task SendPresenceAsync(PresenceChangedEvent presence)
+    {
+        var documentId = presence.DocumentId;
+        var full = new PresenceDto(documentId, presence.Viewers.Select(v => ViewerDto.From(v)).ToList());
+        if (await ModeOfAsync(documentId) == ProjectMode.Open)
+        {
+            await hub.Clients.Groups(AnnotationHub.EveryoneGroup(documentId), AnnotationHub.AnnotatorsGroup(documentId)).SendAsync("Presence", full);
+            return;
+        }
+        await hub.Clients.Group(AnnotationHub.EveryoneGroup(documentId)).SendAsync("Presence", full);
+        await hub.Clients.Group(AnnotationHub.AnnotatorsGroup(documentId)).SendAsync("Presence",
+            new PresenceDto(documentId, presence.Viewers.Select(v => ViewerDto.From(v, showActivity: false)).ToList()));
+    }
+
+    private async Task<ProjectMode> ModeOfAsync(int documentId) =>
+        await corpus.FactsAsync(documentId) is { } facts ? await access.ModeAsync(facts.ProjectId) : ProjectMode.Open;
+
+    private static Task Send(IClientProxy clients, IReadOnlyList<DocumentChangeEvent> changes) => changes.Count == 1
+        ? clients.SendAsync("Change", ChangeDto.From(changes[0]))
+        : clients.SendAsync("Changes", changes.Select(ChangeDto.From).ToArray());
 }

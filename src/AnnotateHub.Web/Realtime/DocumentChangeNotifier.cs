@@ -9,6 +9,9 @@ namespace AnnotateHub.Web.Realtime;
 /// <summary>A committed change of a document, as delivered to live viewers.</summary>
 public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKind Kind, AnnotationView Annotation, string UserId, DateTime At);
 
+/// <summary>A project's mode, members or assignments changed (committed); open views re-check what they may show.</summary>
+public sealed record TeamChangedEvent(int ProjectId);
+
 /// <summary>A project's label set after a committed change.</summary>
 public sealed record LabelsChangedEvent(int ProjectId, IReadOnlyList<LabelView> Labels);
 
@@ -25,6 +28,7 @@ public sealed class DocumentChangeNotifier
     private readonly ConcurrentDictionary<int, Handlers<DocumentChangeEvent>> _documents = new();
     private readonly ConcurrentDictionary<int, Handlers<LabelsChangedEvent>> _projects = new();
     private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
+    private readonly ConcurrentDictionary<int, Handlers<TeamChangedEvent>> _teams = new();
     private readonly Channel<object>[] _outbound;
     private readonly IRemoteFanOut _remote;
     private readonly ILogger<DocumentChangeNotifier> _logger;
@@ -47,6 +51,11 @@ public sealed class DocumentChangeNotifier
     public IDisposable SubscribeLabels(int projectId, Func<LabelsChangedEvent, Task> handler) => Add(_projects, projectId, handler);
 
     public IDisposable SubscribePresence(int documentId, Func<PresenceChangedEvent, Task> handler) => Add(_presence, documentId, handler);
+
+    public IDisposable SubscribeTeam(int projectId, Func<TeamChangedEvent, Task> handler) => Add(_teams, projectId, handler);
+
+    /// <summary>Circuits only: hub clients are filtered per change on the server, so they need no message.</summary>
+    public void PublishTeam(TeamChangedEvent team) => Deliver(_teams, team.ProjectId, team);
 
     public void PublishPresence(PresenceChangedEvent presence)
     {

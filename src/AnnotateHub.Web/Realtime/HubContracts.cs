@@ -37,7 +37,8 @@ public sealed record LabelsChangedDto(int ProjectId, IReadOnlyList<LabelDto> Lab
 
 public sealed record ViewerDto(string UserId, string Name, string Initials, string Activity)
 {
-    public static ViewerDto From(Viewer v) => new(v.UserId, v.Name, v.Initials, v.Activity);
+    /// <summary>Without <paramref name="showActivity"/> (a blind project's annotators), another viewer's activity reads "here".</summary>
+    public static ViewerDto From(Viewer v, bool showActivity = true) => new(v.UserId, v.Name, v.Initials, showActivity ? v.Activity : "here");
 }
 
 public sealed record PresenceDto(int DocumentId, IReadOnlyList<ViewerDto> Viewers);

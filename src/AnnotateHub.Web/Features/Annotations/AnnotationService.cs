@@ -3,6 +3,7 @@ using AnnotateHub.Core.Documents;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,8 @@ public sealed record DocumentSnapshot(long Sequence, IReadOnlyList<AnnotationVie
 
 /// <summary>Reads annotations and the change log; validates changes and hands them to the document's
 /// <see cref="DocumentWriter"/>, which saves them with their change-log entries and then notifies.</summary>
-public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer, CorpusService corpus, LabelService labels)
+public sealed class AnnotationService(
+    IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer, CorpusService corpus, LabelService labels, ProjectAccess access, TeamService team)
 {
     // Users are never deleted while signed in; a known one needs no second look (the foreign key still guards).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownUsers = new();
@@ -40,7 +42,23 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
         return new DocumentSnapshot(sequence, annotations);
     }
 
-    /// <summary>The committed changes after <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>.</summary>
+    /// <summary>The spans of the document that <paramref name="viewer"/> may see (all, or in a blind project an annotator's own).</summary>
+    public async Task<DocumentSnapshot> SnapshotAsync(DocumentAccess viewer, CancellationToken ct = default)
+    {
+        var snapshot = await SnapshotAsync(viewer.DocumentId, ct);
+        return viewer.Permissions.SeesOthers ? snapshot : snapshot with { Annotations = snapshot.Annotations.Where(viewer.CanSee).ToList() };
+    }
+
+    /// <summary>The committed changes that <paramref name="viewer"/> may see after <paramref name="afterSequence"/>, in order.
+    /// In a blind project an annotator's list skips others' changes, so its sequence numbers can have gaps.</summary>
+    public async Task<IReadOnlyList<DocumentChangeEvent>> ChangesAfterAsync(DocumentAccess viewer, long afterSequence, int max, CancellationToken ct = default)
+    {
+        var changes = await ChangesAfterAsync(viewer.DocumentId, afterSequence, max, ct);
+        return viewer.Permissions.SeesOthers ? changes : changes.Where(c => viewer.CanSeeChangeBy(c.UserId)).ToList();
+    }
+
+    /// <summary>Every committed change after <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>; for callers
+    /// that filter by what their viewer may see themselves.</summary>
     public async Task<IReadOnlyList<DocumentChangeEvent>> ChangesAfterAsync(int documentId, long afterSequence, int max, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -65,13 +83,17 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
     {
         var document = await corpus.FactsAsync(documentId, ct);
         if (document is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
+        var standing = await access.ForDocumentAsync(documentId, userId, ct);
+        if (Refuse(standing, documentId) is { } refused) return refused;
         if (SpanValidation.Check(start, end, document.Length) is { } spanError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, spanError);
         if (SpanValidation.CheckNote(note) is { } noteError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, noteError);
         if (!(await labels.ListAsync(document.ProjectId, ct)).Any(l => l.Id == labelId))
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
         if (!await UserExistsAsync(userId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Unknown user.");
-        return await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note)));
+        var result = await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note)));
+        if (result.Succeeded && standing!.Assignment == Core.Projects.AssignmentState.NotStarted) await team.MarkStartedAsync(standing, ct);
+        return result;
     }
 
     public async Task<AnnotationResult> UpdateAsync(long id, string userId, int expectedVersion, int labelId, string? note, CancellationToken ct = default)
@@ -82,6 +104,7 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
             .Select(a => new { a.DocumentId, a.AnnotatorId, ProjectId = db.Documents.Where(d => d.Id == a.DocumentId).Select(d => d.ProjectId).First() })
             .FirstOrDefaultAsync(ct);
         if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (await RefuseChangeAsync(target.DocumentId, target.AnnotatorId, userId, ct) is { } refused) return refused;
         if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can change it.");
         if (!await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == target.ProjectId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
@@ -93,8 +116,27 @@ public sealed class AnnotationService(IDbContextFactory<AnnotateHubDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var target = await db.Annotations.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.DocumentId, a.AnnotatorId }).FirstOrDefaultAsync(ct);
         if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (await RefuseChangeAsync(target.DocumentId, target.AnnotatorId, userId, ct) is { } refused) return refused;
         if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can delete it.");
         return await writer.SubmitAsync(target.DocumentId, new DeleteChange(userId, id, expectedVersion));
+    }
+
+    // A document of a project the user is not in answers as if it did not exist; one they may open but not annotate says why.
+    private static AnnotationResult? Refuse(DocumentAccess? standing, int documentId)
+    {
+        if (standing is null || !standing.Permissions.IsMember) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
+        if (!standing.CanOpen) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, standing.RefusalToAnnotate ?? "You may not open this document.");
+        return standing.RefusalToAnnotate is { } why ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, why) : null;
+    }
+
+    private async Task<AnnotationResult?> RefuseChangeAsync(int documentId, string authorId, string userId, CancellationToken ct)
+    {
+        var standing = await access.ForDocumentAsync(documentId, userId, ct);
+        // A span the user may not see (another annotator's, in a blind project) answers as if it did not exist.
+        if (standing is null || !standing.Permissions.IsMember || !standing.CanOpen || !standing.Permissions.CanSeeSpanOf(userId, authorId))
+            return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
+        if (authorId != userId) return null; // the caller says "only the annotator who made a span can ..."
+        return standing.RefusalToAnnotate is { } why ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, why) : null;
     }
 
     private async Task<bool> UserExistsAsync(string userId, CancellationToken ct)

@@ -13,7 +13,7 @@ public sealed record ImportSummary(int Imported, int Duplicates);
 /// <summary>Imports plain-text articles into a project, skipping any whose content hash the project already has.</summary>
 public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider clock)
 {
-    /// <summary>Creates the project with the default labels when it does not exist yet; returns its id.</summary>
+    /// <summary>Creates the project with the default labels, and its owner as supervisor, when it does not exist yet; returns its id.</summary>
     public async Task<int> EnsureProjectAsync(string name, string ownerId, string? description, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -25,6 +25,9 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
             Name = l.Name, Color = l.Color, Hotkey = l.Hotkey, Description = l.Description, SortOrder = i,
         }));
         db.Projects.Add(project);
+        await db.SaveChangesAsync(ct);
+        // Whoever creates a project supervises it.
+        db.ProjectMembers.Add(new Projects.ProjectMember { ProjectId = project.Id, UserId = ownerId, Role = Core.Projects.ProjectRole.Supervisor, AddedAt = project.CreatedAt });
         await db.SaveChangesAsync(ct);
         return project.Id;
     }

@@ -7,7 +7,7 @@ namespace AnnotateHub.Web.Features.Documents;
 
 /// <summary>A run of paragraph text ready to render: UTF-16 offsets for the browser, the ids of the spans over it
 /// (space separated, innermost first) and the CSS custom properties that draw them.</summary>
-public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false);
+public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false, bool Others = false);
 
 /// <summary>One paragraph's render model. A new instance means "changed": paragraphs re-render only then.</summary>
 public sealed record ParagraphModel(int Index, int Start, int End, int Rows, IReadOnlyList<SegmentModel> Segments);
@@ -28,8 +28,13 @@ public sealed class DocumentModel
     private readonly HashSet<long> _pending = [];
     private Dictionary<int, LabelView> _labels;
 
-    public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels)
+    private readonly string? _viewerId;
+
+    /// <param name="viewerId">The user looking: other annotators' spans are drawn lighter, outlined in their
+    /// annotator's colour. Null draws every span alike.</param>
+    public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
     {
+        _viewerId = viewerId;
         _text = text;
         Offsets = new CodePointIndex(text);
         _paragraphs = SpanLayout.Paragraphs(text).ToArray();
@@ -166,6 +171,8 @@ public sealed class DocumentModel
             var style = new StringBuilder();
             var selected = false;
             var pending = false;
+            // The innermost span decides whose the segment looks like.
+            var others = _viewerId is not null && _annotations[seg.Spans[0].Id].AnnotatorId != _viewerId;
             foreach (var s in seg.Spans)
             {
                 if (ids.Length > 0) ids.Append(' ');
@@ -173,10 +180,14 @@ public sealed class DocumentModel
                 selected |= s.Id == SelectedId;
                 pending |= _pending.Contains(s.Id);
                 var color = ColorOf(s.Id);
-                if (style.Length == 0) style.Append("--h:").Append(color).Append("40;");
+                if (style.Length == 0)
+                {
+                    style.Append("--h:").Append(color).Append(others ? "26;" : "40;");
+                    if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[s.Id].AnnotatorId)).Append(';');
+                }
                 if (s.Level < MaxUnderlineRows) style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
             }
-            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending);
+            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending, others);
         }
         return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), segments);
     }

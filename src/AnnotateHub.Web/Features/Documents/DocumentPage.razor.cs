@@ -4,6 +4,7 @@ using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,6 +20,8 @@ public sealed partial class DocumentPage
     [Inject] private CorpusService Corpus { get; set; } = default!;
     [Inject] private LabelService LabelService { get; set; } = default!;
     [Inject] private AnnotationService Annotations { get; set; } = default!;
+    [Inject] private ProjectAccess Access { get; set; } = default!;
+    [Inject] private TeamService Team { get; set; } = default!;
     [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
     [Inject] private CircuitConnection Connection { get; set; } = default!;
@@ -32,6 +35,8 @@ public sealed partial class DocumentPage
     private IReadOnlyList<AnnotationView> _overlapping = [];
     private string _userId = "";
     private bool _notFound;
+    private string? _refusal; // the document exists, but this user may not open it
+    private DocumentAccess? _access;
     private int _version;
 
     private (int Start, int End)? _pending; // UTF-16 range waiting for a label
@@ -52,6 +57,18 @@ public sealed partial class DocumentPage
     protected override async Task OnInitializedAsync()
     {
         _userId = (await AuthState).User.Id();
+        _access = await Access.ForDocumentAsync(DocumentId, _userId);
+        // A document of a project the user is not in looks like one that does not exist.
+        if (_access is null || !_access.Permissions.IsMember)
+        {
+            _notFound = true;
+            return;
+        }
+        if (!_access.CanOpen)
+        {
+            _refusal = "This document is not assigned to you. Your documents are listed on your home page.";
+            return;
+        }
         _doc = await Corpus.GetDocumentAsync(DocumentId);
         if (_doc is null)
         {
@@ -64,12 +81,24 @@ public sealed partial class DocumentPage
         // sequence are skipped as duplicates, later ones apply in order.
         _subscriptions.Add(Notifier.Subscribe(DocumentId, OnDocumentChanged));
         _subscriptions.Add(Notifier.SubscribeLabels(_doc.ProjectId, OnLabelsChanged));
+        _subscriptions.Add(Notifier.SubscribeTeam(_doc.ProjectId, OnTeamChanged));
         Connection.Changed += OnConnectionChanged;
-        var snapshot = await Annotations.SnapshotAsync(DocumentId);
-        _sequence = snapshot.Sequence;
-        _model = new DocumentModel(_doc.Text, snapshot.Annotations, _labels);
+        await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);
+        if (_access.Assignment == Core.Projects.AssignmentState.NotStarted) await Team.MarkStartedAsync(_access);
     }
+
+    /// <summary>Reads the spans this user may see (all, or only their own in a blind project).</summary>
+    private async Task LoadSpansAsync()
+    {
+        var snapshot = await Annotations.SnapshotAsync(_access!);
+        _sequence = snapshot.Sequence;
+        _model = new DocumentModel(_doc!.Text, snapshot.Annotations, _labels, _userId);
+        _version++;
+    }
+
+    /// <summary>Whether this user may add and change their own spans here now (not when their document is marked done).</summary>
+    private bool CanAnnotate => _access?.RefusalToAnnotate is null;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -85,6 +114,11 @@ public sealed partial class DocumentPage
     public Task OnSelection(int start, int end, double x, double y)
     {
         if (_model is null) return Task.CompletedTask;
+        if (!CanAnnotate)
+        {
+            Snackbar.Add(_access!.RefusalToAnnotate!, Severity.Info);
+            return Task.CompletedTask;
+        }
         var snapped = WordSnapper.Snap(_model.Text, start, end);
         _pending = snapped;
         (_menuX, _menuY) = (x, y);
@@ -299,6 +333,8 @@ public sealed partial class DocumentPage
     {
         if (_model is null) return;
         _sequence = change.Sequence;
+        // Another annotator's change in a blind project: counted (the sequence moves on) but not shown.
+        if (_access is { } access && !access.CanSeeChangeBy(change.UserId)) return;
         if (change.Kind == ChangeKind.AnnotationDeleted)
         {
             _model.Remove(change.Annotation.Id);
@@ -320,6 +356,37 @@ public sealed partial class DocumentPage
         _version++;
         StateHasChanged();
     });
+
+    /// <summary>The mode, the members or the assignments changed: re-check what this user may see and do here.</summary>
+    private Task OnTeamChanged(TeamChangedEvent change) => InvokeAsync(async () =>
+    {
+        var before = _access;
+        _access = await Access.ForDocumentAsync(DocumentId, _userId);
+        if (_access is null || !_access.Permissions.IsMember || !_access.CanOpen)
+        {
+            _model = null;
+            _refusal = "You no longer have access to this document.";
+        }
+        else if (before is null || before.Permissions.SeesOthers != _access.Permissions.SeesOthers)
+        {
+            await LoadSpansAsync();
+        }
+        StateHasChanged();
+    });
+
+    private async Task SetDoneAsync(bool done)
+    {
+        var result = await Team.SetDoneAsync(DocumentId, _userId, done);
+        if (!result.Succeeded)
+        {
+            Snackbar.Add(result.Error!, Severity.Error);
+            return;
+        }
+        _access = await Access.ForDocumentAsync(DocumentId, _userId);
+        _pending = null;
+        Snackbar.Add(done ? "Marked done. Reopen it to change your spans." : "Reopened.", Severity.Success);
+        StateHasChanged();
+    }
 
     private Task OnConnectionChanged(bool up) => InvokeAsync(async () =>
     {

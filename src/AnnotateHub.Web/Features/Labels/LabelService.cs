@@ -16,9 +16,9 @@ public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors)
     public bool Succeeded => Errors.Count == 0;
 }
 
-/// <summary>Reads and edits a project's label set. Only the project owner or an admin may edit it. Every committed
+/// <summary>Reads and edits a project's label set. Only the project's supervisors (and admins) may edit it. Every committed
 /// edit is announced to the project's open documents.</summary>
-public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier)
+public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier, Projects.ProjectAccess access)
 {
     public const string AdminRole = "Admin";
 
@@ -39,15 +39,8 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         return set;
     }
 
-    public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Projects.AnyAsync(p => p.Id == projectId && p.OwnerId == userId, ct)) return true;
-        return await (from ur in db.UserRoles
-                      join r in db.Roles on ur.RoleId equals r.Id
-                      where ur.UserId == userId && r.Name == AdminRole
-                      select ur).AnyAsync(ct);
-    }
+    public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default) =>
+        (await access.ForProjectAsync(projectId, userId, ct)).IsSupervisor;
 
     public async Task<LabelResult> AddAsync(int projectId, string userId, LabelSpec spec, CancellationToken ct = default)
     {
@@ -110,7 +103,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         notifier.PublishLabels(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
     }
 
-    private static LabelResult Refused() => new(null, ["Only the project owner or an admin can edit the label set."]);
+    private static LabelResult Refused() => new(null, ["Only the project's supervisors can edit the label set."]);
 
     private static LabelSpec ToSpec(LabelDefinition l) => new(l.Name, l.Color, l.Hotkey, l.Description);
 

@@ -1,0 +1,61 @@
+namespace AnnotateHub.Core.Projects;
+
+/// <summary>A user's role in one project. Admins hold no project role but act as supervisors everywhere.</summary>
+public enum ProjectRole
+{
+    None = 0,
+    Annotator = 1,
+    Supervisor = 2,
+}
+
+/// <summary>Open: annotators see each other's spans live. Blind: annotators see only their own; supervisors see all.</summary>
+public enum ProjectMode
+{
+    Open = 0,
+    Blind = 1,
+}
+
+/// <summary>Where an annotator is with one assigned document; only the annotator marks it done.</summary>
+public enum AssignmentState
+{
+    NotStarted = 0,
+    InProgress = 1,
+    Done = 2,
+}
+
+/// <summary>
+/// What one user may see and do in one project. Every door (pages, hub, REST API, export) asks these questions,
+/// so the rules live in one place.
+/// </summary>
+public sealed record ProjectPermissions(ProjectRole Role, ProjectMode Mode, bool IsAdmin)
+{
+    public static readonly ProjectPermissions NoAccess = new(ProjectRole.None, ProjectMode.Open, false);
+
+    /// <summary>May see that the project exists and open it.</summary>
+    public bool IsMember => IsAdmin || Role != ProjectRole.None;
+
+    /// <summary>Sees every document and every annotator's work, edits labels, assignments and the mode, exports.</summary>
+    public bool IsSupervisor => IsAdmin || Role == ProjectRole.Supervisor;
+
+    /// <summary>Sees the spans of other annotators: supervisors always, annotators only in an open project.</summary>
+    public bool SeesOthers => IsSupervisor || (Role == ProjectRole.Annotator && Mode == ProjectMode.Open);
+
+    /// <summary>May see a span made by <paramref name="authorId"/>.</summary>
+    public bool CanSeeSpanOf(string viewerId, string authorId) => SeesOthers || string.Equals(viewerId, authorId, StringComparison.Ordinal);
+
+    /// <summary>May open a document: supervisors any document of the project, annotators the ones assigned to them.</summary>
+    public bool CanOpenDocument(AssignmentState? assignment) => IsSupervisor || (Role == ProjectRole.Annotator && assignment is not null);
+
+    /// <summary>Why this user may not add or change their own spans in a document, or null when they may.</summary>
+    public string? RefusalToAnnotate(AssignmentState? assignment)
+    {
+        if (IsSupervisor) return null;
+        if (Role != ProjectRole.Annotator) return "You are not a member of this project.";
+        return assignment switch
+        {
+            null => "This document is not assigned to you.",
+            AssignmentState.Done => "You marked this document done; reopen it to change your spans.",
+            _ => null,
+        };
+    }
+}

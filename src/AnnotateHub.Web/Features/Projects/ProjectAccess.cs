@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Corpus;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Projects;
+
+/// <summary>A user's standing on one document: whether they may open it, whose spans they see, whether they may annotate.</summary>
+public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId, ProjectPermissions Permissions, AssignmentState? Assignment)
+{
+    public bool CanOpen => Permissions.CanOpenDocument(Assignment);
+
+    public string? RefusalToAnnotate => Permissions.RefusalToAnnotate(Assignment);
+
+    public bool CanSee(AnnotationView annotation) => Permissions.CanSeeSpanOf(UserId, annotation.AnnotatorId);
+
+    public bool CanSeeChangeBy(string authorId) => Permissions.CanSeeSpanOf(UserId, authorId);
+}
+
+/// <summary>
+/// The gatekeeper every door asks (pages, hub, REST API, export): a user's permissions in a project and on a
+/// document. A project's team (mode, members, assignments) is read once and kept until a change through
+/// <see cref="TeamService"/> drops it, or for <see cref="MaxAge"/> at most, so changes made by another process
+/// (the command line, another instance) take effect within that time.
+/// </summary>
+public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFactory, CorpusService corpus, TimeProvider clock)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(15);
+
+    private sealed record ProjectTeam(
+        ProjectMode Mode,
+        IReadOnlyDictionary<string, ProjectRole> Members,
+        IReadOnlyDictionary<(int DocumentId, string UserId), AssignmentState> Assignments,
+        DateTimeOffset ReadAt);
+
+    private sealed record AdminFlag(bool IsAdmin, DateTimeOffset ReadAt);
+
+    private readonly ConcurrentDictionary<int, ProjectTeam> _teams = new();
+    private readonly ConcurrentDictionary<string, AdminFlag> _admins = new(StringComparer.Ordinal);
+    // Bumped by Invalidate: a read that started before a change must not store what it read.
+    private readonly ConcurrentDictionary<int, int> _generations = new();
+
+    public async Task<bool> IsAdminAsync(string userId, CancellationToken ct = default)
+    {
+        if (_admins.TryGetValue(userId, out var known) && Fresh(known.ReadAt)) return known.IsAdmin;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var isAdmin = await (from ur in db.UserRoles
+                             join r in db.Roles on ur.RoleId equals r.Id
+                             where ur.UserId == userId && r.Name == Labels.LabelService.AdminRole
+                             select ur).AnyAsync(ct);
+        _admins[userId] = new AdminFlag(isAdmin, clock.GetUtcNow());
+        return isAdmin;
+    }
+
+    /// <summary>The user's permissions in a project; <see cref="ProjectPermissions.NoAccess"/> when the project does not exist.</summary>
+    public async Task<ProjectPermissions> ForProjectAsync(int projectId, string userId, CancellationToken ct = default)
+    {
+        var team = await TeamAsync(projectId, ct);
+        if (team is null) return ProjectPermissions.NoAccess;
+        var isAdmin = await IsAdminAsync(userId, ct);
+        return new ProjectPermissions(team.Members.GetValueOrDefault(userId), team.Mode, isAdmin);
+    }
+
+    /// <summary>The user's standing on a document, or null when the document does not exist.</summary>
+    public async Task<DocumentAccess?> ForDocumentAsync(int documentId, string userId, CancellationToken ct = default)
+    {
+        var facts = await corpus.FactsAsync(documentId, ct);
+        if (facts is null) return null;
+        var team = await TeamAsync(facts.ProjectId, ct);
+        if (team is null) return null;
+        var isAdmin = await IsAdminAsync(userId, ct);
+        var permissions = new ProjectPermissions(team.Members.GetValueOrDefault(userId), team.Mode, isAdmin);
+        AssignmentState? assignment = team.Assignments.TryGetValue((documentId, userId), out var state) ? state : null;
+        return new DocumentAccess(documentId, facts.ProjectId, userId, permissions, assignment);
+    }
+
+    /// <summary>The project's mode as last read (for the fan-out, which decides per change who receives it).</summary>
+    public async Task<ProjectMode> ModeAsync(int projectId, CancellationToken ct = default) =>
+        (await TeamAsync(projectId, ct))?.Mode ?? ProjectMode.Open;
+
+    /// <summary>The ids of the projects the user may see: all of them for an admin.</summary>
+    public async Task<IReadOnlyDictionary<int, ProjectRole>> ProjectsOfAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await IsAdminAsync(userId, ct))
+        {
+            var mine = await db.ProjectMembers.Where(m => m.UserId == userId).ToDictionaryAsync(m => m.ProjectId, m => m.Role, ct);
+            return await db.Projects.Select(p => p.Id).ToDictionaryAsync(id => id, id => mine.GetValueOrDefault(id, ProjectRole.Supervisor), ct);
+        }
+        return await db.ProjectMembers.Where(m => m.UserId == userId).ToDictionaryAsync(m => m.ProjectId, m => m.Role, ct);
+    }
+
+    /// <summary>Forget what is known of a project's team (after a change of mode, members or assignments).</summary>
+    public void Invalidate(int projectId)
+    {
+        _generations.AddOrUpdate(projectId, 1, (_, g) => g + 1);
+        _teams.TryRemove(projectId, out _);
+    }
+
+    /// <summary>Forget whether a user is an admin (after their global role changed).</summary>
+    public void InvalidateUser(string userId) => _admins.TryRemove(userId, out _);
+
+    private async Task<ProjectTeam?> TeamAsync(int projectId, CancellationToken ct)
+    {
+        if (_teams.TryGetValue(projectId, out var known) && Fresh(known.ReadAt)) return known;
+        var generation = _generations.GetValueOrDefault(projectId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var mode = await db.Projects.Where(p => p.Id == projectId).Select(p => (ProjectMode?)p.Mode).FirstOrDefaultAsync(ct);
+        if (mode is null) return null;
+        var members = await db.ProjectMembers.AsNoTracking().Where(m => m.ProjectId == projectId)
+            .ToDictionaryAsync(m => m.UserId, m => m.Role, StringComparer.Ordinal, ct);
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId)
+            .Select(a => new { a.DocumentId, a.UserId, a.State }).ToListAsync(ct);
+        var team = new ProjectTeam(mode.Value, members, assignments.ToDictionary(a => (a.DocumentId, a.UserId), a => a.State), clock.GetUtcNow());
+        if (_generations.GetValueOrDefault(projectId) == generation) _teams[projectId] = team;
+        return team;
+    }
+
+    private bool Fresh(DateTimeOffset readAt) => clock.GetUtcNow() - readAt < MaxAge;
+}

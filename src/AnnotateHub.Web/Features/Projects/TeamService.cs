@@ -1,0 +1,234 @@
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Projects;
+
+public sealed record TeamResult(bool Succeeded, string? Error, int Count = 0)
+{
+    public static readonly TeamResult Ok = new(true, null);
+    public static TeamResult Done(int count) => new(true, null, count);
+    public static TeamResult Fail(string error) => new(false, error);
+}
+
+public sealed record MemberRow(string UserId, string UserName, string Name, ProjectRole Role, int Assigned, int NotStarted, int InProgress, int Done, int Spans);
+
+public sealed record AssignmentRow(int DocumentId, string UserId, AssignmentState State, DateTime? DoneAt);
+
+public sealed record QueueItem(int DocumentId, string Title, string? Outlet, AssignmentState State);
+
+/// <summary>The documents assigned to one user in one project, in reading order; <see cref="Next"/> is the first not done.</summary>
+public sealed record AnnotatorQueue(int ProjectId, string ProjectName, IReadOnlyList<QueueItem> Items)
+{
+    public QueueItem? Next => Items.FirstOrDefault(i => i.State == AssignmentState.InProgress) ?? Items.FirstOrDefault(i => i.State == AssignmentState.NotStarted);
+    public int DoneCount => Items.Count(i => i.State == AssignmentState.Done);
+}
+
+/// <summary>
+/// A project's team: members and their roles, the open/blind mode, assignments and their progress. Changes are
+/// made by supervisors (or admins), except an annotator marking their own document done or reopening it. Each
+/// change is committed, then the access cache is dropped and open views are told.
+/// </summary>
+public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier, TimeProvider clock)
+{
+    public const int MaxPerDocument = 50;
+
+    public async Task<IReadOnlyList<MemberRow>> MembersAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var members = await (from m in db.ProjectMembers
+                             join u in db.Users on m.UserId equals u.Id
+                             where m.ProjectId == projectId
+                             select new { m.UserId, u.UserName, u.DisplayName, m.Role }).ToListAsync(ct);
+        var states = await db.Assignments.Where(a => a.ProjectId == projectId)
+            .GroupBy(a => new { a.UserId, a.State }).Select(g => new { g.Key.UserId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+        var spans = await (from a in db.Annotations
+                           join d in db.Documents on a.DocumentId equals d.Id
+                           where d.ProjectId == projectId
+                           group a by a.AnnotatorId into g
+                           select new { UserId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.UserId, x => x.Count, ct);
+        int Count(string userId, AssignmentState state) => states.Where(s => s.UserId == userId && s.State == state).Sum(s => s.Count);
+        return members
+            .Select(m => new MemberRow(m.UserId, m.UserName ?? "", m.DisplayName ?? m.UserName ?? "", m.Role,
+                states.Where(s => s.UserId == m.UserId).Sum(s => s.Count),
+                Count(m.UserId, AssignmentState.NotStarted), Count(m.UserId, AssignmentState.InProgress), Count(m.UserId, AssignmentState.Done),
+                spans.GetValueOrDefault(m.UserId)))
+            .OrderBy(m => m.Role == ProjectRole.Supervisor ? 0 : 1).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<AssignmentRow>> AssignmentsAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId)
+            .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State, a.DoneAt)).ToListAsync(ct);
+    }
+
+    /// <summary>Adds a user (by user name) to the project, or changes the role of one who is already a member.</summary>
+    public async Task<TeamResult> SetMemberAsync(int projectId, string actingUserId, string userName, ProjectRole role, CancellationToken ct = default)
+    {
+        if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
+        if (role == ProjectRole.None) return TeamResult.Fail("Choose a role: supervisor or annotator.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var name = userName?.Trim() ?? "";
+        var user = await db.Users.Where(u => u.NormalizedUserName == name.ToUpperInvariant()).Select(u => new { u.Id }).FirstOrDefaultAsync(ct);
+        if (user is null) return TeamResult.Fail($"There is no user named \"{name}\".");
+        var member = await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == user.Id, ct);
+        if (member is null)
+        {
+            db.ProjectMembers.Add(new ProjectMember { ProjectId = projectId, UserId = user.Id, Role = role, AddedAt = Now });
+        }
+        else
+        {
+            member.Role = role;
+        }
+        await db.SaveChangesAsync(ct);
+        Changed(projectId);
+        return TeamResult.Ok;
+    }
+
+    /// <summary>Removes a member and their assignments; the spans they made stay (supervisors still see them).</summary>
+    public async Task<TeamResult> RemoveMemberAsync(int projectId, string actingUserId, string userId, CancellationToken ct = default)
+    {
+        if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var member = await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, ct);
+        if (member is null) return TeamResult.Fail("That user is not a member of this project.");
+        if (member.Role == ProjectRole.Supervisor && userId == actingUserId && !await access.IsAdminAsync(actingUserId, ct)
+            && !await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.Role == ProjectRole.Supervisor && m.UserId != userId, ct))
+        {
+            return TeamResult.Fail("You are the project's only supervisor; add another before leaving.");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.ProjectMembers.Remove(member);
+        db.Assignments.RemoveRange(db.Assignments.Where(a => a.ProjectId == projectId && a.UserId == userId));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Changed(projectId);
+        return TeamResult.Ok;
+    }
+
+    public async Task<TeamResult> SetModeAsync(int projectId, string actingUserId, ProjectMode mode, CancellationToken ct = default)
+    {
+        if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
+        if (!Enum.IsDefined(mode)) return TeamResult.Fail("Unknown mode.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var project = await db.Projects.FirstAsync(p => p.Id == projectId, ct);
+        project.Mode = mode;
+        await db.SaveChangesAsync(ct);
+        Changed(projectId);
+        return TeamResult.Ok;
+    }
+
+    /// <summary>Assigns or unassigns one document to one annotator of the project.</summary>
+    public async Task<TeamResult> SetAssignedAsync(int projectId, string actingUserId, int documentId, string annotatorId, bool assigned, CancellationToken ct = default)
+    {
+        if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Documents.AnyAsync(d => d.Id == documentId && d.ProjectId == projectId, ct)) return TeamResult.Fail($"Document {documentId} is not in this project.");
+        if (!await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.UserId == annotatorId && m.Role == ProjectRole.Annotator, ct))
+            return TeamResult.Fail("Documents are assigned to the project's annotators; that user is not one.");
+        var existing = await db.Assignments.FirstOrDefaultAsync(a => a.DocumentId == documentId && a.UserId == annotatorId, ct);
+        if (assigned && existing is null)
+        {
+            db.Assignments.Add(new Assignment { DocumentId = documentId, UserId = annotatorId, ProjectId = projectId, State = AssignmentState.NotStarted, AssignedAt = Now });
+        }
+        else if (!assigned && existing is not null)
+        {
+            var spans = await db.Annotations.CountAsync(a => a.DocumentId == documentId && a.AnnotatorId == annotatorId, ct);
+            if (spans > 0) return TeamResult.Fail($"The annotator has already made {spans} span{(spans == 1 ? "" : "s")} in this document; it stays assigned.");
+            db.Assignments.Remove(existing);
+        }
+        else
+        {
+            return TeamResult.Ok;
+        }
+        await db.SaveChangesAsync(ct);
+        Changed(projectId);
+        return TeamResult.Done(1);
+    }
+
+    /// <summary>Gives every document of the project to <paramref name="perDocument"/> annotators, balancing the load; existing assignments stay.</summary>
+    public async Task<TeamResult> AssignEachAsync(int projectId, string actingUserId, int perDocument, CancellationToken ct = default)
+    {
+        if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
+        if (perDocument is < 1 or > MaxPerDocument) return TeamResult.Fail($"Give each document to between 1 and {MaxPerDocument} annotators.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var documents = await db.Documents.Where(d => d.ProjectId == projectId).Select(d => d.Id).ToListAsync(ct);
+        var annotators = await db.ProjectMembers.Where(m => m.ProjectId == projectId && m.Role == ProjectRole.Annotator).Select(m => m.UserId).ToListAsync(ct);
+        if (annotators.Count == 0) return TeamResult.Fail("The project has no annotators yet; add some first.");
+        if (perDocument > annotators.Count)
+            return TeamResult.Fail($"Each document cannot go to {perDocument} annotators: the project has {annotators.Count}.");
+        var existing = await db.Assignments.Where(a => a.ProjectId == projectId).Select(a => new AssignmentPair(a.DocumentId, a.UserId)).ToListAsync(ct);
+        var plan = BalancedAssignment.Plan(documents, annotators, perDocument, existing);
+        var now = Now;
+        db.Assignments.AddRange(plan.Select(p => new Assignment
+        {
+            DocumentId = p.DocumentId, UserId = p.AnnotatorId, ProjectId = projectId, State = AssignmentState.NotStarted, AssignedAt = now,
+        }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Changed(projectId);
+        return TeamResult.Done(plan.Count);
+    }
+
+    /// <summary>An annotator marks their own document done, or reopens it.</summary>
+    public async Task<TeamResult> SetDoneAsync(int documentId, string userId, bool done, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.DocumentId == documentId && a.UserId == userId, ct);
+        if (assignment is null) return TeamResult.Fail("This document is not assigned to you.");
+        assignment.State = done ? AssignmentState.Done : AssignmentState.InProgress;
+        assignment.StartedAt ??= Now;
+        assignment.DoneAt = done ? Now : null;
+        await db.SaveChangesAsync(ct);
+        Changed(assignment.ProjectId);
+        return TeamResult.Ok;
+    }
+
+    /// <summary>Moves an assignment from not started to in progress (on opening the document or making a first span).</summary>
+    public async Task MarkStartedAsync(DocumentAccess document, CancellationToken ct = default)
+    {
+        if (document.Assignment != AssignmentState.NotStarted) return;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = Now;
+        var changed = await db.Assignments
+            .Where(a => a.DocumentId == document.DocumentId && a.UserId == document.UserId && a.State == AssignmentState.NotStarted)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, AssignmentState.InProgress).SetProperty(a => a.StartedAt, now), ct);
+        if (changed > 0) Changed(document.ProjectId);
+    }
+
+    /// <summary>The user's assigned documents in every project they annotate in.</summary>
+    public async Task<IReadOnlyList<AnnotatorQueue>> QueuesAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await (from a in db.Assignments
+                          join d in db.Documents on a.DocumentId equals d.Id
+                          join p in db.Projects on a.ProjectId equals p.Id
+                          where a.UserId == userId
+                          select new { a.ProjectId, ProjectName = p.Name, d.Id, d.Title, d.Outlet, d.PublishedOn, a.State }).ToListAsync(ct);
+        return rows.GroupBy(r => new { r.ProjectId, r.ProjectName })
+            .Select(g => new AnnotatorQueue(g.Key.ProjectId, g.Key.ProjectName,
+                g.OrderBy(r => r.PublishedOn == null).ThenBy(r => r.PublishedOn).ThenBy(r => r.Title).ThenBy(r => r.Id)
+                 .Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).ToList()))
+            .OrderBy(q => q.ProjectName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    private async Task<TeamResult?> RefuseAsync(int projectId, string actingUserId, CancellationToken ct)
+    {
+        var permissions = await access.ForProjectAsync(projectId, actingUserId, ct);
+        if (!permissions.IsMember) return TeamResult.Fail("There is no such project.");
+        return permissions.IsSupervisor ? null : TeamResult.Fail("Only the project's supervisors can change its team, mode and assignments.");
+    }
+
+    private void Changed(int projectId)
+    {
+        access.Invalidate(projectId);
+        notifier.PublishTeam(new TeamChangedEvent(projectId));
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+}
