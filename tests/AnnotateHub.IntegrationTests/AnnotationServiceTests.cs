@@ -27,6 +27,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
         _projectId = await server.CreateProjectAsync("Annotation tests " + Guid.NewGuid().ToString("N"));
         _documentId = await server.ImportDocumentAsync(_projectId, Text + Guid.NewGuid().ToString("N"));
         _alice = await server.CreateUserAsync("alice-" + Guid.NewGuid().ToString("N")[..8]);
+        await server.AddMemberAsync(_alice, _projectId);
         _labels = await server.Get<LabelService>().ListAsync(_projectId);
     }
 
@@ -105,6 +106,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     public async Task Another_user_can_neither_update_nor_delete_a_span()
     {
         var bob = await server.CreateUserAsync("bob-" + Guid.NewGuid().ToString("N")[..8]);
+        await server.AddMemberAsync(bob, _projectId);
         var created = (await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, "alice's")).Annotation!;
 
         var update = await Annotations.UpdateAsync(created.Id, bob, created.Version, Casualty.Id, "bob's");
@@ -214,6 +216,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     public async Task Change_log_is_counted_per_document()
     {
         var otherDocument = await server.ImportDocumentAsync(_projectId, "Another text " + Guid.NewGuid().ToString("N"));
+        await server.AssignAsync(_alice, otherDocument);
         await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, null);
         await Annotations.CreateAsync(_documentId, _alice, 8, 11, Claim.Id, null);
 

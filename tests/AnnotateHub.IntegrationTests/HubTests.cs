@@ -187,7 +187,7 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
     public async Task Only_the_annotator_may_change_or_delete_a_span()
     {
         var documentId = await NewDocumentAsync();
-        await server.CreateUserAsync("hub-other");
+        await server.AddMemberAsync(await server.CreateUserAsync("hub-other"), await server.ProjectOfAsync(documentId));
         await using var owner = await ConnectAsync();
         await using var other = await ConnectAsync("hub-other", "Annotator-pw-1234");
         var created = await owner.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 0, 9, "claim", null, null));
@@ -208,7 +208,7 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
     public async Task Presence_lists_the_users_on_a_document_and_drops_those_who_leave()
     {
         var documentId = await NewDocumentAsync();
-        await server.CreateUserAsync("hub-viewer");
+        await server.AddMemberAsync(await server.CreateUserAsync("hub-viewer"), await server.ProjectOfAsync(documentId));
         await using var admin = await ConnectAsync();
         var presence = new ConcurrentQueue<PresenceDto>();
         admin.On<PresenceDto>("Presence", p => presence.Enqueue(p));

@@ -21,6 +21,7 @@ public sealed class UnicodeOffsetTests(AppServer server) : IClassFixture<AppServ
         var projectId = await server.CreateProjectAsync("Unicode " + Guid.NewGuid().ToString("N"));
         _documentId = await server.ImportDocumentAsync(projectId, Text);
         _userId = await server.CreateUserAsync("uni-" + Guid.NewGuid().ToString("N")[..8]);
+        await server.AddMemberAsync(_userId, projectId);
         _labelId = (await server.Get<LabelService>().ListAsync(projectId)).First().Id;
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Features.Corpus;
+using AnnotateHub.Web.Features.Projects;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -101,6 +103,42 @@ public sealed class AppServer : IAsyncLifetime
         var result = await users.CreateAsync(user, AnnotatorPassword);
         if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
         return user.Id;
+    }
+
+    /// <summary>Makes a user a member of a project (as a supervisor would) and, by default, assigns an annotator every
+    /// document the project has now.</summary>
+    public async Task AddMemberAsync(string userId, int projectId, ProjectRole role = ProjectRole.Annotator, bool assignAll = true)
+    {
+        await using (var db = CreateDbContext())
+        {
+            var existing = await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId);
+            if (existing is null) db.ProjectMembers.Add(new ProjectMember { ProjectId = projectId, UserId = userId, Role = role, AddedAt = DateTime.UtcNow });
+            else existing.Role = role;
+            if (role == ProjectRole.Annotator && assignAll)
+            {
+                var assigned = await db.Assignments.Where(a => a.ProjectId == projectId && a.UserId == userId).Select(a => a.DocumentId).ToListAsync();
+                var documents = await db.Documents.Where(d => d.ProjectId == projectId && !assigned.Contains(d.Id)).Select(d => d.Id).ToListAsync();
+                db.Assignments.AddRange(documents.Select(d => new Assignment { DocumentId = d, UserId = userId, ProjectId = projectId, AssignedAt = DateTime.UtcNow }));
+            }
+            await db.SaveChangesAsync();
+        }
+        Get<ProjectAccess>().Invalidate(projectId);
+    }
+
+    public async Task<int> ProjectOfAsync(int documentId)
+    {
+        await using var db = CreateDbContext();
+        return await db.Documents.Where(d => d.Id == documentId).Select(d => d.ProjectId).SingleAsync();
+    }
+
+    /// <summary>Assigns one document to an annotator who is already a member.</summary>
+    public async Task AssignAsync(string userId, int documentId)
+    {
+        await using var db = CreateDbContext();
+        var projectId = await db.Documents.Where(d => d.Id == documentId).Select(d => d.ProjectId).SingleAsync();
+        db.Assignments.Add(new Assignment { DocumentId = documentId, UserId = userId, ProjectId = projectId, AssignedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        Get<ProjectAccess>().Invalidate(projectId);
     }
 
     /// <summary>A new project with the default labels, so a test's documents and change log are its own.</summary>

@@ -20,6 +20,7 @@ public sealed class ApiTokenHubTests(AppServer server) : IClassFixture<AppServer
         var created = await Tokens.CreateAsync(userId, "pre-annotator");
         var projectId = await server.CreateProjectAsync("token hub " + Guid.NewGuid().ToString("N")[..8]);
         var documentId = await server.ImportDocumentAsync(projectId, "Rockets hit the base on Monday. " + Guid.NewGuid().ToString("N"));
+        await server.AddMemberAsync(userId, projectId);
         await using var connection = Connect(created.Plaintext, transport);
 
         await connection.StartAsync();

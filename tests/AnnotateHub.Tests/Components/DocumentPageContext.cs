@@ -1,3 +1,5 @@
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features;
 using System.Security.Claims;
 using AnnotateHub.Core.Documents;
@@ -73,6 +75,12 @@ public abstract class DocumentPageContext : MudBunitContext, IAsyncLifetime
         project.Documents.AddRange(seed, emoji);
         db.Projects.Add(project);
         await db.SaveChangesAsync();
+        // Ana supervises the project; Bob annotates every document of it.
+        db.ProjectMembers.AddRange(
+            new ProjectMember { ProjectId = project.Id, UserId = Ana.Id, Role = ProjectRole.Supervisor },
+            new ProjectMember { ProjectId = project.Id, UserId = Bob.Id, Role = ProjectRole.Annotator });
+        db.Assignments.AddRange(new[] { seed, emoji }.Select(d => new Assignment { DocumentId = d.Id, UserId = Bob.Id, ProjectId = project.Id }));
+        await db.SaveChangesAsync();
         SeedDocumentId = seed.Id;
         EmojiDocumentId = emoji.Id;
         LabelIds = project.Labels.ToDictionary(l => l.Name, l => l.Id);
@@ -126,6 +134,8 @@ public abstract class DocumentPageContext : MudBunitContext, IAsyncLifetime
         document.Url = url;
         document.Outlet = outlet;
         db.Documents.Add(document);
+        await db.SaveChangesAsync();
+        db.Assignments.Add(new Assignment { DocumentId = document.Id, UserId = Bob.Id, ProjectId = document.ProjectId });
         await db.SaveChangesAsync();
         return document.Id;
     }
