@@ -11,17 +11,26 @@ public sealed record DocumentRow(
 
 public sealed record DocumentContent(int Id, int ProjectId, string ProjectName, string Title, string? Outlet, DateOnly? PublishedOn, string? Url, string Text);
 
-/// <summary>Projects and their documents with span counts, for the corpus view and the document page.</summary>
+/// <summary>A document's project and length in code points: what every change checks.</summary>
 public sealed record DocumentFacts(int ProjectId, int Length);
+
+/// <summary>What one viewer of a project may see of it: only some documents (an annotator's assigned ones), and
+/// only one annotator's spans (in a blind project). Null means no limit.</summary>
+public sealed record CorpusScope(IReadOnlySet<int>? Documents, string? Annotator)
+{
+    public static readonly CorpusScope Everything = new(null, null);
+}
 
 public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
 {
     public const int MaxSearchLength = 200;
 
-    public async Task<IReadOnlyList<ProjectSummary>> ListProjectsAsync(CancellationToken ct = default)
+    /// <summary>The projects with the given ids (the ones a user may see), with document and span counts.</summary>
+    public async Task<IReadOnlyList<ProjectSummary>> ListProjectsAsync(IReadOnlyCollection<int> projectIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Projects.AsNoTracking().OrderBy(p => p.Name)
+        var ids = projectIds.ToList();
+        return await db.Projects.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
                 db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId))))
             .ToListAsync(ct);
@@ -37,10 +46,19 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
     }
 
     /// <summary>The project's documents whose title or text contains <paramref name="search"/> (case-insensitive), with span counts.</summary>
-    public async Task<IReadOnlyList<DocumentRow>> ListDocumentsAsync(int projectId, string? search, CancellationToken ct = default)
+    public async Task<IReadOnlyList<DocumentRow>> ListDocumentsAsync(int projectId, string? search, CancellationToken ct = default) =>
+        await ListDocumentsAsync(projectId, search, CorpusScope.Everything, ct);
+
+    /// <summary>The documents of the project within <paramref name="scope"/>, with the counts of the spans within it.</summary>
+    public async Task<IReadOnlyList<DocumentRow>> ListDocumentsAsync(int projectId, string? search, CorpusScope scope, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId);
+        if (scope.Documents is { } only)
+        {
+            var allowed = only.ToList();
+            query = query.Where(d => allowed.Contains(d.Id));
+        }
         var term = search?.Trim();
         if (!string.IsNullOrEmpty(term))
         {
@@ -53,11 +71,13 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
             .Select(d => new { d.Id, d.Title, d.Outlet, d.PublishedOn, d.Length })
             .ToListAsync(ct);
         var ids = docs.Select(d => d.Id).ToList();
-        var perLabel = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
+        var spans = db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId));
+        if (scope.Annotator is { } annotator) spans = spans.Where(a => a.AnnotatorId == annotator);
+        var perLabel = await spans
             .GroupBy(a => new { a.DocumentId, a.LabelId })
             .Select(g => new { g.Key.DocumentId, g.Key.LabelId, Count = g.Count() })
             .ToListAsync(ct);
-        var perAnnotator = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
+        var perAnnotator = await spans
             .GroupBy(a => new { a.DocumentId, a.AnnotatorId })
             .Select(g => new { g.Key.DocumentId, g.Key.AnnotatorId, Count = g.Count() })
             .ToListAsync(ct);

@@ -1,0 +1,96 @@
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Features.Corpus;
+using AnnotateHub.Web.Realtime;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace AnnotateHub.Web.Features.Projects;
+
+public sealed partial class TeamPanel : IDisposable
+{
+    [Parameter, EditorRequired] public required int ProjectId { get; set; }
+    [Parameter, EditorRequired] public required string UserId { get; set; }
+    [Inject] private TeamService Team { get; set; } = default!;
+    [Inject] private ProjectAccess Access { get; set; } = default!;
+    [Inject] private CorpusService Corpus { get; set; } = default!;
+    [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    private ProjectMode _mode;
+    private IReadOnlyList<MemberRow> _members = [];
+    private IReadOnlyList<MemberRow> _annotators = [];
+    private IReadOnlyList<DocumentRow> _documents = [];
+    private Dictionary<(int DocumentId, string UserId), AssignmentState> _assignments = [];
+    private string? _newUser;
+    private ProjectRole _newRole = ProjectRole.Annotator;
+    private int _perDocument = 2;
+    private IDisposable? _subscription;
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadAsync();
+        // Annotators marking documents done (and other supervisors' changes) show up here live.
+        _subscription = Notifier.SubscribeTeam(ProjectId, _ => InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }));
+    }
+
+    private async Task LoadAsync()
+    {
+        _mode = (await Access.ForProjectAsync(ProjectId, UserId)).Mode;
+        _members = await Team.MembersAsync(ProjectId);
+        _annotators = _members.Where(m => m.Role == ProjectRole.Annotator).ToList();
+        _documents = await Corpus.ListDocumentsAsync(ProjectId, null);
+        _assignments = (await Team.AssignmentsAsync(ProjectId)).ToDictionary(a => (a.DocumentId, a.UserId), a => a.State);
+        _perDocument = Math.Clamp(_perDocument, 1, Math.Max(1, _annotators.Count));
+    }
+
+    private Task SetModeAsync(ProjectMode mode) =>
+        RunAsync(Team.SetModeAsync(ProjectId, UserId, mode), mode == ProjectMode.Blind ? "Blind: annotators now see only their own spans." : "Open: annotators now see each other's spans.");
+
+    private async Task AddMemberAsync()
+    {
+        if (await RunAsync(Team.SetMemberAsync(ProjectId, UserId, _newUser ?? "", _newRole), $"{_newUser?.Trim()} added as {_newRole.ToString().ToLowerInvariant()}."))
+            _newUser = null;
+    }
+
+    private Task SwitchRoleAsync(MemberRow member)
+    {
+        var role = member.Role == ProjectRole.Supervisor ? ProjectRole.Annotator : ProjectRole.Supervisor;
+        return RunAsync(Team.SetMemberAsync(ProjectId, UserId, member.UserName, role), $"{member.Name} is now {role.ToString().ToLowerInvariant()}.");
+    }
+
+    private Task RemoveAsync(MemberRow member) =>
+        RunAsync(Team.RemoveMemberAsync(ProjectId, UserId, member.UserId), $"{member.Name} removed from the project.");
+
+    private async Task AssignEachAsync()
+    {
+        var result = await Team.AssignEachAsync(ProjectId, UserId, _perDocument);
+        await ShowAsync(result, result.Count == 0 ? "Every document already has enough annotators." : $"{result.Count} assignment{(result.Count == 1 ? "" : "s")} made.");
+    }
+
+    private Task SetAssignedAsync(int documentId, string annotatorId, bool assigned) =>
+        RunAsync(Team.SetAssignedAsync(ProjectId, UserId, documentId, annotatorId, assigned), null);
+
+    private async Task<bool> RunAsync(Task<TeamResult> action, string? success) => await ShowAsync(await action, success);
+
+    private async Task<bool> ShowAsync(TeamResult result, string? success)
+    {
+        if (!result.Succeeded) Snackbar.Add(result.Error!, Severity.Error);
+        else if (success is not null) Snackbar.Add(success, Severity.Success);
+        // Reload either way: a refused checkbox must show what is stored, not what was clicked.
+        await LoadAsync();
+        return result.Succeeded;
+    }
+
+    private static string StateName(AssignmentState state) => state switch
+    {
+        AssignmentState.NotStarted => "not started",
+        AssignmentState.InProgress => "in progress",
+        _ => "done",
+    };
+
+    public void Dispose() => _subscription?.Dispose();
+}
