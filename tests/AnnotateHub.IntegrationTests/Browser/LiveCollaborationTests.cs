@@ -49,6 +49,7 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
         _beaId = await EnsureBeaAsync();
         var projectId = await fixture.Server.CreateProjectAsync("Live collaboration " + Guid.NewGuid().ToString("N"));
         _documentId = await fixture.Server.ImportDocumentAsync(projectId, Text);
+        await fixture.Server.AddMemberAsync(_beaId, projectId);
         _labels = await fixture.Server.Get<LabelService>().ListAsync(projectId);
         await using (var db = fixture.Server.CreateDbContext())
         {

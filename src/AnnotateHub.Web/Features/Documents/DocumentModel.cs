@@ -30,7 +30,7 @@ public sealed class DocumentModel
 
     private readonly string? _viewerId;
 
-    /// <param name="viewerId">The user looking: other annotators' spans are drawn lighter, outlined in their
+    /// <param name="viewerId">The user looking: other annotators' spans are outlined in their
     /// annotator's colour. Null draws every span alike.</param>
     public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
     {
@@ -182,7 +182,7 @@ public sealed class DocumentModel
                 var color = ColorOf(s.Id);
                 if (style.Length == 0)
                 {
-                    style.Append("--h:").Append(color).Append(others ? "26;" : "40;");
+                    style.Append("--h:").Append(color).Append("40;");
                     if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[s.Id].AnnotatorId)).Append(';');
                 }
                 if (s.Level < MaxUnderlineRows) style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
