@@ -43,12 +43,14 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
+app.UseApiBodyLimit();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapHub<AnnotationHub>(AnnotationHub.Path);
 app.MapApiTokenEndpoints();
+app.MapAnnotateHubApi();
 
 app.Run();
 

@@ -12,6 +12,8 @@ public static class FeatureServiceExtensions
     public static IHostApplicationBuilder AddAnnotateHubFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAnnotationServices();
+        // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400.
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
         builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(o =>
@@ -25,6 +27,41 @@ public static class FeatureServiceExtensions
         return builder;
     }
 
+    /// <summary>The REST API under /api (docs/api.md): the sign-in cookie or an API token; every endpoint asks ProjectAccess.</summary>
+    public static RouteGroupBuilder MapAnnotateHubApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(Tokens.ApiTokenDefaults.ApiPath).RequireAuthorization(Tokens.ApiTokenDefaults.CookieOrToken);
+        api.MapProjectEndpoints();
+        api.MapAnnotationEndpoints();
+        Export.ExportEndpoints.MapExportEndpoints(api);
+        return api;
+    }
+
+    /// <summary>
+    /// Requests to /api carry at most <see cref="AnnotationEndpoints.MaxBodyBytes"/>: a declared larger body is refused
+    /// with 413 before it is read, and an undeclared (chunked) one stops being read at the limit. Runs before the
+    /// endpoints bind their bodies, which an endpoint filter would be too late for.
+    /// </summary>
+    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments(Tokens.ApiTokenDefaults.ApiPath))
+        {
+            await next(context);
+            return;
+        }
+        if (context.Request.ContentLength > AnnotationEndpoints.MaxBodyBytes)
+        {
+            await Results.Problem($"The request body is larger than {AnnotationEndpoints.MaxBodyBytes / 1024} KiB.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large").ExecuteAsync(context);
+            return;
+        }
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = AnnotationEndpoints.MaxBodyBytes;
+        }
+        await next(context);
+    });
+
     /// <summary>The feature services without the web host (also used by the component tests and the benchmark).</summary>
     public static IServiceCollection AddAnnotationServices(this IServiceCollection services)
     {
@@ -36,6 +73,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<CorpusService>();
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<TeamService>();
+        services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();
         services.AddScoped<CircuitConnection>();
         return services;

@@ -144,19 +144,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         return (current, standing);
     }
 
-    private async Task<(int Id, string? Error)> ResolveLabelAsync(int projectId, string? name, int? id)
-    {
-        var set = await labels.ListAsync(projectId);
-        if (id is { } byId)
-        {
-            return set.Any(l => l.Id == byId) ? (byId, null) : (0, $"Label {byId} is not a label of this project.");
-        }
-        if (string.IsNullOrWhiteSpace(name)) return (0, "Give the label by name (label) or id (labelId).");
-        var match = set.FirstOrDefault(l => string.Equals(l.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return match is null
-            ? (0, $"Unknown label \"{name}\"; this project's labels are: {string.Join(", ", set.Select(l => l.Name))}.")
-            : (match.Id, null);
-    }
+    private Task<(int Id, string? Error)> ResolveLabelAsync(int projectId, string? name, int? id) => labels.ResolveAsync(projectId, name, id);
 }
 
 /// <summary>Sends committed changes to the hub's groups (through the SignalR backplane, to every instance's clients),

@@ -39,6 +39,21 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         return set;
     }
 
+    /// <summary>A label of the project named (case-insensitive) or numbered by a program, or a clear error.</summary>
+    public async Task<(int Id, string? Error)> ResolveAsync(int projectId, string? name, int? id, CancellationToken ct = default)
+    {
+        var set = await ListAsync(projectId, ct);
+        if (id is { } byId)
+        {
+            return set.Any(l => l.Id == byId) ? (byId, null) : (0, $"Label {byId} is not a label of this project.");
+        }
+        if (string.IsNullOrWhiteSpace(name)) return (0, "Give the label by name (label) or id (labelId).");
+        var match = set.FirstOrDefault(l => string.Equals(l.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        return match is null
+            ? (0, $"Unknown label \"{name}\"; this project's labels are: {string.Join(", ", set.Select(l => l.Name))}.")
+            : (match.Id, null);
+    }
+
     public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default) =>
         (await access.ForProjectAsync(projectId, userId, ct)).IsSupervisor;
 
