@@ -1,12 +1,17 @@
+using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Tokens;
+using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+
+// "users add NAME --role admin" and friends: run the command and exit, without starting the web server.
+if (CommandLineHost.IsCommand(args)) return await CommandLineHost.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +39,7 @@ builder.Services.AddAuthorization();
 builder.AddAnnotateHubData();
 builder.AddAnnotateHubFeatures();
 builder.AddApiTokens();
+builder.AddUserAdministration();
 
 var app = builder.Build();
 
@@ -51,6 +57,7 @@ app.MapHub<AnnotationHub>(AnnotationHub.Path);
 app.MapApiTokenEndpoints();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;
