@@ -6,6 +6,7 @@ using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Tokens;
 using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Realtime;
+using AnnotateHub.Web.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -40,8 +41,11 @@ builder.AddAnnotateHubData();
 builder.AddAnnotateHubFeatures();
 builder.AddApiTokens();
 builder.AddUserAdministration();
+builder.AddAnnotateHubSecurity();
 
 var app = builder.Build();
+
+app.UseAnnotateHubSecurity(); // headers, HSTS, authentication, rate limits, authorization
 
 if (!app.Environment.IsDevelopment())
 {
