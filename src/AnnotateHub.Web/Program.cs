@@ -1,12 +1,18 @@
+using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Tokens;
+using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Realtime;
+using AnnotateHub.Web.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
+
+// "users add NAME --role admin" and friends: run the command and exit, without starting the web server.
+if (CommandLineHost.IsCommand(args)) return await CommandLineHost.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,8 +40,12 @@ builder.Services.AddAuthorization();
 builder.AddAnnotateHubData();
 builder.AddAnnotateHubFeatures();
 builder.AddApiTokens();
+builder.AddUserAdministration();
+builder.AddAnnotateHubSecurity();
 
 var app = builder.Build();
+
+app.UseAnnotateHubSecurity(); // headers, HSTS, authentication, rate limits, authorization
 
 if (!app.Environment.IsDevelopment())
 {
@@ -53,6 +63,7 @@ app.MapApiTokenEndpoints();
 app.MapAnnotateHubApi();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

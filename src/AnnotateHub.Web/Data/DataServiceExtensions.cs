@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -22,12 +23,16 @@ public static class DataServiceExtensions
             {
                 o.SignIn.RequireConfirmedAccount = false;
                 o.User.RequireUniqueEmail = false;
+                // Policy (docs/decisions/0012): at least 10 characters, upper, lower, digit and symbol (Identity's
+                // defaults), 5 different characters, and not a common word or the user name dressed up.
                 o.Password.RequiredLength = 10;
+                o.Password.RequiredUniqueChars = 5;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AnnotateHubDbContext>()
+            .AddPasswordValidator<CommonPasswordValidator>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
 

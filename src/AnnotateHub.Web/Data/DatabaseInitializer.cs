@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,16 +24,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
     {
         using var scope = services.CreateScope();
         var sp = scope.ServiceProvider;
-        var dbFactory = sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            await db.Database.MigrateAsync(ct);
-            if (db.Database.IsSqlite())
-            {
-                // Write-ahead logging: readers never block the writer, and a commit costs one fsync, not several.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
-            }
-        }
+        await MigrateAsync(sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>(), ct);
 
         var adminId = await EnsureAdminAsync(sp);
         var importer = sp.GetRequiredService<TextDocumentImporter>();
@@ -52,6 +43,18 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Brings the schema up to date; also run by the command line, which does not start the web host.</summary>
+    public static async Task MigrateAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging: readers never block the writer, and a commit costs one fsync, not several.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+        }
+    }
+
     private async Task<string> EnsureAdminAsync(IServiceProvider sp)
     {
         var users = sp.GetRequiredService<UserManager<AppUser>>();
@@ -63,7 +66,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         var admin = await users.FindByNameAsync(name);
         if (admin is not null) return admin.Id;
 
-        var password = string.IsNullOrEmpty(options.Value.AdminPassword) ? GeneratePassword() : options.Value.AdminPassword;
+        var password = string.IsNullOrEmpty(options.Value.AdminPassword) ? PasswordGenerator.Generate() : options.Value.AdminPassword;
         admin = new AppUser { UserName = name, DisplayName = "Administrator", EmailConfirmed = true };
         Check(await users.CreateAsync(admin, password));
         Check(await users.AddToRoleAsync(admin, LabelService.AdminRole));
@@ -84,13 +87,6 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         if (Path.IsPathRooted(configured)) return System.IO.Directory.Exists(configured) ? configured : null;
         var candidate = Path.Combine(AppContext.BaseDirectory, configured);
         return System.IO.Directory.Exists(candidate) ? candidate : null;
-    }
-
-    private static string GeneratePassword()
-    {
-        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        var chars = Enumerable.Range(0, 16).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]);
-        return string.Concat(chars) + "-9aZ"; // guarantees every character class the password policy asks for
     }
 
     private static void Check(IdentityResult result)

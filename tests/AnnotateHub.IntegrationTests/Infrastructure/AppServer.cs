@@ -30,10 +30,17 @@ public sealed class AppServer : IAsyncLifetime
     public const int SeedArticleCount = 5;
 
     private readonly bool _ownsDirectory;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private AppFactory? _factory;
 
-    public AppServer()
+    public AppServer() : this(settings: new Dictionary<string, string?>())
     {
+    }
+
+    /// <summary>A server whose configuration has <paramref name="settings"/> on top (e.g. a low rate limit).</summary>
+    internal AppServer(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
         Directory = Path.Combine(Path.GetTempPath(), "annotatehub-it-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         DatabasePath = Path.Combine(Directory, "test.db");
@@ -41,8 +48,9 @@ public sealed class AppServer : IAsyncLifetime
     }
 
     /// <summary>A server on an existing database file; the caller owns (and deletes) its folder.</summary>
-    internal AppServer(string databasePath)
+    internal AppServer(string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string?>();
         DatabasePath = databasePath;
         Directory = Path.GetDirectoryName(databasePath)!;
         _ownsDirectory = false;
@@ -55,7 +63,7 @@ public sealed class AppServer : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new AppFactory($"Data Source={DatabasePath}");
+        _factory = new AppFactory($"Data Source={DatabasePath}", _settings);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -188,7 +196,7 @@ public sealed class AppServer : IAsyncLifetime
         return connection;
     }
 
-    private sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
+    private sealed class AppFactory(string connectionString, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -196,6 +204,9 @@ public sealed class AppServer : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting($"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}", connectionString);
             builder.UseSetting("Seed:AdminPassword", AdminPassword);
+            // The suites sign in as admin from 127.0.0.1 dozens of times a minute; RateLimitTests set their own low limit.
+            builder.UseSetting("RateLimits:SignIn:PermitLimit", "100000");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }
     }

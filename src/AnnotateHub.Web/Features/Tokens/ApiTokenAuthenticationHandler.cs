@@ -33,6 +33,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         if (userId is null) return AuthenticateResult.Fail("The API token is not valid, or it was revoked or has expired.");
         var user = await users.FindByIdAsync(userId);
         if (user is null) return AuthenticateResult.Fail("The API token's user no longer exists.");
+        if (await users.IsLockedOutAsync(user)) return AuthenticateResult.Fail("The API token's user is locked out.");
 
         var claims = new List<Claim>
         {

@@ -1,0 +1,184 @@
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Labels;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Users;
+
+/// <summary>One account as administrators see it.</summary>
+public sealed record UserSummary(string Id, string UserName, string? DisplayName, bool IsAdmin, bool IsLockedOut, DateTimeOffset? LockoutEnd);
+
+/// <summary>The outcome of an account change: empty <see cref="Errors"/> on success, else why it was refused (Identity's
+/// password-policy messages verbatim).</summary>
+public sealed record UserAdminResult(IReadOnlyList<string> Errors)
+{
+    public static UserAdminResult Ok { get; } = new([]);
+    public bool Succeeded => Errors.Count == 0;
+    public static UserAdminResult Refused(string error) => new([error]);
+    public static UserAdminResult From(IdentityResult result) => new(result.Errors.Select(e => e.Description).ToList());
+}
+
+/// <summary>
+/// Account administration shared by the admin page (/admin/users) and the command line (users ...): create, reset a
+/// password, grant or revoke Admin, lock, unlock, remove. Each operation runs in its own DI scope, so Identity's
+/// UserManager gets a fresh DbContext (a circuit lives long; its scope must not hold one).
+/// </summary>
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var adminIds = await AdminIdsQuery(db).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking()
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.LockoutEnabled, u.LockoutEnd })
+            .ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return users
+            .Select(u => new UserSummary(u.Id, u.UserName ?? u.Id, u.DisplayName, adminIds.Contains(u.Id),
+                u.LockoutEnabled && u.LockoutEnd > now, u.LockoutEnd > now ? u.LockoutEnd : null))
+            .OrderBy(u => u.UserName, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    public async Task<UserSummary?> FindAsync(string userName, CancellationToken ct = default) =>
+        (await ListAsync(ct)).FirstOrDefault(u => string.Equals(u.UserName, userName, StringComparison.OrdinalIgnoreCase));
+
+    public async Task<bool> IsAdminAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await AdminIdsQuery(db).ContainsAsync(userId, ct);
+    }
+
+    /// <summary>Creates the account and, if asked, makes it an admin: both or neither.</summary>
+    public async Task<UserAdminResult> CreateAsync(string userName, string? displayName, string password, bool isAdmin, CancellationToken ct = default)
+    {
+        userName = userName.Trim();
+        if (userName.Length == 0) return UserAdminResult.Refused("Enter a user name.");
+        if (string.IsNullOrEmpty(password)) return UserAdminResult.Refused("Enter a password.");
+
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = new AppUser { UserName = userName, DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim() };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return UserAdminResult.From(created);
+        if (isAdmin)
+        {
+            await EnsureAdminRoleAsync(scope);
+            var added = await users.AddToRoleAsync(user, LabelService.AdminRole);
+            if (!added.Succeeded) return UserAdminResult.From(added);
+        }
+        await tx.CommitAsync(ct);
+        return UserAdminResult.Ok;
+    }
+
+    /// <summary>Sets a new password (checked against the policy first) and ends the user's sessions.</summary>
+    public async Task<UserAdminResult> SetPasswordAsync(string userName, string password, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(password)) return UserAdminResult.Refused("Enter a password.");
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        // Remove then add, in one transaction: a password the policy refuses leaves the old one in place.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = await users.RemovePasswordAsync(user);
+        if (!removed.Succeeded) return UserAdminResult.From(removed);
+        var added = await users.AddPasswordAsync(user, password);
+        if (!added.Succeeded) return UserAdminResult.From(added);
+        await tx.CommitAsync(ct);
+        return UserAdminResult.Ok;
+    }
+
+    /// <summary>Grants or revokes the global Admin role. The last admin who can sign in keeps it.</summary>
+    public async Task<UserAdminResult> SetAdminAsync(string userName, bool isAdmin, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, _) = Resolve(scope);
+        if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        await EnsureAdminRoleAsync(scope);
+        var has = await users.IsInRoleAsync(user, LabelService.AdminRole);
+        if (has == isAdmin) return UserAdminResult.Ok;
+        if (!isAdmin && await IsLastActiveAdminAsync(user.Id, ct))
+            return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
+        var result = isAdmin ? await users.AddToRoleAsync(user, LabelService.AdminRole) : await users.RemoveFromRoleAsync(user, LabelService.AdminRole);
+        if (!result.Succeeded) return UserAdminResult.From(result);
+        // A new stamp makes open sessions re-read their roles at the next validation.
+        return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+    }
+
+    /// <summary>Locks the account until an admin unlocks it, and ends its sessions.</summary>
+    public async Task<UserAdminResult> LockAsync(string userName, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, _) = Resolve(scope);
+        if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        if (await IsLastActiveAdminAsync(user.Id, ct))
+            return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
+        var result = await users.SetLockoutEnabledAsync(user, true);
+        if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+        if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
+        return UserAdminResult.From(result);
+    }
+
+    /// <summary>Lifts a lock, whether an admin set it or failed sign-ins did.</summary>
+    public async Task<UserAdminResult> UnlockAsync(string userName, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, _) = Resolve(scope);
+        if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        var result = await users.SetLockoutEndDateAsync(user, null);
+        if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
+        return UserAdminResult.From(result);
+    }
+
+    /// <summary>Deletes an account that has no work in the database; one with spans or projects is locked instead.</summary>
+    public async Task<UserAdminResult> RemoveAsync(string userName, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        if (await IsLastActiveAdminAsync(user.Id, ct))
+            return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
+        var spans = await db.Annotations.CountAsync(a => a.AnnotatorId == user.Id, ct);
+        var projects = await db.Projects.CountAsync(p => p.OwnerId == user.Id, ct);
+        if (spans > 0 || projects > 0)
+        {
+            return UserAdminResult.Refused(
+                $"{user.UserName} has {spans} span(s) and owns {projects} project(s), which keep their author; lock the account instead.");
+        }
+        try
+        {
+            return UserAdminResult.From(await users.DeleteAsync(user));
+        }
+        catch (DbUpdateException)
+        {
+            // Another table that keeps its rows' author (added later) refused the delete.
+            return UserAdminResult.Refused($"{user.UserName} still has work in the database; lock the account instead.");
+        }
+    }
+
+    private static (UserManager<AppUser> Users, AnnotateHubDbContext Db) Resolve(AsyncServiceScope scope) =>
+        (scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>(), scope.ServiceProvider.GetRequiredService<AnnotateHubDbContext>());
+
+    private static async Task EnsureAdminRoleAsync(AsyncServiceScope scope)
+    {
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (await roles.RoleExistsAsync(LabelService.AdminRole)) return;
+        var result = await roles.CreateAsync(new IdentityRole(LabelService.AdminRole));
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+    }
+
+    private async Task<bool> IsLastActiveAdminAsync(string userId, CancellationToken ct)
+    {
+        var active = (await ListAsync(ct)).Where(u => u.IsAdmin && !u.IsLockedOut).Select(u => u.Id).ToList();
+        return active.Count == 1 && active[0] == userId;
+    }
+
+    private static IQueryable<string> AdminIdsQuery(AnnotateHubDbContext db) =>
+        from ur in db.UserRoles
+        join r in db.Roles on ur.RoleId equals r.Id
+        where r.Name == LabelService.AdminRole
+        select ur.UserId;
+
+    private static UserAdminResult UnknownUser(string userName) => UserAdminResult.Refused($"There is no user named '{userName}'.");
+}

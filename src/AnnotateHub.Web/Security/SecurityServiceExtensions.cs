@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace AnnotateHub.Web.Security;
+
+public static class SecurityServiceExtensions
+{
+    /// <summary>Rate limits, the antiforgery cookie's attributes, HSTS, and how soon a lock or role change reaches open sessions.</summary>
+    public static IHostApplicationBuilder AddAnnotateHubSecurity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRequestRateLimits(builder.Configuration);
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        // A locked, demoted or re-passworded user's cookie is checked against the database at most a minute later.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        return builder;
+    }
+
+    /// <summary>
+    /// Call first. Security headers (before anything can answer, so sign-in redirects and 401s carry them too), HSTS
+    /// outside Development, authentication, the rate limits (after authentication: /api is limited per user), then
+    /// authorization. Calling UseAuthentication/UseAuthorization here stops WebApplication adding them ahead of the headers.
+    /// </summary>
+    public static WebApplication UseAnnotateHubSecurity(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseAuthentication();
+        app.UseRequestRateLimits();
+        app.UseAuthorization();
+        return app;
+    }
+}
