@@ -102,6 +102,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
         var result = isAdmin ? await users.AddToRoleAsync(user, LabelService.AdminRole) : await users.RemoveFromRoleAsync(user, LabelService.AdminRole);
         if (!result.Succeeded) return UserAdminResult.From(result);
+        // Admins supervise every project: the gatekeeper must not keep the old answer (another process: within its 15 s).
+        scope.ServiceProvider.GetService<Projects.ProjectAccess>()?.InvalidateUser(user.Id);
         // A new stamp makes open sessions re-read their roles at the next validation.
         return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
     }
