@@ -113,6 +113,8 @@ public static class CommandLineHost
         builder.Services.AddAuthentication();
         builder.AddAnnotateHubData();
         builder.AddUserAdministration();
+        // The feature services (projects and teams, annotations, import and export) the other commands use.
+        AnnotateHub.Web.Features.FeatureServiceExtensions.AddAnnotationServices(builder.Services);
         return builder.Build();
     }
 
