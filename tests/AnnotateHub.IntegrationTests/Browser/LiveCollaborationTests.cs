@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AnnotateHub.Core.Text;
 using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 using Microsoft.Data.Sqlite;
@@ -84,12 +85,15 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
         Assert.Equal(Label("claim").Id, saved.LabelId);
         Assert.Equal(_adminId, saved.AnnotatorId);
         await Expect(runB).ToHaveAttributeAsync("data-anns", Id(saved.Id));
-        await Expect(runB).ToHaveClassAsync("ann");
+        // Admin's span on bea's page: the label fill, outlined in admin's colour; on admin's own page, no outline.
+        await Expect(runB).ToHaveClassAsync("ann others");
         Assert.StartsWith(ClaimHighlight, await BackgroundOfAsync(runB), StringComparison.Ordinal);
+        Assert.Equal($"{Rgb(UserColors.Of(_adminId))} solid 1px", await OutlineOfAsync(runB));
         await Expect(viewB.SpanListItem("claim", phrase)).ToHaveAttributeAsync("data-span-id", Id(saved.Id));
         await ExpectSamePageAsync(_pageB);
 
         await Expect(viewA.SpanRun(phrase)).ToHaveAttributeAsync("data-anns", Id(saved.Id));
+        await Expect(viewA.SpanRun(phrase)).Not.ToHaveClassAsync(new Regex(@"\bothers\b"));
         await fixture.ScreenshotAsync(_pageA, "live-tagged-by-admin");
         await fixture.ScreenshotAsync(_pageB, "live-seen-by-bea");
     }
@@ -297,6 +301,13 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
         Assert.Equal("not reloaded", await page.EvaluateAsync<string?>("() => window.__liveMarker ?? null"));
 
     private static Task<string> BackgroundOfAsync(ILocator run) => run.EvaluateAsync<string>("el => getComputedStyle(el).backgroundImage");
+
+    private static Task<string> OutlineOfAsync(ILocator run) =>
+        run.EvaluateAsync<string>("el => { const s = getComputedStyle(el); return `${s.outlineColor} ${s.outlineStyle} ${s.outlineWidth}`; }");
+
+    /// <summary>"#3949ab" as the browser reports a computed colour: "rgb(57, 73, 171)".</summary>
+    private static string Rgb(string hex) =>
+        $"rgb({Convert.ToInt32(hex[1..3], 16)}, {Convert.ToInt32(hex[3..5], 16)}, {Convert.ToInt32(hex[5..7], 16)})";
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

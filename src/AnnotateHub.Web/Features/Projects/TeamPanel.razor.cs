@@ -23,7 +23,9 @@ public sealed partial class TeamPanel : IDisposable
     private Dictionary<(int DocumentId, string UserId), AssignmentState> _assignments = [];
     private string? _newUser;
     private ProjectRole _newRole = ProjectRole.Annotator;
-    private int _perDocument = 2;
+    private const int DefaultPerDocument = 2;
+    private int _perDocument = DefaultPerDocument;
+    private bool _perDocumentChosen;
     private IDisposable? _subscription;
 
     protected override async Task OnInitializedAsync()
@@ -44,7 +46,15 @@ public sealed partial class TeamPanel : IDisposable
         _annotators = _members.Where(m => m.Role == ProjectRole.Annotator).ToList();
         _documents = await Corpus.ListDocumentsAsync(ProjectId, null);
         _assignments = (await Team.AssignmentsAsync(ProjectId)).ToDictionary(a => (a.DocumentId, a.UserId), a => a.State);
-        _perDocument = Math.Clamp(_perDocument, 1, Math.Max(1, _annotators.Count));
+        // Until the supervisor picks a number, suggest two (for agreement) or as many as there are annotators; clamping
+        // a stored value instead would leave a panel opened before annotators were added stuck at one.
+        if (!_perDocumentChosen) _perDocument = Math.Clamp(DefaultPerDocument, 1, Math.Max(1, _annotators.Count));
+    }
+
+    private void ChoosePerDocument(int value)
+    {
+        _perDocument = value;
+        _perDocumentChosen = true;
     }
 
     private Task SetModeAsync(ProjectMode mode) =>

@@ -81,6 +81,9 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         }
         else
         {
+            // The same guard as leaving: a project must keep a supervisor who is not only there as an admin.
+            if (member.Role == ProjectRole.Supervisor && role != ProjectRole.Supervisor && await IsOnlySupervisorAsync(db, projectId, actingUserId, user.Id, ct))
+                return TeamResult.Fail("You are the project's only supervisor; add another before becoming an annotator.");
             member.Role = role;
         }
         await db.SaveChangesAsync(ct);
@@ -95,8 +98,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var member = await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == userId, ct);
         if (member is null) return TeamResult.Fail("That user is not a member of this project.");
-        if (member.Role == ProjectRole.Supervisor && userId == actingUserId && !await access.IsAdminAsync(actingUserId, ct)
-            && !await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.Role == ProjectRole.Supervisor && m.UserId != userId, ct))
+        if (member.Role == ProjectRole.Supervisor && await IsOnlySupervisorAsync(db, projectId, actingUserId, userId, ct))
         {
             return TeamResult.Fail("You are the project's only supervisor; add another before leaving.");
         }
@@ -216,6 +218,11 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
             .OrderBy(q => q.ProjectName, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    /// <summary>Whether a (non-admin) supervisor is changing themselves and no other member is a supervisor.</summary>
+    private async Task<bool> IsOnlySupervisorAsync(AnnotateHubDbContext db, int projectId, string actingUserId, string userId, CancellationToken ct) =>
+        userId == actingUserId && !await access.IsAdminAsync(actingUserId, ct)
+        && !await db.ProjectMembers.AnyAsync(m => m.ProjectId == projectId && m.Role == ProjectRole.Supervisor && m.UserId != userId, ct);
 
     private async Task<TeamResult?> RefuseAsync(int projectId, string actingUserId, CancellationToken ct)
     {
