@@ -39,6 +39,10 @@ public sealed class DocumentWriter(
 
     private readonly ConcurrentDictionary<int, DocumentQueue> _queues = new();
 
+    // The last sequence this process committed per document, so a group does not read it back first. Set only after
+    // a commit; if another process took the next numbers, the unique index refuses them and the retry reads the log.
+    private readonly ConcurrentDictionary<int, long> _lastSequences = new();
+
     // SQLite has one write lock per database: writers of different documents would wait for it in SQLite's busy
     // handler, which sleeps in growing steps. Taking turns here instead keeps the wait short and lets each
     // document's group grow while it waits. (A server database keeps the writers parallel.)
@@ -203,7 +207,9 @@ public sealed class DocumentWriter(
             var views = await ViewsAsync(db, applied.Select(a => a.Entity));
             for (var attempt = 1; ; attempt++)
             {
-                var last = await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
+                var last = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known)
+                    ? known
+                    : await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
                 var rows = new List<DocumentChange>(applied.Count);
                 events.Clear();
                 foreach (var (change, entity, kind) in applied)
@@ -231,6 +237,7 @@ public sealed class DocumentWriter(
             }
         }
         await tx.CommitAsync();
+        if (events.Count > 0) _lastSequences[documentId] = events[^1].Sequence;
 
         // Committed: now announce and answer, in sequence order.
         if (events.Count > 0) notifier.Publish(events);
