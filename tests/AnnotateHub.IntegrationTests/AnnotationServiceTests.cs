@@ -213,6 +213,29 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     }
 
     [Fact]
+    public async Task A_sequence_number_taken_by_another_process_is_skipped_and_the_log_stays_without_gaps()
+    {
+        var first = await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, null);
+        // Another instance of the app commits sequence 2 behind this process's back.
+        await using (var db = server.CreateDbContext())
+        {
+            db.DocumentChanges.Add(new DocumentChange
+            {
+                DocumentId = _documentId, Sequence = 2, Kind = ChangeKind.AnnotationCreated, UserId = _alice, At = DateTime.UtcNow, Payload = "{}",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var second = await Annotations.CreateAsync(_documentId, _alice, 8, 11, Claim.Id, null);
+
+        Assert.Equal(1, first.Sequence);
+        Assert.Equal(AnnotationOutcome.Ok, second.Outcome);
+        Assert.Equal(3, second.Sequence);
+        await using var check = server.CreateDbContext();
+        Assert.Equal([1L, 2L, 3L], await check.DocumentChanges.Where(c => c.DocumentId == _documentId).OrderBy(c => c.Sequence).Select(c => c.Sequence).ToListAsync());
+    }
+
+    [Fact]
     public async Task Change_log_is_counted_per_document()
     {
         var otherDocument = await server.ImportDocumentAsync(_projectId, "Another text " + Guid.NewGuid().ToString("N"));

@@ -225,6 +225,59 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
     }
 
     [Fact]
+    public async Task Creates_sent_at_once_by_many_clients_on_two_documents_are_committed_with_consecutive_sequences_and_delivered_in_order()
+    {
+        // Each writer sends all its creates without waiting for answers (parallel invocations), so changes reach a
+        // document's writer while it is idle (committed on the caller) and while it is busy (queued, grouped).
+        const int writersPerDocument = 6, createsPerWriter = 25, total = writersPerDocument * createsPerWriter;
+        int[] documents = [await NewDocumentAsync(), await NewDocumentAsync()];
+        var readers = new List<(int DocumentId, HubConnection Connection, EventCollector Events)>();
+        var writers = new List<(int DocumentId, HubConnection Connection)>();
+        try
+        {
+            foreach (var documentId in documents)
+            {
+                var reader = await ConnectAsync();
+                var events = Collect(reader);
+                readers.Add((documentId, reader, events));
+                await reader.InvokeAsync<JoinResult>("JoinDocument", documentId, (long?)null);
+                for (var w = 0; w < writersPerDocument; w++)
+                {
+                    var writer = await ConnectAsync();
+                    await writer.InvokeAsync<JoinResult>("JoinDocument", documentId, (long?)null);
+                    writers.Add((documentId, writer));
+                }
+            }
+
+            var sends = writers.SelectMany((w, wi) => Enumerable.Range(0, createsPerWriter).Select(i =>
+                w.Connection.InvokeAsync<MutationResult>("CreateAnnotation",
+                    new CreateAnnotationRequest(w.DocumentId, i, i + 3, "claim", null, $"w{wi}-{i}")))).ToList();
+            var results = await Task.WhenAll(sends);
+
+            Assert.All(results, r => Assert.True(r.Ok, r.Error));
+            foreach (var (documentId, _, events) in readers)
+            {
+                var acked = results.Where(r => r.Change!.DocumentId == documentId).ToList();
+                Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), acked.Select(r => r.Change!.Sequence).Order());
+                var received = await events.TakeAsync(total);
+                Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(e => e.Sequence));
+                var idsBySequence = acked.ToDictionary(r => r.Change!.Sequence, r => r.Change!.Annotation.Id);
+                Assert.All(received, e => Assert.Equal(idsBySequence[e.Sequence], e.Annotation.Id));
+                Assert.Equal(total, await CountAsync(documentId));
+                await using var db = server.CreateDbContext();
+                var log = await db.DocumentChanges.Where(c => c.DocumentId == documentId).OrderBy(c => c.Sequence)
+                    .Select(c => new { c.Sequence, AnnotationId = c.AnnotationId ?? 0 }).ToListAsync();
+                Assert.Equal(received.Select(e => (e.Sequence, e.Annotation.Id)), log.Select(c => (c.Sequence, c.AnnotationId)));
+            }
+        }
+        finally
+        {
+            foreach (var (_, connection, _) in readers) await connection.DisposeAsync();
+            foreach (var (_, connection) in writers) await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Echo_returns_its_argument()
     {
         await using var client = await ConnectAsync();

@@ -89,7 +89,16 @@ internal sealed class LoadReport
     public double? CpuPressureBefore { get; set; }
     public double? CpuPressureAfter { get; set; }
 
-    public double? EchoRatio => EchoIdle.P50Ms > 0 && CreateToOthers.Count > 0 ? Math.Round(CreateToOthers.P50Ms / EchoIdle.P50Ms, 1) : null;
+    /// <summary>create->others p50 over the echo p50 on an idle server, measured before the load.</summary>
+    public double? EchoRatio => Ratio(CreateToOthers, EchoIdle);
+    /// <summary>create->others p50 over the echo p50 measured during the same load (one echo every 100 ms).</summary>
+    public double? EchoUnderLoadRatio => Ratio(CreateToOthers, EchoDuringLoad);
+
+    /// <summary>The issue's target: the create's p50 at most 3 times the echo floor.</summary>
+    public const double RatioTarget = 3.0;
+
+    private static double? Ratio(LatencySummary create, LatencySummary echo) =>
+        echo.P50Ms > 0 && create.Count > 0 ? Math.Round(create.P50Ms / echo.P50Ms, 1) : null;
 
     public int Errors => Rejected + Failed + Unanswered + Disconnects;
     public long Lost => LostDeliveries + MissingInDatabase;
@@ -110,7 +119,11 @@ internal sealed class LoadReport
         w.WriteLine($"echo (load)    {EchoDuringLoad}");
         w.WriteLine($"create->others {CreateToOthers}");
         w.WriteLine($"create ack     {CreateAck}");
-        w.WriteLine(string.Create(ic, $"ratio          create->others p50 / echo p50 = {(EchoRatio is { } r ? r.ToString("0.0", ic) + "x" : "n/a")}"));
+        string RatioLine(double? ratio) => ratio is { } r
+            ? string.Create(ic, $"{r:0.0}x (target {RatioTarget:0}x: {(r <= RatioTarget ? "met" : "not met")})")
+            : "n/a";
+        w.WriteLine($"ratio (idle)   create->others p50 / echo (idle) p50 = {RatioLine(EchoRatio)}");
+        w.WriteLine($"ratio (load)   create->others p50 / echo (load) p50 = {RatioLine(EchoUnderLoadRatio)}");
         w.WriteLine(string.Create(ic, $"throughput     offered {OfferedPerSecond:0} creates/s, committed {CommittedPerSecond:0.0} creates/s ({MeasuredCommitted:N0} measured creates committed); schedule lag max {MaxScheduleLagMs:0.0} ms"));
         w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
         if (Unanswered > 0) w.WriteLine($"  unanswered   {AnsweredLate} answered within {o.GraceSeconds} s after the cut-off, {NeverAnswered} still without an answer");
@@ -147,6 +160,7 @@ internal sealed class LoadReport
             echoIdleMs = EchoIdle,
             echoDuringLoadMs = EchoDuringLoad,
             echoRatio = EchoRatio,
+            echoUnderLoadRatio = EchoUnderLoadRatio,
             errors = Errors,
             rejected = Rejected,
             rejectionCodes = RejectionCodes,

@@ -9,8 +9,9 @@
 //
 // Options:
 //   --clients N      hub connections (default 50), dealt round-robin over the documents
-//   --documents M    document ids 1..M (default 1); ids that do not exist are skipped, and the clients are spread
-//                    over the ones that do (the demo database has 5); the summary says so
+//   --documents M    document ids 1..M (default 1). A server the tool starts is seeded with M generated articles, so
+//                    it has exactly those. With --target, ids that do not exist are skipped and the clients are
+//                    spread over the ones that do (the demo database has 5); the summary says so
 //   --rate R         creates per second across all clients (default 1000); open loop: create i is sent at i/R s
 //   --seconds T      measured seconds (default 30): R*T creates are timed
 //   --warmup W       seconds of the same load before the measured part (default 2): checked, not timed
@@ -26,8 +27,9 @@
 //
 // Without --target the tool runs src/AnnotateHub.Web's build output (built together with this project; built on
 // demand if missing) as `dotnet AnnotateHub.Web.dll --urls http://127.0.0.1:<free port>` with a fresh SQLite file
-// in a temp folder (Production environment, so the first run seeds the demo corpus and the admin), and always
-// kills it at the end. Sign-in goes through the /Account/Login form; the Identity cookie rides on every connection.
+// in a temp folder (Production environment, so the first run seeds the admin and the demo project, here from M
+// generated articles: Seed__Directory points at a temp folder of load-0001.txt ... load-M.txt; a --server-env
+// Seed__Directory=... of your own wins), and always kills it at the end. Sign-in goes through the /Account/Login form; the Identity cookie rides on every connection.
 //
 // Every create carries the note "lt:<run>:<index>", so a receiver matches the event to its send time. After the
 // run, a fresh connection's snapshot must contain each committed create exactly once. Output: a summary, then
@@ -80,7 +82,7 @@ try
     if (options.Target is null)
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
-        server = await ServerProcess.StartAsync(password, options.ServerEnvironment, Console.Out, cancel.Token);
+        server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token);
         baseAddress = server.BaseAddress;
         Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
         foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");

@@ -8,7 +8,8 @@ namespace AnnotateHub.LoadTest;
 
 /// <summary>
 /// The web app's build output run as a separate process (<c>dotnet AnnotateHub.Web.dll</c>) on a free loopback
-/// port with a fresh SQLite file, so the load tool and the server share nothing but the network.
+/// port with a fresh SQLite file, so the load tool and the server share nothing but the network. Its demo project
+/// is seeded from generated articles, one per document the run asks for, through the app's own seed importer.
 /// </summary>
 internal sealed class ServerProcess : IDisposable
 {
@@ -38,7 +39,7 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The last lines the server wrote, for error messages.</summary>
     public string Tail => string.Join(Environment.NewLine, _tail);
 
-    public static async Task<ServerProcess> StartAsync(string adminPassword, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(string adminPassword, int documents, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct)
     {
         var repoRoot = FindRepositoryRoot();
         var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
@@ -64,6 +65,9 @@ internal sealed class ServerProcess : IDisposable
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={Path.Combine(dataDirectory, "load.db")}";
         start.Environment["Seed__AdminPassword"] = adminPassword;
+        // The start-up importer reads every .txt of the seed folder into the demo project, in file-name order: a fresh
+        // database then holds exactly the documents 1..M the run asks for.
+        start.Environment["Seed__Directory"] = WriteArticles(Path.Combine(dataDirectory, "seeds"), documents);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -87,6 +91,29 @@ internal sealed class ServerProcess : IDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> distinct plain-text articles (a title line, then paragraphs of a few hundred
+    /// characters) named load-0001.txt, load-0002.txt, ...; the creates pick offsets in the first 220 code points.
+    /// </summary>
+    internal static string WriteArticles(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        for (var i = 1; i <= count; i++)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append(CultureInfo.InvariantCulture, $"Load test article {i}\n\n");
+            for (var paragraph = 1; paragraph <= 5; paragraph++)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"Paragraph {paragraph} of article {i}. Witnesses reported an attack on the base in the early morning; ")
+                    .Append("officials gave casualty figures that other sources disputed, and two groups claimed responsibility. ")
+                    .Append("The statements differ on the time, the weapons used and the damage done.\n\n");
+            }
+            File.WriteAllText(Path.Combine(folder, $"load-{i:D4}.txt"), text.ToString());
+        }
+        return folder;
     }
 
     /// <summary>Resident memory of the server process (VmRSS), or null once it is gone.</summary>

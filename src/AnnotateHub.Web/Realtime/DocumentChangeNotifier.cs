@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
@@ -19,7 +18,8 @@ public sealed record LabelsChangedEvent(int ProjectId, IReadOnlyList<LabelView> 
 /// Fan-out of committed changes inside this process: to the Blazor circuits that show a document (subscribers) and
 /// to the programs on the hub (<see cref="IRemoteFanOut"/>). Services call the Publish methods only after the commit
 /// (save first, then notify), in sequence order. Events of one document are delivered in that order: circuits queue
-/// them on their dispatcher at once, hub groups get them from one ordered queue per partition.
+/// them on their dispatcher at once, hub groups get them from one ordered queue per partition, sent by the publisher
+/// itself when the partition is idle and otherwise by the send under way when it finishes (docs/decisions/0020).
 /// </summary>
 public sealed class DocumentChangeNotifier
 {
@@ -29,7 +29,7 @@ public sealed class DocumentChangeNotifier
     private readonly ConcurrentDictionary<int, Handlers<LabelsChangedEvent>> _projects = new();
     private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
     private readonly ConcurrentDictionary<int, Handlers<TeamChangedEvent>> _teams = new();
-    private readonly Channel<object>[] _outbound;
+    private readonly OutboundQueue[] _outbound;
     private readonly IRemoteFanOut _remote;
     private readonly ILogger<DocumentChangeNotifier> _logger;
 
@@ -37,13 +37,15 @@ public sealed class DocumentChangeNotifier
     {
         _logger = logger;
         _remote = remote ?? IRemoteFanOut.None;
-        _outbound = new Channel<object>[Partitions];
-        for (var i = 0; i < Partitions; i++)
-        {
-            var channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
-            _outbound[i] = channel;
-            _ = Task.Run(() => DrainAsync(channel.Reader));
-        }
+        _outbound = new OutboundQueue[Partitions];
+        for (var i = 0; i < Partitions; i++) _outbound[i] = new OutboundQueue();
+    }
+
+    /// <summary>Events waiting for the hub's groups, and whether a send of this partition is under way.</summary>
+    private sealed class OutboundQueue
+    {
+        public readonly Queue<object> Waiting = new();
+        public bool Sending;
     }
 
     public IDisposable Subscribe(int documentId, Func<DocumentChangeEvent, Task> handler) => Add(_documents, documentId, handler);
@@ -69,28 +71,67 @@ public sealed class DocumentChangeNotifier
         Enqueue(change.DocumentId, change);
     }
 
+    /// <summary>Consecutive committed changes of one document, in sequence order (a writer's group): hub clients get
+    /// them as one message.</summary>
+    public void Publish(IReadOnlyList<DocumentChangeEvent> changes)
+    {
+        if (changes.Count == 0) return;
+        foreach (var change in changes) Deliver(_documents, change.DocumentId, change);
+        Enqueue(changes[0].DocumentId, changes);
+    }
+
     public void PublishLabels(LabelsChangedEvent labels)
     {
         Deliver(_projects, labels.ProjectId, labels);
         Enqueue(labels.ProjectId, labels);
     }
 
-    private void Enqueue(int key, object item) => _outbound[(key & int.MaxValue) % Partitions].Writer.TryWrite(item);
+    private void Enqueue(int key, object item)
+    {
+        var queue = _outbound[(key & int.MaxValue) % Partitions];
+        lock (queue)
+        {
+            queue.Waiting.Enqueue(item);
+            // The send under way takes it next, in the order published.
+            if (queue.Sending) return;
+            queue.Sending = true;
+        }
+        // Idle: send on the publisher's thread. A group send only writes into each connection's buffer and normally
+        // completes at once; waking a task for it cost more than the send. If a write has to wait, the rest goes on
+        // without the publisher. A Blazor circuit's dispatcher (a label edit) is no place for other connections' sends.
+        if (SynchronizationContext.Current is null) _ = SendWaitingAsync(queue);
+        else _ = Task.Run(() => SendWaitingAsync(queue));
+    }
 
-    // One reader per partition sends in the order published. Consecutive changes of one document that queued up
+    // One send at a time per partition, in the order published. Consecutive changes of one document that queued up
     // while the previous send was under way go out as one message: a busy document costs one write per connection
     // per batch instead of per change.
-    private async Task DrainAsync(ChannelReader<object> reader)
+    private async Task SendWaitingAsync(OutboundQueue queue)
     {
         var batch = new List<DocumentChangeEvent>();
-        while (await reader.WaitToReadAsync())
+        while (true)
         {
-            while (reader.TryRead(out var item))
+            object[] items;
+            lock (queue)
+            {
+                if (queue.Waiting.Count == 0)
+                {
+                    queue.Sending = false;
+                    return;
+                }
+                items = queue.Waiting.ToArray();
+                queue.Waiting.Clear();
+            }
+            foreach (var item in items)
             {
                 if (item is DocumentChangeEvent change)
                 {
-                    if (batch.Count > 0 && (batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
-                    batch.Add(change);
+                    await AddToBatchAsync(batch, change);
+                    continue;
+                }
+                if (item is IReadOnlyList<DocumentChangeEvent> changes)
+                {
+                    foreach (var c in changes) await AddToBatchAsync(batch, c);
                     continue;
                 }
                 if (batch.Count > 0) await SendAsync(batch);
@@ -98,6 +139,12 @@ public sealed class DocumentChangeNotifier
             }
             if (batch.Count > 0) await SendAsync(batch);
         }
+    }
+
+    private async Task AddToBatchAsync(List<DocumentChangeEvent> batch, DocumentChangeEvent change)
+    {
+        if (batch.Count > 0 && (batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
+        batch.Add(change);
     }
 
     private const int MaxBatch = 500;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +22,8 @@ public sealed record DeleteChange(string UserId, long AnnotationId, int Expected
 /// One writer per document: changes queue up and are committed in groups, each group in one transaction with
 /// its change-log rows (consecutive sequence numbers), then announced in order. Grouping keeps SQLite's
 /// synchronous=FULL (one fsync per commit) from limiting a busy document to a few hundred changes a second.
+/// A change that finds its document's writer idle is committed on the caller's own thread (it becomes the writer),
+/// without waking a task: under CPU load each thread-pool hop costs milliseconds (docs/decisions/0020).
 /// </summary>
 public sealed class DocumentWriter(
     IDbContextFactory<AnnotateHubDbContext> dbFactory,
@@ -32,8 +33,15 @@ public sealed class DocumentWriter(
 {
     private const int MaxGroup = 256;
     private const int MaxSequenceAttempts = 5;
+    // A caller that became the writer commits at most this many groups (its own first) before it hands what is
+    // still waiting to a background writer, so its own answer is not held up behind a busy document.
+    private const int MaxGroupsOnCaller = 4;
 
-    private readonly ConcurrentDictionary<int, Channel<AnnotationChange>> _queues = new();
+    private readonly ConcurrentDictionary<int, DocumentQueue> _queues = new();
+
+    // The last sequence this process committed per document, so a group does not read it back first. Set only after
+    // a commit; if another process took the next numbers, the unique index refuses them and the retry reads the log.
+    private readonly ConcurrentDictionary<int, long> _lastSequences = new();
 
     // SQLite has one write lock per database: writers of different documents would wait for it in SQLite's busy
     // handler, which sleeps in growing steps. Taking turns here instead keeps the wait short and lets each
@@ -41,50 +49,89 @@ public sealed class DocumentWriter(
     private readonly SemaphoreSlim _sqliteTurn = new(1, 1);
     private bool? _isSqlite;
 
-    public Task<AnnotationResult> SubmitAsync(int documentId, AnnotationChange change)
+    /// <summary>The changes of one document waiting to be committed, and whether someone is committing them.</summary>
+    private sealed class DocumentQueue
     {
-        var queue = _queues.GetOrAdd(documentId, id =>
-        {
-            var channel = Channel.CreateUnbounded<AnnotationChange>(new UnboundedChannelOptions { SingleReader = true });
-            _ = Task.Run(() => RunAsync(id, channel.Reader));
-            return channel;
-        });
-        queue.Writer.TryWrite(change);
-        return change.Done.Task;
+        public readonly Queue<AnnotationChange> Waiting = new();
+        /// <summary>True while a caller or a background writer commits this document's changes: at most one at a time.</summary>
+        public bool Writing;
     }
 
-    private async Task RunAsync(int documentId, ChannelReader<AnnotationChange> reader)
+    public Task<AnnotationResult> SubmitAsync(int documentId, AnnotationChange change)
     {
-        var group = new List<AnnotationChange>(MaxGroup);
-        while (await reader.WaitToReadAsync())
+        var queue = _queues.GetOrAdd(documentId, _ => new DocumentQueue());
+        lock (queue)
         {
-            group.Clear();
-            while (group.Count < MaxGroup && reader.TryRead(out var change)) group.Add(change);
-            try
+            queue.Waiting.Enqueue(change);
+            // The running writer takes it with its next group, in arrival order.
+            if (queue.Writing) return change.Done.Task;
+            queue.Writing = true;
+        }
+        // A Blazor circuit's caller holds its circuit's dispatcher: other users' commits do not belong there.
+        if (SynchronizationContext.Current is not null)
+        {
+            _ = Task.Run(() => WriteInBackgroundAsync(documentId, queue));
+            return change.Done.Task;
+        }
+        return WriteOnCallerAsync(documentId, queue, change);
+    }
+
+    private async Task<AnnotationResult> WriteOnCallerAsync(int documentId, DocumentQueue queue, AnnotationChange change)
+    {
+        // The queue was empty, so the first group starts with this caller's change.
+        for (var groups = 0; groups < MaxGroupsOnCaller; groups++)
+        {
+            if (!await CommitNextGroupAsync(documentId, queue)) return await change.Done.Task;
+        }
+        _ = Task.Run(() => WriteInBackgroundAsync(documentId, queue));
+        return await change.Done.Task;
+    }
+
+    private async Task WriteInBackgroundAsync(int documentId, DocumentQueue queue)
+    {
+        while (await CommitNextGroupAsync(documentId, queue)) { }
+    }
+
+    /// <summary>Commits the changes waiting (up to <see cref="MaxGroup"/>) as one group; false, and the document's
+    /// writer idle, when none were waiting.</summary>
+    private async Task<bool> CommitNextGroupAsync(int documentId, DocumentQueue queue)
+    {
+        List<AnnotationChange> group;
+        lock (queue)
+        {
+            if (queue.Waiting.Count == 0)
             {
-                await CommitGroupAsync(documentId, group);
+                queue.Writing = false;
+                return false;
             }
-            catch (Exception ex)
+            group = new List<AnnotationChange>(Math.Min(queue.Waiting.Count, MaxGroup));
+            while (group.Count < MaxGroup && queue.Waiting.TryDequeue(out var change)) group.Add(change);
+        }
+        try
+        {
+            await CommitGroupAsync(documentId, group);
+        }
+        catch (Exception ex)
+        {
+            // A group fails as a whole (for example another process changed a span it touches): commit its changes
+            // one by one, so each gets its own answer.
+            logger.LogInformation(ex, "Committing {Count} changes of document {DocumentId} together failed; committing one by one", group.Count, documentId);
+            foreach (var change in group)
             {
-                // A group fails as a whole (for example another process changed a span it touches): commit its changes
-                // one by one, so each gets its own answer.
-                logger.LogInformation(ex, "Committing {Count} changes of document {DocumentId} together failed; committing one by one", group.Count, documentId);
-                foreach (var change in group)
+                try
                 {
-                    try
-                    {
-                        await CommitGroupAsync(documentId, [change]);
-                    }
-                    catch (Exception single)
-                    {
-                        logger.LogWarning(single, "Committing a change of document {DocumentId} failed", documentId);
-                        change.Done.TrySetResult(single is DbUpdateConcurrencyException
-                            ? AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; reload to see the current version.")
-                            : AnnotationResult.Fail(AnnotationOutcome.Invalid, "The change could not be saved; nothing was changed."));
-                    }
+                    await CommitGroupAsync(documentId, [change]);
+                }
+                catch (Exception single)
+                {
+                    logger.LogWarning(single, "Committing a change of document {DocumentId} failed", documentId);
+                    change.Done.TrySetResult(single is DbUpdateConcurrencyException
+                        ? AnnotationResult.Fail(AnnotationOutcome.Conflict, "Someone changed this annotation first; reload to see the current version.")
+                        : AnnotationResult.Fail(AnnotationOutcome.Invalid, "The change could not be saved; nothing was changed."));
                 }
             }
         }
+        return true;
     }
 
     private async Task CommitGroupAsync(int documentId, IReadOnlyList<AnnotationChange> group)
@@ -160,7 +207,9 @@ public sealed class DocumentWriter(
             var views = await ViewsAsync(db, applied.Select(a => a.Entity));
             for (var attempt = 1; ; attempt++)
             {
-                var last = await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
+                var last = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known)
+                    ? known
+                    : await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
                 var rows = new List<DocumentChange>(applied.Count);
                 events.Clear();
                 foreach (var (change, entity, kind) in applied)
@@ -188,12 +237,13 @@ public sealed class DocumentWriter(
             }
         }
         await tx.CommitAsync();
+        if (events.Count > 0) _lastSequences[documentId] = events[^1].Sequence;
 
-        // Committed: now answer and announce, in sequence order.
+        // Committed: now announce and answer, in sequence order.
+        if (events.Count > 0) notifier.Publish(events);
         for (var i = 0; i < applied.Count; i++)
         {
             var e = events[i];
-            notifier.Publish(e);
             applied[i].Change.Done.TrySetResult(AnnotationResult.Ok(e.Annotation, e.Sequence, e.Kind));
         }
         foreach (var (change, result) in answered) change.Done.TrySetResult(result);
