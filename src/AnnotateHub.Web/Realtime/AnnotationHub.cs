@@ -88,10 +88,10 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
     public async Task<MutationResult> UpdateAnnotation(UpdateAnnotationRequest request)
     {
         if (request is null) return MutationResult.Invalid("The request is empty.");
-        if (await VisibleAsync(request.AnnotationId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
+        if (await annotations.FindVisibleAsync(request.AnnotationId, UserId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
         var labelId = request.Label is null && request.LabelId is null
             ? (current.Annotation.LabelId, null)
-            : await ResolveLabelAsync(current.Standing.ProjectId, request.Label, request.LabelId);
+            : await ResolveLabelAsync(current.Access.ProjectId, request.Label, request.LabelId);
         if (labelId.Error is not null) return MutationResult.Invalid(labelId.Error);
         var result = await annotations.UpdateAsync(request.AnnotationId, UserId, request.ExpectedVersion, labelId.Id, request.Note);
         return MutationResult.From(result, current.Annotation.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
@@ -99,7 +99,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
 
     public async Task<MutationResult> DeleteAnnotation(long annotationId, int expectedVersion)
     {
-        if (await VisibleAsync(annotationId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
+        if (await annotations.FindVisibleAsync(annotationId, UserId) is not { } current) return MutationResult.NotFound("The annotation no longer exists; someone deleted it.");
         var result = await annotations.DeleteAsync(annotationId, UserId, expectedVersion);
         return MutationResult.From(result, current.Annotation.DocumentId, UserId, DateTime.UtcNow);
     }
@@ -132,16 +132,6 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, AnnotatorsGroup(standing.DocumentId));
         await Groups.AddToGroupAsync(Context.ConnectionId, OwnGroup(standing.DocumentId, UserId));
-    }
-
-    /// <summary>An annotation and the caller's standing on its document, or null when the caller may not see it.</summary>
-    private async Task<(AnnotationView Annotation, DocumentAccess Standing)?> VisibleAsync(long annotationId)
-    {
-        var current = await annotations.FindAsync(annotationId);
-        if (current is null) return null;
-        var standing = await access.ForDocumentAsync(current.DocumentId, UserId);
-        if (standing is null || !standing.Permissions.IsMember || !standing.CanOpen || !standing.CanSee(current)) return null;
-        return (current, standing);
     }
 
     private Task<(int Id, string? Error)> ResolveLabelAsync(int projectId, string? name, int? id) => labels.ResolveAsync(projectId, name, id);

@@ -49,26 +49,24 @@ public static class AnnotationEndpoints
         });
 
         api.MapPut("/annotations/{annotationId:long}", async Task<IResult> (long annotationId, [FromBody] UpdateAnnotationBody body, ClaimsPrincipal user,
-            ProjectAccess access, LabelService labels, AnnotationService annotations, CancellationToken ct) =>
+            LabelService labels, AnnotationService annotations, CancellationToken ct) =>
         {
             var userId = user.Id();
-            var current = await annotations.FindAsync(annotationId, ct);
-            var standing = current is null ? null : await access.ForDocumentAsync(current.DocumentId, userId, ct);
-            if (current is null || standing is null || !standing.Permissions.IsMember || !standing.CanOpen || !standing.CanSee(current))
+            if (await annotations.FindVisibleAsync(annotationId, userId, ct) is not { } current)
                 return ApiProblems.NotFound("The annotation no longer exists; someone deleted it.");
-            var label = body.Label is null && body.LabelId is null ? (current.LabelId, null) : await labels.ResolveAsync(standing.ProjectId, body.Label, body.LabelId, ct);
+            var label = body.Label is null && body.LabelId is null
+                ? (current.Annotation.LabelId, null)
+                : await labels.ResolveAsync(current.Access.ProjectId, body.Label, body.LabelId, ct);
             if (label.Error is not null) return ApiProblems.Invalid(label.Error);
             var result = await annotations.UpdateAsync(annotationId, userId, body.ExpectedVersion, label.Id, body.Note, ct);
             return result.Succeeded ? TypedResults.Ok(AnnotationDto.From(result.Annotation!)) : Problem(result);
         });
 
         api.MapDelete("/annotations/{annotationId:long}", async Task<IResult> (long annotationId, int expectedVersion, ClaimsPrincipal user,
-            ProjectAccess access, AnnotationService annotations, CancellationToken ct) =>
+            AnnotationService annotations, CancellationToken ct) =>
         {
             var userId = user.Id();
-            var current = await annotations.FindAsync(annotationId, ct);
-            var standing = current is null ? null : await access.ForDocumentAsync(current.DocumentId, userId, ct);
-            if (current is null || standing is null || !standing.Permissions.IsMember || !standing.CanOpen || !standing.CanSee(current))
+            if (await annotations.FindVisibleAsync(annotationId, userId, ct) is null)
                 return ApiProblems.NotFound("The annotation no longer exists; someone deleted it.");
             var result = await annotations.DeleteAsync(annotationId, userId, expectedVersion, ct);
             return result.Succeeded ? TypedResults.NoContent() : Problem(result);

@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Annotations;
 
+/// <summary>An annotation the caller may see, with the caller's standing on its document.</summary>
+public sealed record VisibleAnnotation(AnnotationView Annotation, DocumentAccess Access);
+
 /// <summary>A document's spans as of the change numbered <see cref="Sequence"/>.</summary>
 public sealed record DocumentSnapshot(long Sequence, IReadOnlyList<AnnotationView> Annotations);
 
@@ -27,6 +30,15 @@ public sealed class AnnotationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Project(db.Annotations.AsNoTracking().Where(a => a.Id == id)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The annotation, when <paramref name="userId"/> may see it: a member who may open its document and, in a
+    /// blind project, its annotator or a supervisor. Otherwise null, as if it did not exist.</summary>
+    public async Task<VisibleAnnotation?> FindVisibleAsync(long id, string userId, CancellationToken ct = default)
+    {
+        if (await FindAsync(id, ct) is not { } annotation) return null;
+        var standing = await access.ForDocumentAsync(annotation.DocumentId, userId, ct);
+        return standing is { Permissions.IsMember: true, CanOpen: true } && standing.CanSee(annotation) ? new VisibleAnnotation(annotation, standing) : null;
     }
 
     /// <summary>The document's spans and the sequence number of the last change they include.</summary>

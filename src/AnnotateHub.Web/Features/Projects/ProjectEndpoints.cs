@@ -33,7 +33,7 @@ public static class ProjectEndpoints
             var userId = user.Id();
             var permissions = await access.ForProjectAsync(projectId, userId, ct);
             if (!permissions.IsMember) return ApiProblems.NotFound($"Project {projectId} does not exist.");
-            var mine = (await team.AssignmentsAsync(projectId, ct)).Where(a => a.UserId == userId).ToDictionary(a => a.DocumentId, a => a.State);
+            var mine = await team.AssignmentsOfAsync(projectId, userId, ct);
             var scope = permissions.IsSupervisor ? CorpusScope.Everything : new CorpusScope(mine.Keys.ToHashSet(), userId);
             var rows = await corpus.ListDocumentsAsync(projectId, null, scope, ct);
             return TypedResults.Ok(rows.Select(r => new DocumentListItemDto(r.Id, r.Title, r.Outlet, r.PublishedOn, r.Length,

@@ -65,6 +65,14 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
             .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State, a.DoneAt)).ToListAsync(ct);
     }
 
+    /// <summary>One user's assignments in a project: document id and state.</summary>
+    public async Task<Dictionary<int, AssignmentState>> AssignmentsOfAsync(int projectId, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.UserId == userId)
+            .ToDictionaryAsync(a => a.DocumentId, a => a.State, ct);
+    }
+
     /// <summary>Adds a user (by user name) to the project, or changes the role of one who is already a member.</summary>
     public async Task<TeamResult> SetMemberAsync(int projectId, string actingUserId, string userName, ProjectRole role, CancellationToken ct = default)
     {
