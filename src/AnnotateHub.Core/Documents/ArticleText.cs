@@ -17,6 +17,39 @@ public static partial class ArticleText
     public static string Normalize(string text) =>
         text.TrimStart('\uFEFF').Replace("\r\n", "\n").Replace('\r', '\n');
 
+    /// <summary>
+    /// Normalises like <see cref="Normalize"/> and also returns how code-point offsets into the original text move:
+    /// null when nothing moved, else an array giving, for each original offset 0..length, the normalised offset.
+    /// </summary>
+    public static (string Text, int[]? OffsetMap) NormalizeWithOffsets(string text)
+    {
+        if (!text.Contains('\r') && !text.StartsWith('\uFEFF')) return (text, null);
+        var cpLength = new Text.CodePointIndex(text).Length;
+        var map = new int[cpLength + 1];
+        var sb = new System.Text.StringBuilder(text.Length);
+        int cp = 0, outCp = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            map[cp] = outCp;
+            var c = text[i];
+            if (c == '\uFEFF' && i == 0) { cp++; continue; }
+            if (c == '\r')
+            {
+                cp++;
+                if (i + 1 < text.Length && text[i + 1] == '\n') continue; // the \n that follows is kept
+                sb.Append('\n');
+                outCp++;
+                continue;
+            }
+            sb.Append(c);
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) sb.Append(text[++i]);
+            cp++;
+            outCp++;
+        }
+        map[cp] = outCp;
+        return (sb.ToString(), map);
+    }
+
     /// <summary>SHA-256 of the normalised text, lower-case hex: the identity used to detect duplicate documents.</summary>
     public static string ContentHash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(text))));

@@ -10,7 +10,7 @@ namespace AnnotateHub.Core.Formats;
 public sealed record FormatError(int Line, string? Field, string Message)
 {
     public override string ToString() => Line <= 0
-        ? Message
+        ? Field is null ? Message : $"{Field}: {Message}"
         : Field is null ? $"line {Line}: {Message}" : $"line {Line}, {Field}: {Message}";
 }
 
@@ -288,7 +288,11 @@ public static class InterchangeReader
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd();
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        return message.TrimEnd();
     }
 }

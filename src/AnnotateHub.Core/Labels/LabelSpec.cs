@@ -18,6 +18,14 @@ public static partial class LabelRules
         new("casualty figure", "#e53935", "3", "A number of people killed, injured or missing."),
     ];
 
+    /// <summary>Colours given to labels that arrive without one (from an imported file), in order.</summary>
+    public static IReadOnlyList<string> Palette { get; } =
+        ["#1e88e5", "#8e24aa", "#e53935", "#43a047", "#fb8c00", "#00897b", "#6d4c41", "#3949ab", "#d81b60", "#7cb342", "#546e7a", "#f4511e"];
+
+    /// <summary>The spec for the <paramref name="index"/>-th label a file introduces: palette colour, hotkeys 1-9 while they last.</summary>
+    public static LabelSpec ForImport(string name, int index) =>
+        new(name.Trim(), Palette[index % Palette.Count], index < 9 ? (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+
     /// <summary>Returns the problems with <paramref name="label"/> given the other labels of the project (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(LabelSpec label, IEnumerable<LabelSpec> others)
     {

@@ -16,6 +16,9 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<GoldAnnotation> GoldAnnotations => Set<GoldAnnotation>();
+    public DbSet<Suggestion> Suggestions => Set<Suggestion>();
+    public DbSet<SuggestionDecision> SuggestionDecisions => Set<SuggestionDecision>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -47,6 +50,7 @@ internal sealed class DocumentEntityTypeConfiguration : IEntityTypeConfiguration
         b.Property(d => d.Url).HasMaxLength(2000);
         b.Property(d => d.SourceName).HasMaxLength(500);
         b.Property(d => d.ContentHash).HasMaxLength(64);
+        b.Property(d => d.ExternalId).HasMaxLength(200);
         b.HasIndex(d => new { d.ProjectId, d.ContentHash }).IsUnique();
     }
 }
@@ -84,5 +88,38 @@ internal sealed class DocumentChangeEntityTypeConfiguration : IEntityTypeConfigu
         b.HasOne<Document>().WithMany().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.DocumentId, c.Sequence }).IsUnique();
         b.Property(c => c.Kind).HasConversion<string>().HasMaxLength(32);
+    }
+}
+
+internal sealed class GoldAnnotationEntityTypeConfiguration : IEntityTypeConfiguration<GoldAnnotation>
+{
+    public void Configure(EntityTypeBuilder<GoldAnnotation> b)
+    {
+        b.HasOne<Document>().WithMany().HasForeignKey(g => g.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(g => g.Label).WithMany().HasForeignKey(g => g.LabelId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(g => new { g.DocumentId, g.Start });
+    }
+}
+
+internal sealed class SuggestionEntityTypeConfiguration : IEntityTypeConfiguration<Suggestion>
+{
+    public void Configure(EntityTypeBuilder<Suggestion> b)
+    {
+        b.HasOne<Document>().WithMany().HasForeignKey(s => s.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(s => s.Label).WithMany().HasForeignKey(s => s.LabelId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(s => s.Source).HasMaxLength(256);
+        b.HasIndex(s => new { s.DocumentId, s.Start });
+    }
+}
+
+internal sealed class SuggestionDecisionEntityTypeConfiguration : IEntityTypeConfiguration<SuggestionDecision>
+{
+    public void Configure(EntityTypeBuilder<SuggestionDecision> b)
+    {
+        b.HasKey(d => new { d.SuggestionId, d.UserId });
+        b.HasOne<Suggestion>().WithMany().HasForeignKey(d => d.SuggestionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(d => d.Verdict).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(d => d.UserId);
     }
 }

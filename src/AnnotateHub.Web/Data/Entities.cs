@@ -34,6 +34,10 @@ public sealed class Document
     public int Length { get; set; }
     public required string ContentHash { get; set; }
     public string? SourceName { get; set; }
+    /// <summary>The document's id in the file it was imported from (the interchange "id"), written back on export.</summary>
+    public string? ExternalId { get; set; }
+    /// <summary>Metadata of an imported document beyond title, outlet, date, url and source, as a JSON object.</summary>
+    public string? ExtraMeta { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -86,4 +90,52 @@ public sealed class DocumentChange
     public DateTime At { get; set; }
     /// <summary>The annotation as it was after the change (before it, for a delete), as JSON.</summary>
     public required string Payload { get; set; }
+}
+
+/// <summary>
+/// A gold span: the adjudicated layer. Imported from a file's "label" field today; curation will write it later.
+/// </summary>
+public sealed class GoldAnnotation
+{
+    public long Id { get; set; }
+    public int DocumentId { get; set; }
+    public int Start { get; set; }
+    public int End { get; set; }
+    public int LabelId { get; set; }
+    public LabelDefinition? Label { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// A pre-annotation: a span proposed by a named source (a model, another tool) that each annotator accepts, which
+/// makes it their own annotation, or rejects. It is never anyone's annotation until accepted.
+/// </summary>
+public sealed class Suggestion
+{
+    public long Id { get; set; }
+    public int DocumentId { get; set; }
+    /// <summary>Who proposed it: the "annotator" of the imported span, e.g. "ner-model-v2".</summary>
+    public required string Source { get; set; }
+    public int Start { get; set; }
+    public int End { get; set; }
+    public int LabelId { get; set; }
+    public LabelDefinition? Label { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum SuggestionVerdict
+{
+    Accepted = 1,
+    Rejected = 2,
+}
+
+/// <summary>One annotator's answer to a suggestion; each annotator decides for themselves.</summary>
+public sealed class SuggestionDecision
+{
+    public long SuggestionId { get; set; }
+    public required string UserId { get; set; }
+    public SuggestionVerdict Verdict { get; set; }
+    /// <summary>The annotation an acceptance created.</summary>
+    public long? AnnotationId { get; set; }
+    public DateTime DecidedAt { get; set; }
 }

@@ -75,6 +75,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<TeamService>();
         services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();
+        services.AddSingleton<Import.ImportService>();
         services.AddScoped<CircuitConnection>();
         return services;
     }

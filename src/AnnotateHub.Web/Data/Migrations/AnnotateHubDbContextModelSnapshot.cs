@@ -145,6 +145,13 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtraMeta")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Length")
                         .HasColumnType("INTEGER");
 
@@ -222,6 +229,36 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.ToTable("DocumentChanges");
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("End")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LabelId");
+
+                    b.HasIndex("DocumentId", "Start");
+
+                    b.ToTable("GoldAnnotations");
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.LabelDefinition", b =>
                 {
                     b.Property<int>("Id")
@@ -295,6 +332,67 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.HasIndex("OwnerId");
 
                     b.ToTable("Projects");
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.Suggestion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("End")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LabelId");
+
+                    b.HasIndex("DocumentId", "Start");
+
+                    b.ToTable("Suggestions");
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.SuggestionDecision", b =>
+                {
+                    b.Property<long>("SuggestionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnnotationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SuggestionId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("SuggestionDecisions");
                 });
 
             modelBuilder.Entity("AnnotateHub.Web.Features.Projects.Assignment", b =>
@@ -574,6 +672,23 @@ namespace AnnotateHub.Web.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AnnotateHub.Web.Data.LabelDefinition", "Label")
+                        .WithMany()
+                        .HasForeignKey("LabelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Label");
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.LabelDefinition", b =>
                 {
                     b.HasOne("AnnotateHub.Web.Data.Project", null)
@@ -589,6 +704,38 @@ namespace AnnotateHub.Web.Data.Migrations
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.Suggestion", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AnnotateHub.Web.Data.LabelDefinition", "Label")
+                        .WithMany()
+                        .HasForeignKey("LabelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Label");
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.SuggestionDecision", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.Suggestion", null)
+                        .WithMany()
+                        .HasForeignKey("SuggestionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

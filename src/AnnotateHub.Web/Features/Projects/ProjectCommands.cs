@@ -109,6 +109,14 @@ internal static class ProjectCommandSupport
         if (projectId is null && int.TryParse(project, out var id) && await db.Projects.AnyAsync(p => p.Id == id, ct)) projectId = id;
         if (projectId is null) return (0, null, $"There is no project named \"{project}\" (see: projects list).");
 
+        var (actor, error) = await ActorAsync(context, db, ct);
+        if (actor is null) return (0, null, error);
+        return (projectId.Value, actor, null);
+    }
+
+    /// <summary>The admin the command acts as: --as NAME, or the first admin by user name.</summary>
+    public static async Task<(string? ActorId, string? Error)> ActorAsync(CommandContext context, AnnotateHubDbContext db, CancellationToken ct)
+    {
         var admins = from ur in db.UserRoles
                      join r in db.Roles on ur.RoleId equals r.Id
                      join u in db.Users on ur.UserId equals u.Id
@@ -119,7 +127,7 @@ internal static class ProjectCommandSupport
         var actor = actorName is null
             ? await admins.Select(a => a.Id).FirstOrDefaultAsync(ct)
             : await admins.Where(a => a.NormalizedUserName == actorName.ToUpperInvariant()).Select(a => a.Id).FirstOrDefaultAsync(ct);
-        if (actor is null) return (0, null, actorName is null ? "There is no admin yet: make one with 'users add NAME --role admin'." : $"'{actorName}' is not an admin.");
-        return (projectId.Value, actor, null);
+        if (actor is null) return (null, actorName is null ? "There is no admin yet: make one with 'users add NAME --role admin' (or start the app once)." : $"'{actorName}' is not an admin.");
+        return (actor, null);
     }
 }

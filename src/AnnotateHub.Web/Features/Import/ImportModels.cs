@@ -1,0 +1,74 @@
+using AnnotateHub.Core.Formats;
+
+namespace AnnotateHub.Web.Features.Import;
+
+/// <summary>What the spans of an imported file become.</summary>
+public enum ImportedSpans
+{
+    /// <summary>Each span is the named annotator's own annotation (a finished annotation project moving in).</summary>
+    Annotations,
+    /// <summary>Each span is a suggestion from its named source (a model's pre-annotations) that annotators accept or reject.</summary>
+    Suggestions,
+}
+
+/// <summary>
+/// Where an import goes and who asks: an existing project by id, or a project by name that is created (with the labels
+/// the file uses, and the actor as its supervisor) when it does not exist yet.
+/// </summary>
+public sealed record ImportOptions(string ActorId, int? ProjectId = null, string? ProjectName = null, ImportedSpans Spans = ImportedSpans.Annotations);
+
+/// <summary>How far an import has got: bytes of the file read, documents read.</summary>
+public readonly record struct ImportProgress(long BytesRead, long? TotalBytes, int Documents);
+
+/// <summary>The outcome of an import. When <see cref="Succeeded"/> is false nothing was changed.</summary>
+public sealed record ImportReport
+{
+    public const int MaxListed = 200;
+
+    public bool Succeeded => ErrorCount == 0;
+    public int? ProjectId { get; init; }
+    public string? ProjectName { get; init; }
+    public bool ProjectCreated { get; init; }
+    public int Documents { get; init; }
+    public int Annotations { get; init; }
+    public int GoldSpans { get; init; }
+    public int Suggestions { get; init; }
+    public int Duplicates { get; init; }
+    /// <summary>The first <see cref="MaxListed"/> duplicates: where in the file, and which document it repeats.</summary>
+    public IReadOnlyList<string> DuplicateDetails { get; init; } = [];
+    public IReadOnlyList<string> CreatedLabels { get; init; } = [];
+    /// <summary>Accounts made for annotators named in the file who had none (they cannot sign in until an admin sets a password).</summary>
+    public IReadOnlyList<string> CreatedAnnotators { get; init; } = [];
+    public IReadOnlyList<string> AddedMembers { get; init; } = [];
+    /// <summary>The first <see cref="MaxListed"/> errors, in file order.</summary>
+    public IReadOnlyList<FormatError> Errors { get; init; } = [];
+    public int ErrorCount { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public static ImportReport Refused(string message) => new() { Errors = [new FormatError(0, null, message)], ErrorCount = 1 };
+
+    /// <summary>The report as lines a person reads (the command line and the browser show the same).</summary>
+    public IEnumerable<string> Describe()
+    {
+        if (!Succeeded)
+        {
+            yield return $"Nothing was imported: {ErrorCount} error{(ErrorCount == 1 ? "" : "s")}.";
+            foreach (var e in Errors) yield return "  " + e;
+            if (ErrorCount > Errors.Count) yield return $"  ... and {ErrorCount - Errors.Count} more.";
+            yield break;
+        }
+        yield return $"Imported {Documents} document{(Documents == 1 ? "" : "s")} into \"{ProjectName}\"{(ProjectCreated ? " (new project)" : "")}: "
+            + $"{Annotations} annotations, {GoldSpans} gold spans, {Suggestions} suggestions.";
+        if (Duplicates > 0)
+        {
+            yield return $"Skipped {Duplicates} duplicate{(Duplicates == 1 ? "" : "s")} (same text as a document already in the project or earlier in the file):";
+            foreach (var d in DuplicateDetails) yield return "  " + d;
+            if (Duplicates > DuplicateDetails.Count) yield return $"  ... and {Duplicates - DuplicateDetails.Count} more.";
+        }
+        if (CreatedLabels.Count > 0) yield return "New labels: " + string.Join(", ", CreatedLabels) + ".";
+        if (AddedMembers.Count > 0) yield return "Added to the project as annotators: " + string.Join(", ", AddedMembers) + ".";
+        if (CreatedAnnotators.Count > 0)
+            yield return "Accounts created for annotators named in the file (no password, cannot sign in until an admin sets one): " + string.Join(", ", CreatedAnnotators) + ".";
+        foreach (var w in Warnings) yield return "Note: " + w;
+    }
+}
