@@ -140,3 +140,19 @@ public sealed class ArticleTextTests
         Assert.Equal(5, hashes.Distinct().Count());
     }
 }
+
+public sealed class ArticleTextOffsetTests
+{
+    [Fact]
+    public void Normalising_line_endings_moves_offsets_after_each_removed_carriage_return()
+    {
+        var (text, map) = AnnotateHub.Core.Documents.ArticleText.NormalizeWithOffsets("\uFEFFa\r\nb\rc");
+        Assert.Equal("a\nb\nc", text);
+        // original: BOM a \r \n b \r c -> normalised: a \n b \n c
+        Assert.Equal([0, 0, 1, 1, 2, 3, 4, 5], map!);
+    }
+
+    [Fact]
+    public void Text_without_carriage_returns_needs_no_map() =>
+        Assert.Null(AnnotateHub.Core.Documents.ArticleText.NormalizeWithOffsets("a\nb").OffsetMap);
+}
