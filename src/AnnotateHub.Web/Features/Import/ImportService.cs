@@ -101,6 +101,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (project is null)
             {
                 if (options.ProjectId is not null) return "There is no such project.";
+                // Admins and supervisors start projects; an annotator asks one of them.
+                if (!isAdmin && !await db.ProjectMembers.AnyAsync(m => m.UserId == options.ActorId && m.Role == ProjectRole.Supervisor, ct))
+                    return "Only admins and supervisors create projects.";
                 var name = options.ProjectName!.Trim();
                 if (name.Length > 200) return "A project name is at most 200 characters.";
                 project = new Project { Name = name, OwnerId = options.ActorId, CreatedAt = now, Description = "Imported" };

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AnnotateHub.IntegrationTests.Browser;
+
+/// <summary>Importing in the browser: into a project from its Import tab, and a new project from the home page.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ImportTests(BrowserFixture fixture)
+{
+    private AppServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_supervisor_uploads_a_jsonl_file_sees_the_report_and_a_bad_file_changes_nothing()
+    {
+        var u = Guid.NewGuid().ToString("N")[..6];
+        var projectId = await Server.CreateProjectAsync("Upload " + u);
+        var supervisor = "sup-" + u;
+        await Server.AddMemberAsync(await Server.CreateUserAsync(supervisor), projectId, ProjectRole.Supervisor);
+        var good = new FilePayload
+        {
+            Name = "reports.jsonl", MimeType = "application/x-ndjson",
+            Buffer = Encoding.UTF8.GetBytes(
+                $$$"""
+                {"id": "a", "text": "Rockets hit the depot {{{u}}}\n\nTwo guards were hurt.", "meta": {"title": "Depot report {{{u}}}", "outlet": "Wire"}, "annotations": [{"annotator": "model-x", "start": 0, "end": 7, "label": "actor"}]}
+                {"id": "b", "text": "Second report {{{u}}}", "meta": {"title": "Second report {{{u}}}"}}
+                """),
+        };
+        var bad = new FilePayload
+        {
+            Name = "bad.jsonl", MimeType = "application/x-ndjson",
+            Buffer = Encoding.UTF8.GetBytes("{\"text\": \"Fine " + u + "\"}\n{\"text\": \"abc\", \"label\": [[0, 9, \"claim\"]]}\n{oops\n"),
+        };
+
+        var page = await fixture.SignedInPageAsync(supervisor, AppServer.AnnotatorPassword);
+        await page.GotoAsync($"/projects/{projectId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
+        var panel = page.Locator("[data-testid=import-panel]");
+        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(good);
+        await Expect(panel.Locator("[data-testid=import-file-name]")).ToContainTextAsync("reports.jsonl");
+        // model-x is nobody's account, so its spans go in as suggestions.
+        await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
+        await panel.Locator("[data-testid=import-start]").ClickAsync();
+        var report = panel.Locator("[data-testid=import-report]");
+        await Expect(report).ToContainTextAsync($"Imported 2 documents into \"Upload {u}\": 0 annotations, 0 gold spans, 1 suggestions.");
+        await fixture.ScreenshotAsync(page, "import-report");
+
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Documents$") }).ClickAsync();
+        await Expect(page.Locator("[data-testid=doc-link]", new() { HasText = "Depot report " + u })).ToBeVisibleAsync();
+        Assert.Equal(2, await DocumentsInAsync(projectId));
+
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
+        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(bad);
+        await panel.Locator("[data-testid=import-start]").ClickAsync();
+        await Expect(report).ToContainTextAsync("Nothing was imported: 2 errors.");
+        await Expect(report).ToContainTextAsync("line 2, label[0].end: 9 is past the end of the text (3 code points)");
+        await Expect(report).ToContainTextAsync("line 3: not valid JSON");
+        await fixture.ScreenshotAsync(page, "import-errors");
+        Assert.Equal(2, await DocumentsInAsync(projectId));
+    }
+
+    [Fact]
+    public async Task A_new_project_is_started_from_a_text_file_on_the_home_page()
+    {
+        var u = Guid.NewGuid().ToString("N")[..6];
+        var page = await fixture.SignedInPageAsync();
+        await page.Locator("[data-testid=new-project]").ClickAsync();
+        var panel = page.Locator("[data-testid=import-panel]");
+        await panel.Locator("#import-project-name").FillAsync("Fresh " + u);
+        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "article.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes($"Strike on the base {u}\n\nThe army said nobody was hurt."),
+        });
+        await panel.Locator("[data-testid=import-start]").ClickAsync();
+        await Expect(panel.Locator("[data-testid=import-report]")).ToContainTextAsync($"Imported 1 document into \"Fresh {u}\" (new project)");
+        await Expect(page.Locator("[data-testid=project-link]", new() { HasText = "Fresh " + u })).ToBeVisibleAsync();
+
+        await panel.Locator("[data-testid=import-open-project]").ClickAsync();
+        await Expect(page.Locator("[data-testid=doc-link]")).ToHaveTextAsync($"Strike on the base {u}");
+    }
+
+    [Fact]
+    public async Task A_100_MB_file_is_refused_before_it_is_uploaded()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"annotatehub-huge-{Guid.NewGuid():N}.jsonl");
+        await using (var file = File.Create(path)) file.SetLength(100L * 1024 * 1024);
+        try
+        {
+            var page = await fixture.SignedInPageAsync();
+            await page.Locator("[data-testid=new-project]").ClickAsync();
+            var panel = page.Locator("[data-testid=import-panel]");
+            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await Expect(panel.Locator("[data-testid=import-error]")).ToContainTextAsync("is 100 MB; uploads in the browser are limited to 64 MB");
+            await Expect(panel.Locator("[data-testid=import-start]")).ToBeDisabledAsync();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task<int> DocumentsInAsync(int projectId)
+    {
+        await using var db = await Server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        return await db.Documents.CountAsync(d => d.ProjectId == projectId);
+    }
+}
