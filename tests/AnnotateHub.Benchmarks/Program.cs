@@ -1,3 +1,4 @@
+// Dataset import/export benchmark: dotnet run -c Release --project tests/AnnotateHub.Benchmarks -- datasets (see DatasetBenchmark.cs).
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
@@ -21,6 +22,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+
+if (args.Length > 0 && args[0] == "datasets")
+{
+    await DatasetBenchmark.RunAsync(Arg("--documents", 10_000), Arg("--spans-per-document", 100));
+    return;
+}
 
 var chars = Arg("--chars", 200_000);
 var spanCount = Arg("--spans", 5_000);

@@ -34,7 +34,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var run = new ImportRun(db, options, isAdmin, clock.GetUtcNow().UtcDateTime);
+        await using var run = new ImportRun(db, options, isAdmin, clock.GetUtcNow().UtcDateTime);
         if (await run.OpenProjectAsync(access, ct) is { } refusal) return ImportReport.Refused(refusal);
 
         using var counting = new CountingStream(input);
@@ -68,7 +68,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     }
 
     /// <summary>The state of one import: the project, its labels and hashes, the annotators met so far, the pending batch.</summary>
-    private sealed class ImportRun(AnnotateHubDbContext db, ImportOptions options, bool isAdmin, DateTime now)
+    private sealed class ImportRun(AnnotateHubDbContext db, ImportOptions options, bool isAdmin, DateTime now) : IAsyncDisposable
     {
         private readonly Dictionary<string, LabelDefinition> _labels = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, string> _knownHashes = new(StringComparer.Ordinal); // hash -> where it was first seen
@@ -80,6 +80,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         private readonly List<string> _createdAnnotators = [];
         private readonly List<string> _addedMembers = [];
         private readonly HashSet<string> _warnings = [];
+        private readonly SpanBulkWriter _bulk = new(db);
         private Project _project = null!;
         private int _pendingSpans;
         private int _annotations, _gold, _suggestions;
@@ -224,23 +225,19 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 int At(int offset) => map is null ? offset : map[offset];
                 foreach (var s in source.Annotations)
                 {
-                    var label = Label(s.Label)!;
+                    var labelId = Label(s.Label)!.Id;
                     if (options.Spans == ImportedSpans.Suggestions)
                     {
-                        db.Suggestions.Add(new Suggestion { DocumentId = document.Id, Source = s.Annotator, Start = At(s.Start), End = At(s.End), LabelId = label.Id, CreatedAt = now });
+                        await _bulk.SuggestionAsync(document.Id, s.Annotator, At(s.Start), At(s.End), labelId, now, ct);
                         _suggestions++;
                         continue;
                     }
-                    db.Annotations.Add(new Annotation
-                    {
-                        DocumentId = document.Id, AnnotatorId = _annotators[s.Annotator]!, Start = At(s.Start), End = At(s.End), LabelId = label.Id,
-                        Note = s.Attributes?.GetValueOrDefault("note"), CreatedAt = now, UpdatedAt = now, Version = 1,
-                    });
+                    await _bulk.AnnotationAsync(document.Id, _annotators[s.Annotator]!, At(s.Start), At(s.End), labelId, s.Attributes?.GetValueOrDefault("note"), now, ct);
                     _annotations++;
                 }
                 foreach (var g in source.Gold)
                 {
-                    db.GoldAnnotations.Add(new GoldAnnotation { DocumentId = document.Id, Start = At(g.Start), End = At(g.End), LabelId = Label(g.Label)!.Id, CreatedAt = now });
+                    await _bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct);
                     _gold++;
                 }
                 if (options.Spans == ImportedSpans.Annotations)
@@ -248,13 +245,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     // Who finished the document ("annotators"), and who worked on it without being listed.
                     var done = source.Annotators.Select(a => _annotators[a]!).ToHashSet(StringComparer.Ordinal);
                     var working = source.Annotations.Select(a => _annotators[a.Annotator]!).Where(id => !done.Contains(id)).ToHashSet(StringComparer.Ordinal);
-                    foreach (var userId in done)
-                        db.Assignments.Add(new Assignment { DocumentId = document.Id, UserId = userId, ProjectId = _project.Id, State = AssignmentState.Done, AssignedAt = now, StartedAt = now, DoneAt = now });
-                    foreach (var userId in working)
-                        db.Assignments.Add(new Assignment { DocumentId = document.Id, UserId = userId, ProjectId = _project.Id, State = AssignmentState.InProgress, AssignedAt = now, StartedAt = now });
+                    foreach (var userId in done) await _bulk.AssignmentAsync(document.Id, userId, _project.Id, AssignmentState.Done, now, ct);
+                    foreach (var userId in working) await _bulk.AssignmentAsync(document.Id, userId, _project.Id, AssignmentState.InProgress, now, ct);
                 }
             }
-            await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             _pending.Clear();
             _pendingSpans = 0;
@@ -341,6 +335,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             _annotators[name] = id;
             return id;
         }
+
+        public ValueTask DisposeAsync() => _bulk.DisposeAsync();
 
         private static bool IsValidUserName(string name) =>
             name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '@' or '+');

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace AnnotateHub.Web.Features.Import;
+
+/// <summary>
+/// Inserts an import's spans and assignments with prepared commands on the import's own connection and transaction.
+/// EF Core's change tracker costs about ten times the insert itself at a million rows (docs/benchmarks.md); documents,
+/// labels and accounts still go through EF. Plain SQL with quoted identifiers and named parameters, which SQLite and
+/// PostgreSQL both accept; the integration tests read every column back through EF.
+/// </summary>
+internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
+{
+    private DbCommand? _annotation, _gold, _suggestion, _assignment;
+
+    public Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct) =>
+        RunAsync(_annotation ??= Prepare(
+            """INSERT INTO "Annotations" ("DocumentId", "AnnotatorId", "Start", "End", "LabelId", "Note", "CreatedAt", "UpdatedAt", "Version") VALUES (@d, @a, @s, @e, @l, @n, @t, @t, 1)""",
+            "@d", "@a", "@s", "@e", "@l", "@n", "@t"), ct, documentId, annotatorId, start, end, labelId, note, at);
+
+    public Task GoldAsync(int documentId, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
+        RunAsync(_gold ??= Prepare(
+            """INSERT INTO "GoldAnnotations" ("DocumentId", "Start", "End", "LabelId", "CreatedAt") VALUES (@d, @s, @e, @l, @t)""",
+            "@d", "@s", "@e", "@l", "@t"), ct, documentId, start, end, labelId, at);
+
+    public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
+        RunAsync(_suggestion ??= Prepare(
+            """INSERT INTO "Suggestions" ("DocumentId", "Source", "Start", "End", "LabelId", "CreatedAt") VALUES (@d, @o, @s, @e, @l, @t)""",
+            "@d", "@o", "@s", "@e", "@l", "@t"), ct, documentId, source, start, end, labelId, at);
+
+    public Task AssignmentAsync(int documentId, string userId, int projectId, AssignmentState state, DateTime at, CancellationToken ct) =>
+        RunAsync(_assignment ??= Prepare(
+            """INSERT INTO "Assignments" ("DocumentId", "UserId", "ProjectId", "State", "AssignedAt", "StartedAt", "DoneAt") VALUES (@d, @u, @p, @s, @t, @t, @x)""",
+            "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, state.ToString(), at,
+            state == AssignmentState.Done ? at : null);
+
+    private DbCommand Prepare(string sql, params string[] names)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var name in names)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            command.Parameters.Add(p);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    private static async Task RunAsync(DbCommand command, CancellationToken ct, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in new[] { _annotation, _gold, _suggestion, _assignment })
+            if (c is not null) await c.DisposeAsync();
+    }
+}
