@@ -42,30 +42,40 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                       select u.Id).FirstOrDefaultAsync(ct);
     }
 
-    public async Task<int> WriteJsonlAsync(int projectId, string? annotatorId, Stream output, CancellationToken ct = default)
+    /// <summary>
+    /// The project's documents in id order as interchange documents, a batch at a time: every annotator's spans (or
+    /// only <paramref name="annotatorId"/>'s), the gold layer, and who marked each document done. Labels and user
+    /// names are read once, so the span query needs no joins.
+    /// </summary>
+    public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        var written = 0;
+        Dictionary<int, string> labels;
+        Dictionary<string, string> users;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            labels = await db.Labels.Where(l => l.ProjectId == projectId).ToDictionaryAsync(l => l.Id, l => l.Name, ct);
+            users = await db.Users.ToDictionaryAsync(u => u.Id, u => u.UserName ?? u.Id, ct);
+        }
         var lastId = 0;
-        using var buffer = new MemoryStream();
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
-                .Select(d => new { d.Id, d.Title, d.Outlet, d.PublishedOn, d.Url, d.SourceName, d.Text }).ToListAsync(ct);
-            if (documents.Count == 0) break;
+                .Select(d => new { d.Id, d.ExternalId, d.Title, d.Outlet, d.PublishedOn, d.Url, d.SourceName, d.ExtraMeta, d.Text }).ToListAsync(ct);
+            if (documents.Count == 0) yield break;
             var ids = documents.Select(d => d.Id).ToList();
             var spans = db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId));
             if (annotatorId is not null) spans = spans.Where(a => a.AnnotatorId == annotatorId);
-            var rows = await spans.OrderBy(a => a.DocumentId).ThenBy(a => a.Start).ThenBy(a => a.End).ThenBy(a => a.Id)
-                .Select(a => new { a.DocumentId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name, a.Note })
-                .ToListAsync(ct);
+            var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Id }).ToListAsync(ct);
+            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => ids.Contains(g.DocumentId))
+                .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId }).ToListAsync(ct);
             var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
-                .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.DocumentId, a.UserId, u.UserName })
-                .ToListAsync(ct);
+                .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
-            var doneOf = done.Where(d => annotatorId is null || d.UserId == annotatorId).ToLookup(d => d.DocumentId, d => d.UserName!);
+            var goldOf = gold.ToLookup(g => g.DocumentId);
+            var doneOf = done.Where(d => annotatorId is null || d.UserId == annotatorId).ToLookup(d => d.DocumentId, d => users.GetValueOrDefault(d.UserId, d.UserId));
 
-            buffer.SetLength(0);
             foreach (var d in documents)
             {
                 var meta = new Dictionary<string, string?>
@@ -73,19 +83,41 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     ["title"] = d.Title, ["outlet"] = d.Outlet, ["published"] = d.PublishedOn?.ToString("yyyy-MM-dd"),
                     ["url"] = d.Url, ["source"] = d.SourceName,
                 };
-                InterchangeJsonl.WriteLine(buffer, new InterchangeDocument(
-                    d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text, meta,
+                if (d.ExtraMeta is not null)
+                {
+                    foreach (var (key, value) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(d.ExtraMeta) ?? [])
+                        meta.TryAdd(key, value);
+                }
+                yield return new InterchangeDocument(
+                    d.ExternalId ?? d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text, meta,
                     doneOf[d.Id].Order(StringComparer.Ordinal).ToList(),
-                    spansOf[d.Id].Select(s => new InterchangeSpan(s.Annotator, s.Start, s.End, s.Label,
-                        s.Note is null ? null : new Dictionary<string, string> { ["note"] = s.Note })).ToList(),
-                    []));
-                written++;
+                    spansOf[d.Id].OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id)
+                        .Select(s => new InterchangeSpan(users.GetValueOrDefault(s.AnnotatorId, s.AnnotatorId), s.Start, s.End, labels.GetValueOrDefault(s.LabelId, "?"),
+                            s.Note is null ? null : new Dictionary<string, string> { ["note"] = s.Note })).ToList(),
+                    goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"))).ToList());
             }
-            buffer.Position = 0;
-            await buffer.CopyToAsync(output, ct);
-            await output.FlushAsync(ct);
             lastId = documents[^1].Id;
         }
+    }
+
+    public async Task<int> WriteJsonlAsync(int projectId, string? annotatorId, Stream output, CancellationToken ct = default)
+    {
+        var written = 0;
+        using var buffer = new MemoryStream();
+        await foreach (var document in DocumentsAsync(projectId, annotatorId, ct))
+        {
+            InterchangeJsonl.WriteLine(buffer, document);
+            written++;
+            if (buffer.Length >= 256 * 1024)
+            {
+                buffer.Position = 0;
+                await buffer.CopyToAsync(output, ct);
+                buffer.SetLength(0);
+            }
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(output, ct);
+        await output.FlushAsync(ct);
         return written;
     }
 }
