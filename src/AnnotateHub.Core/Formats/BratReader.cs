@@ -59,6 +59,7 @@ public static class BratReader
         var spans = new Dictionary<string, (int Start, int End, string Label)>(StringComparer.Ordinal);
         var order = new List<string>();
         var annotatorOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var notes = new List<(int Line, string Id, string Target)>();
         var lineNumber = 0;
         foreach (var raw in ann.Split('\n'))
         {
@@ -115,6 +116,7 @@ public static class BratReader
                     if (fields.Length < 3) { Error("a note needs three tab-separated fields: ID, \"AnnotatorNotes TARGET\", note"); break; }
                     var target = fields[1].Split(' ');
                     if (target.Length != 2 || target[0] != "AnnotatorNotes") break; // other note kinds carry nothing we import
+                    notes.Add((lineNumber, key, target[1]));
                     foreach (var part in string.Join('\t', fields.Skip(2)).Split(" | "))
                     {
                         if (part.StartsWith("annotator: ", StringComparison.Ordinal) && part.Length > "annotator: ".Length)
@@ -128,8 +130,8 @@ public static class BratReader
                     break;
             }
         }
-        foreach (var target in annotatorOf.Keys.Where(k => !spans.ContainsKey(k)))
-            errors.Add(new FormatError(0, target, "a note points at an annotation that does not exist"));
+        foreach (var (line, noteId, target) in notes.Where(n => !spans.ContainsKey(n.Target)))
+            errors.Add(new FormatError(line, noteId, $"the note is about {target}, which is not a text-bound annotation of this file"));
         if (errors.Count > 0) return new BratDocument(annPath, null, errors);
 
         var annotations = new List<InterchangeSpan>();

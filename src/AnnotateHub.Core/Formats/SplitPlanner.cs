@@ -108,23 +108,20 @@ public static class SplitPlanner
             return plan;
         }
 
-        // Groups in shuffled order, each to the split where it leaves the counts closest to the targets
-        // (ties: the split furthest below its target, then train, dev, test). A split with ratio 0 gets nothing.
+        // Largest groups first (equal sizes in seeded order), each to the split furthest below its target relative to
+        // that target, so the small dev and test splits get groups too (ties: the larger shortfall, then train, dev,
+        // test). A split with ratio 0 gets nothing. Within a split the error is at most the size of one group.
         var counts = new int[3];
-        foreach (var group in groups)
+        foreach (var group in groups.OrderByDescending(g => g.Ids.Count))
         {
             var best = -1;
-            var bestError = long.MaxValue;
             for (var s = 0; s < 3; s++)
             {
                 if (ratios[s] <= 0) continue;
-                long error = 0;
-                for (var k = 0; k < 3; k++) error += Math.Abs(counts[k] + (k == s ? group.Ids.Count : 0) - targets[k]);
-                if (error < bestError || (error == bestError && targets[s] - counts[s] > targets[best] - counts[best]))
-                {
-                    best = s;
-                    bestError = error;
-                }
+                if (best < 0) { best = s; continue; }
+                var relative = (double)(targets[s] - counts[s]) / Math.Max(1, targets[s]);
+                var bestRelative = (double)(targets[best] - counts[best]) / Math.Max(1, targets[best]);
+                if (relative > bestRelative || (relative == bestRelative && targets[s] - counts[s] > targets[best] - counts[best])) best = s;
             }
             counts[best] += group.Ids.Count;
             foreach (var id in group.Ids) plan[id] = SplitSpec.Names[best];
