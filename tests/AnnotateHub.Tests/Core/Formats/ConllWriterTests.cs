@@ -40,6 +40,21 @@ public sealed class ConllWriterTests
     public void Bioes_marks_last_tokens_with_E_and_single_tokens_with_S() =>
         Assert.Equal(["B-PER", "E-PER", "O", "B-PER", "E-PER", "O", "B-LOC", "I-LOC", "E-LOC", "S-DATE", "O"], TagsFor(TagScheme.Bioes, Spans));
 
+    // The table in docs/formats.md: adjacent spans of one label are where the schemes differ.
+    [Theory]
+    [InlineData(TagScheme.Bio, "B-PER I-PER O B-PER B-PER O B-LOC I-LOC I-LOC")]
+    [InlineData(TagScheme.Iob1, "I-PER I-PER O I-PER B-PER O I-LOC I-LOC I-LOC")]
+    [InlineData(TagScheme.Bilou, "B-PER L-PER O U-PER U-PER O B-LOC I-LOC L-LOC")]
+    [InlineData(TagScheme.Bioes, "B-PER E-PER O S-PER S-PER O B-LOC I-LOC E-LOC")]
+    public void Adjacent_spans_of_one_label_are_tagged_as_the_docs_table_says(TagScheme scheme, string tags)
+    {
+        const string text = "Alice Smith met Bob Jones in New York City";
+        var spans = new[] { ("Alice Smith", "PER"), ("Bob", "PER"), ("Jones", "PER"), ("New York City", "LOC") }
+            .Select(s => { var (start, end) = ExportCorpus.Offsets(text, s.Item1); return new ExportSpan(start, end, s.Item2); }).ToList();
+
+        Assert.Equal(tags, string.Join(' ', ConllWriter.Tags(Tokenizer.Tokenize(text), spans, scheme, out _)));
+    }
+
     [Fact]
     public void Overlapping_spans_keep_the_one_that_starts_first_then_the_longer() =>
         Assert.Equal(["O", "O", "O", "O", "O", "O", "B-LOC", "I-LOC", "I-LOC", "O", "O"],
