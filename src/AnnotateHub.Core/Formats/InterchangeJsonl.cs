@@ -22,21 +22,24 @@ public sealed record InterchangeDocument(
 public static class InterchangeJsonl
 {
     // Relaxed escaping keeps non-ASCII text readable in the file; this output is never embedded in HTML.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     public static readonly byte[] NewLine = "\n"u8.ToArray();
 
     /// <summary>Writes one document as one line (with its line feed).</summary>
-    public static void WriteLine(Stream output, InterchangeDocument document)
+    public static void WriteLine(Stream output, InterchangeDocument document) => WriteLine(output, document, null);
+
+    /// <summary>Writes one document as one line; <paramref name="extra"/> adds top-level properties after the standard ones.</summary>
+    public static void WriteLine(Stream output, InterchangeDocument document, Action<Utf8JsonWriter>? extra)
     {
         using (var json = new Utf8JsonWriter(output, Options))
         {
-            Write(json, document);
+            Write(json, document, extra);
         }
         output.Write(NewLine);
     }
 
-    private static void Write(Utf8JsonWriter json, InterchangeDocument d)
+    private static void Write(Utf8JsonWriter json, InterchangeDocument d, Action<Utf8JsonWriter>? extra)
     {
         json.WriteStartObject();
         json.WriteString("id", d.Id);
@@ -74,6 +77,7 @@ public static class InterchangeJsonl
             json.WriteEndArray();
         }
         json.WriteEndArray();
+        extra?.Invoke(json);
         json.WriteEndObject();
     }
 }

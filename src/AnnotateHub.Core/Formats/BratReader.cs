@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+
+namespace AnnotateHub.Core.Formats;
+
+/// <summary>One document of a brat zip: its .txt path, the document when it is valid, else the errors of its .ann by line.</summary>
+public sealed record BratDocument(string Path, InterchangeDocument? Document, IReadOnlyList<FormatError> Errors)
+{
+    public override string ToString() => Errors.Count == 0 ? Path : string.Join("\n", Errors.Select(e => $"{Path}: {e}"));
+}
+
+/// <summary>
+/// Reads a brat zip (as <see cref="BratWriter"/> writes it, or by hand): each .txt with its .ann becomes a document
+/// whose id is the file name and whose split is the folder. Spans with an "annotator: NAME" note are that
+/// annotator's; spans without one are gold. visual.conf [labels] turns types back into label names. Relations,
+/// events and attributes are skipped. Offsets are code points; every span's text is checked against the .txt.
+/// </summary>
+public static class BratReader
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static IEnumerable<BratDocument> Read(Stream zip)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => e.FullName, StringComparer.Ordinal);
+        var labels = entries.TryGetValue("visual.conf", out var visual) ? VisualLabels(ReadText(visual) ?? "") : [];
+        foreach (var (path, entry) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (path.EndsWith(".ann", StringComparison.Ordinal) && !entries.ContainsKey(path[..^4] + ".txt"))
+                yield return new BratDocument(path, null, [new FormatError(0, null, "has no .txt beside it")]);
+            if (!path.EndsWith(".txt", StringComparison.Ordinal)) continue;
+            var text = ReadText(entry);
+            if (text is null)
+            {
+                yield return new BratDocument(path, null, [new FormatError(0, null, "is not valid UTF-8; brat files are UTF-8")]);
+                continue;
+            }
+            var annPath = path[..^4] + ".ann";
+            var ann = entries.TryGetValue(annPath, out var annEntry) ? ReadText(annEntry) : "";
+            if (ann is null)
+            {
+                yield return new BratDocument(annPath, null, [new FormatError(0, null, "is not valid UTF-8; brat files are UTF-8")]);
+                continue;
+            }
+            var slash = path.LastIndexOf('/');
+            var folder = slash < 0 ? "" : path[..slash];
+            var id = BratNames.IdOf(path[(slash + 1)..^4]);
+            yield return Parse(annPath, id, folder, text, ann, labels);
+        }
+    }
+
+    /// <summary>Parses one .ann against its text.</summary>
+    public static BratDocument Parse(string annPath, string id, string folder, string text, string ann, IReadOnlyDictionary<string, string> labels)
+    {
+        var errors = new List<FormatError>();
+        var cpText = new CodePointText(text);
+        var spans = new Dictionary<string, (int Start, int End, string Label)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var annotatorOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var notes = new List<(int Line, string Id, string Target)>();
+        var lineNumber = 0;
+        foreach (var raw in ann.Split('\n'))
+        {
+            lineNumber++;
+            var line = raw.TrimEnd('\r');
+            if (line.Trim().Length == 0) continue;
+            var fields = line.Split('\t');
+            var key = fields[0];
+            void Error(string message) => errors.Add(new FormatError(lineNumber, key, message));
+            switch (key.Length > 0 ? key[0] : ' ')
+            {
+                case 'T':
+                    if (fields.Length < 3) { Error("a text-bound annotation needs three tab-separated fields: ID, \"TYPE START END\", text"); break; }
+                    if (spans.ContainsKey(key)) { Error("this id is used twice"); break; }
+                    var typeAndOffsets = fields[1].Split(' ', 2);
+                    if (typeAndOffsets.Length < 2) { Error($"\"{fields[1]}\" must be \"TYPE START END\""); break; }
+                    var fragments = new List<(int Start, int End)>();
+                    var ok = true;
+                    foreach (var part in typeAndOffsets[1].Split(';'))
+                    {
+                        var numbers = part.Trim().Split(' ');
+                        if (numbers.Length != 2 || !int.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+                            || !int.TryParse(numbers[1], NumberStyles.None, CultureInfo.InvariantCulture, out var e))
+                        {
+                            Error($"\"{part}\" must be two whole numbers START END"); ok = false; break;
+                        }
+                        if (s >= e) { Error($"start {s} is not before end {e}"); ok = false; break; }
+                        if (e > cpText.Length) { Error($"end {e} is past the end of the text ({cpText.Length} code points)"); ok = false; break; }
+                        fragments.Add((s, e));
+                    }
+                    if (!ok) break;
+                    for (var i = 1; i < fragments.Count; i++)
+                    {
+                        if (fragments[i].Start < fragments[i - 1].End) { Error("fragments must be in order and must not overlap"); ok = false; break; }
+                        if (cpText.Slice(fragments[i - 1].End, fragments[i].Start).Trim().Length > 0)
+                        {
+                            Error("a discontinuous span (fragments with text between them) cannot be imported; only line breaks may separate fragments");
+                            ok = false;
+                            break;
+                        }
+                    }
+                    if (!ok) break;
+                    var expected = string.Join(' ', fragments.Select(f => cpText.Slice(f.Start, f.End)));
+                    if (!string.Equals(expected, string.Join('\t', fields.Skip(2)), StringComparison.Ordinal))
+                    {
+                        Error($"the text \"{Short(string.Join('\t', fields.Skip(2)))}\" differs from the .txt at those offsets (\"{Short(expected)}\"); offsets count code points");
+                        break;
+                    }
+                    var type = typeAndOffsets[0];
+                    spans[key] = (fragments[0].Start, fragments[^1].End, labels.GetValueOrDefault(type, type));
+                    order.Add(key);
+                    break;
+                case '#':
+                    if (fields.Length < 3) { Error("a note needs three tab-separated fields: ID, \"AnnotatorNotes TARGET\", note"); break; }
+                    var target = fields[1].Split(' ');
+                    if (target.Length != 2 || target[0] != "AnnotatorNotes") break; // other note kinds carry nothing we import
+                    notes.Add((lineNumber, key, target[1]));
+                    foreach (var part in string.Join('\t', fields.Skip(2)).Split(" | "))
+                    {
+                        if (part.StartsWith("annotator: ", StringComparison.Ordinal) && part.Length > "annotator: ".Length)
+                            annotatorOf[target[1]] = part["annotator: ".Length..].Trim();
+                    }
+                    break;
+                case 'R' or 'E' or 'A' or 'M' or 'N' or '*':
+                    break; // relations, events, attributes, normalisations: not part of AnnotateHub's model
+                default:
+                    Error("unknown annotation line; brat lines start with T, R, E, A, M, N, # or *");
+                    break;
+            }
+        }
+        foreach (var (line, noteId, target) in notes.Where(n => !spans.ContainsKey(n.Target)))
+            errors.Add(new FormatError(line, noteId, $"the note is about {target}, which is not a text-bound annotation of this file"));
+        if (errors.Count > 0) return new BratDocument(annPath, null, errors);
+
+        var annotations = new List<InterchangeSpan>();
+        var gold = new List<GoldSpan>();
+        foreach (var key in order)
+        {
+            var (s, e, label) = spans[key];
+            if (annotatorOf.TryGetValue(key, out var annotator)) annotations.Add(new InterchangeSpan(annotator, s, e, label));
+            else gold.Add(new GoldSpan(s, e, label));
+        }
+        var meta = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (folder.Length > 0) meta["split"] = folder;
+        var annotators = annotations.Select(a => a.Annotator).Distinct(StringComparer.Ordinal).ToList();
+        return new BratDocument(annPath, new InterchangeDocument(id, text, meta, annotators, annotations, gold), []);
+    }
+
+    /// <summary>visual.conf [labels] lines "TYPE | Full name | ...": type → full name.</summary>
+    public static Dictionary<string, string> VisualLabels(string visualConf)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inLabels = false;
+        foreach (var raw in visualConf.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('[')) { inLabels = line == "[labels]"; continue; }
+            if (!inLabels || line.Length == 0 || line.StartsWith('#')) continue;
+            var parts = line.Split('|', StringSplitOptions.TrimEntries);
+            if (parts.Length >= 2 && parts[0].Length > 0 && parts[1].Length > 0) labels[parts[0]] = parts[1];
+        }
+        return labels;
+    }
+
+    private static string? ReadText(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        try
+        {
+            return StrictUtf8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static string Short(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+
+namespace AnnotateHub.Core.Formats;
+
+/// <summary>
+/// CSV, one row per span: <c>document_id,split,annotator,start,end,label,text</c> (plus <c>voters,votes</c> with soft
+/// labels). RFC 4180 quoting and CRLF, UTF-8 with a byte-order mark so spreadsheets read the text right. Safe
+/// against formula injection: a text cell starting with = + - @ tab or CR gets a leading apostrophe; the numeric
+/// columns never do.
+/// </summary>
+public sealed class CsvSpanWriter : IExportFormat
+{
+    public static readonly string[] Header = ["document_id", "split", "annotator", "start", "end", "label", "text"];
+    public static readonly string[] SoftLabelHeader = ["voters", "votes"];
+
+    public string Name => "csv";
+    public string Description => "CSV, one row per span with its text; safe to open in a spreadsheet.";
+    public string FileExtension(ExportOptions options) => ".csv";
+    public string ContentType(ExportOptions options) => "text/csv; charset=utf-8; header=present";
+    public string? Check(ExportOptions options) => null;
+
+    public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
+    {
+        var buffer = new OutputBuffer(output);
+        await using var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true) { NewLine = "\r\n" };
+        writer.WriteLine(string.Join(',', options.SoftLabels ? [.. Header, .. SoftLabelHeader] : Header));
+        await foreach (var d in documents.WithCancellation(ct))
+        {
+            var text = new CodePointText(d.Text);
+            var split = options.SplitOf(d.Id) ?? "";
+            foreach (var s in LayerSelector.Select(d, options.Layer, options.SoftLabels))
+            {
+                writer.Write(Cell(d.Id)); writer.Write(',');
+                writer.Write(Cell(split)); writer.Write(',');
+                writer.Write(Cell(s.Annotator ?? "")); writer.Write(',');
+                writer.Write(s.Start.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
+                writer.Write(s.End.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
+                writer.Write(Cell(s.Label)); writer.Write(',');
+                writer.Write(Cell(text.Slice(s.Start, s.End)));
+                if (s.Votes is not null)
+                {
+                    writer.Write(',');
+                    writer.Write(s.Votes.Voters.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
+                    writer.Write(Cell(s.Votes.ToCompactString()));
+                }
+                writer.WriteLine();
+            }
+            writer.Flush(); // into the buffer
+            await buffer.DrainIfFullAsync(ct);
+        }
+        writer.Flush();
+        await buffer.DrainAsync(ct);
+    }
+
+    /// <summary>A text cell: apostrophe before a leading = + - @ tab or CR (OWASP's advice), then RFC 4180 quoting when needed.</summary>
+    public static string Cell(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,94 @@
+namespace AnnotateHub.Core.Formats;
+
+/// <summary>Which spans an export holds.</summary>
+public enum SpanLayerKind
+{
+    /// <summary>Every annotator's spans, each with its annotator.</summary>
+    All,
+    /// <summary>The document's gold spans (curated).</summary>
+    Gold,
+    /// <summary>One annotator's spans.</summary>
+    Annotator,
+    /// <summary>The spans more than half of the document's annotators gave with the same offsets and label.</summary>
+    Majority,
+}
+
+/// <summary>The layer of an export: a kind, and for <see cref="SpanLayerKind.Annotator"/> the annotator's name.</summary>
+public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
+{
+    public static readonly SpanLayer All = new(SpanLayerKind.All);
+    public static readonly SpanLayer Gold = new(SpanLayerKind.Gold);
+    public static readonly SpanLayer Majority = new(SpanLayerKind.Majority);
+
+    public static SpanLayer OfAnnotator(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new SpanLayer(SpanLayerKind.Annotator, name.Trim());
+    }
+
+    /// <summary>Reads "all", "gold", "majority" or "annotator:NAME" (case-insensitive); null with an error otherwise.</summary>
+    public static (SpanLayer? Layer, string? Error) Parse(string? text)
+    {
+        var value = (text ?? "all").Trim();
+        if (value.Equals("all", StringComparison.OrdinalIgnoreCase)) return (All, null);
+        if (value.Equals("gold", StringComparison.OrdinalIgnoreCase)) return (Gold, null);
+        if (value.Equals("majority", StringComparison.OrdinalIgnoreCase)) return (Majority, null);
+        const string prefix = "annotator:";
+        if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var name = value[prefix.Length..].Trim();
+            return name.Length > 0 ? (OfAnnotator(name), null) : (null, "The layer \"annotator:\" needs a name, as in \"annotator:alice\".");
+        }
+        return (null, $"Unknown layer \"{value}\"; use \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
+    }
+
+    public override string ToString() => Kind switch
+    {
+        SpanLayerKind.Annotator => $"annotator:{AnnotatorName}",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>How token-per-line exports (CoNLL) spell a span as tags; see docs/formats.md for each scheme.</summary>
+public enum TagScheme
+{
+    /// <summary>IOB2, what most tools call BIO: every span's first token is B-, the rest I-.</summary>
+    Bio,
+    /// <summary>IOB1 (the original CoNLL-2003 files): I- everywhere; B- only on a span's first token when it directly follows a span of the same label.</summary>
+    Iob1,
+    /// <summary>BILOU: B- first, I- inside, L- last, U- a one-token span.</summary>
+    Bilou,
+    /// <summary>BIOES (IOBES): BILOU with E- for last and S- for a single token.</summary>
+    Bioes,
+}
+
+/// <summary>What an export holds and how; the same options drive every format (a format ignores what it has no place for).</summary>
+public sealed record ExportOptions
+{
+    public SpanLayer Layer { get; init; } = SpanLayer.All;
+
+    /// <summary>CoNLL only.</summary>
+    public TagScheme Scheme { get; init; } = TagScheme.Bio;
+
+    /// <summary>Beside each span (or token, in CoNLL) how many annotators gave each label.</summary>
+    public bool SoftLabels { get; init; }
+
+    /// <summary>Document id → "train", "dev" or "test" (from <see cref="SplitPlanner"/>); null for no split. A document missing from the map has no split.</summary>
+    public IReadOnlyDictionary<string, string>? Splits { get; init; }
+
+    /// <summary>Documents per Parquet row group: what the Parquet writer holds in memory at once.</summary>
+    public int ParquetRowGroupSize { get; init; } = 500;
+
+    /// <summary>The split of a document, or null when there is no split.</summary>
+    public string? SplitOf(string documentId) =>
+        Splits is not null && Splits.TryGetValue(documentId, out var split) ? split : null;
+
+    public static TagScheme? ParseScheme(string? text) => (text ?? "bio").Trim().ToLowerInvariant() switch
+    {
+        "bio" or "iob2" => TagScheme.Bio,
+        "iob" or "iob1" => TagScheme.Iob1,
+        "bilou" => TagScheme.Bilou,
+        "bioes" or "iobes" => TagScheme.Bioes,
+        _ => null,
+    };
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace AnnotateHub.Core.Formats;
+
+/// <summary>
+/// Prodigy/spaCy-style JSONL: <c>{"id", "text", "spans": [{"start", "end", "label"}], "meta"}</c> per line. Offsets are
+/// code points, which is what Python's str and spaCy's <c>Doc.char_span</c> count.
+/// </summary>
+public sealed class SpacyJsonlWriter : IExportFormat
+{
+    public string Name => "spacy";
+    public string Description => "spaCy/Prodigy JSONL: {\"text\", \"spans\": [{\"start\", \"end\", \"label\"}]} per line, for Doc.char_span.";
+    public string FileExtension(ExportOptions options) => ".jsonl";
+    public string ContentType(ExportOptions options) => "application/x-ndjson; charset=utf-8";
+    public string? Check(ExportOptions options) => null;
+
+    public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
+    {
+        var buffer = new OutputBuffer(output);
+        await foreach (var d in documents.WithCancellation(ct))
+        {
+            var spans = LayerSelector.Select(d, options.Layer, options.SoftLabels);
+            using (var json = new Utf8JsonWriter(buffer, InterchangeJsonl.Options))
+            {
+                json.WriteStartObject();
+                json.WriteString("id", d.Id);
+                json.WriteString("text", d.Text);
+                json.WriteStartArray("spans");
+                foreach (var s in spans)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("start", s.Start);
+                    json.WriteNumber("end", s.End);
+                    json.WriteString("label", s.Label);
+                    if (s.Annotator is not null) json.WriteString("annotator", s.Annotator);
+                    if (s.Votes is not null) JsonParts.WriteVotes(json, s.Votes);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                JsonParts.WriteMeta(json, InterchangeJsonlWriter.WithSplit(d.Meta, options.SplitOf(d.Id)));
+                json.WriteEndObject();
+            }
+            buffer.Write(InterchangeJsonl.NewLine);
+            await buffer.DrainIfFullAsync(ct);
+        }
+        await buffer.DrainAsync(ct);
+    }
+}

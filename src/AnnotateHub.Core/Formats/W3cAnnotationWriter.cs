@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace AnnotateHub.Core.Formats;
+
+/// <summary>
+/// W3C Web Annotation JSON-LD: one AnnotationPage whose items are one Annotation per span, each with a tagging
+/// TextualBody (the label) and a target holding a TextPositionSelector (code points, end exclusive, as the model
+/// defines) and a TextQuoteSelector (exact, with up to 32 code points of prefix and suffix). One item per line.
+/// </summary>
+public sealed class W3cAnnotationWriter : IExportFormat
+{
+    public const string Context = "http://www.w3.org/ns/anno.jsonld";
+    public const string Vocabulary = "urn:annotatehub:";
+    public const int QuoteContext = 32;
+
+    public string Name => "w3c";
+    public string Description => "W3C Web Annotation JSON-LD: an AnnotationPage with TextPositionSelector and TextQuoteSelector per span.";
+    public string FileExtension(ExportOptions options) => ".jsonld";
+    public string ContentType(ExportOptions options) => "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
+    public string? Check(ExportOptions options) => null;
+
+    /// <summary>The IRI a document is known by in the annotations' targets.</summary>
+    public static string DocumentIri(string id) => $"{Vocabulary}document:{Uri.EscapeDataString(id)}";
+
+    public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
+    {
+        var buffer = new OutputBuffer(output);
+        // Our own terms (split, votes, voters) expand under @vocab; the anno.jsonld context defines the rest.
+        buffer.Write("{\"@context\":[\"http://www.w3.org/ns/anno.jsonld\",{\"@vocab\":\"urn:annotatehub:\"}],\"type\":\"AnnotationPage\",\"items\":["u8);
+        var first = true;
+        await foreach (var d in documents.WithCancellation(ct))
+        {
+            var text = new CodePointText(d.Text);
+            var source = DocumentIri(d.Id);
+            var split = options.SplitOf(d.Id);
+            var n = 0;
+            foreach (var span in LayerSelector.Select(d, options.Layer, options.SoftLabels))
+            {
+                buffer.Write(first ? "\n"u8 : ",\n"u8);
+                first = false;
+                using var json = new Utf8JsonWriter(buffer, InterchangeJsonl.Options);
+                json.WriteStartObject();
+                json.WriteString("id", $"{source}:annotation:{++n}");
+                json.WriteString("type", "Annotation");
+                json.WriteString("motivation", "tagging");
+                if (span.Annotator is not null)
+                {
+                    json.WriteStartObject("creator");
+                    json.WriteString("type", "Person");
+                    json.WriteString("nickname", span.Annotator);
+                    json.WriteEndObject();
+                }
+                json.WriteStartObject("body");
+                json.WriteString("type", "TextualBody");
+                json.WriteString("purpose", "tagging");
+                json.WriteString("value", span.Label);
+                json.WriteEndObject();
+                json.WriteStartObject("target");
+                json.WriteString("source", source);
+                json.WriteStartArray("selector");
+                json.WriteStartObject();
+                json.WriteString("type", "TextPositionSelector");
+                json.WriteNumber("start", span.Start);
+                json.WriteNumber("end", span.End);
+                json.WriteEndObject();
+                json.WriteStartObject();
+                json.WriteString("type", "TextQuoteSelector");
+                json.WriteString("exact", text.Slice(span.Start, span.End));
+                json.WriteString("prefix", text.Slice(span.Start - QuoteContext, span.Start));
+                json.WriteString("suffix", text.Slice(span.End, span.End + QuoteContext));
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+                if (split is not null) json.WriteString("split", split);
+                if (span.Votes is not null)
+                {
+                    json.WriteNumber("voters", span.Votes.Voters);
+                    json.WriteStartArray("votes");
+                    foreach (var c in span.Votes.Counts)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("label", c.Label);
+                        json.WriteNumber("count", c.Count);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+            }
+            await buffer.DrainIfFullAsync(ct);
+        }
+        buffer.Write("\n]}\n"u8);
+        await buffer.DrainAsync(ct);
+    }
+}
