@@ -5,27 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Export;
 
-/// <summary>Which spans an export holds: every annotator's, or one annotator's.</summary>
-public sealed record ExportLayer(string? Annotator)
-{
-    public static readonly ExportLayer All = new((string?)null);
-
-    /// <summary>Reads "all" or "annotator:NAME"; anything else is an error a person can act on.</summary>
-    public static (ExportLayer? Layer, string? Error) Parse(string? text)
-    {
-        var value = (text ?? "all").Trim();
-        if (value.Equals("all", StringComparison.OrdinalIgnoreCase)) return (All, null);
-        if (value.StartsWith("annotator:", StringComparison.OrdinalIgnoreCase) && value.Length > "annotator:".Length)
-            return (new ExportLayer(value["annotator:".Length..]), null);
-        if (value.Equals("gold", StringComparison.OrdinalIgnoreCase))
-            return (null, "The gold layer comes with curation, which this version does not have yet; export \"all\" or \"annotator:NAME\".");
-        return (null, $"Unknown layer \"{value}\"; use \"all\" or \"annotator:NAME\".");
-    }
-}
-
 /// <summary>
-/// Writes a project's documents and spans in the JSONL interchange format, a batch of documents at a time, so memory
-/// stays flat however large the project. Callers check that the user may export (supervisors) first.
+/// Writes a project's documents and spans in any export format (Core/Formats), a batch of documents at a time, so
+/// memory stays flat however large the project. Callers check that the user may export (supervisors) first.
 /// </summary>
 public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
 {
@@ -98,6 +80,70 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             lastId = documents[^1].Id;
         }
+    }
+
+    /// <summary>
+    /// Checks what only the database knows about a parsed request (that a named annotator is on the team) and returns
+    /// the request with the annotator's name as stored, or an error.
+    /// </summary>
+    public async Task<(ExportRequest? Request, string? Error)> ResolveAsync(int projectId, ExportRequest request, CancellationToken ct = default)
+    {
+        if (request.Options.Layer.Kind != SpanLayerKind.Annotator) return (request, null);
+        var name = request.Options.Layer.AnnotatorName!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var normalized = name.Trim().ToUpperInvariant();
+        var stored = await (from m in db.ProjectMembers
+                            join u in db.Users on m.UserId equals u.Id
+                            where m.ProjectId == projectId && u.NormalizedUserName == normalized
+                            select u.UserName).FirstOrDefaultAsync(ct);
+        return stored is null
+            ? (null, $"\"{name}\" is not a member of this project.")
+            : (request with { Options = request.Options with { Layer = SpanLayer.OfAnnotator(stored) } }, null);
+    }
+
+    public async Task<int> CountAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.CountAsync(d => d.ProjectId == projectId, ct);
+    }
+
+    /// <summary>
+    /// The options of a (resolved) request with its split, if any, planned from each document's id, outlet and date
+    /// (a light read of the whole project).
+    /// </summary>
+    public async Task<ExportOptions> OptionsAsync(int projectId, ExportRequest request, CancellationToken ct = default)
+    {
+        if (request.Split is null) return request.Options;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var facts = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId)
+            .Select(d => new { d.Id, d.ExternalId, d.Outlet, d.PublishedOn }).ToListAsync(ct);
+        return request.OptionsFor(facts.Select(f => new DocumentFacts(
+            f.ExternalId ?? f.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Outlet, f.PublishedOn?.ToString("yyyy-MM-dd"))));
+    }
+
+    /// <summary>
+    /// Streams the project's documents through the format's writer. <paramref name="progress"/> hears the number of
+    /// documents read so far. Returns how many documents were written.
+    /// </summary>
+    public async Task<int> WriteAsync(int projectId, IExportFormat format, ExportOptions options, Stream output, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        string? onlyAnnotator = null;
+        if (options.Layer.Kind == SpanLayerKind.Annotator)
+            onlyAnnotator = await ResolveAnnotatorAsync(projectId, options.Layer.AnnotatorName!, ct);
+        var count = 0;
+        async IAsyncEnumerable<InterchangeDocument> Counted()
+        {
+            await foreach (var document in DocumentsAsync(projectId, onlyAnnotator, ct))
+            {
+                yield return document;
+                count++;
+                if (count % 100 == 0) progress?.Report(count);
+            }
+        }
+        await format.WriteAsync(Counted(), output, options, ct);
+        await output.FlushAsync(ct);
+        progress?.Report(count);
+        return count;
     }
 
     public async Task<int> WriteJsonlAsync(int projectId, string? annotatorId, Stream output, CancellationToken ct = default)
