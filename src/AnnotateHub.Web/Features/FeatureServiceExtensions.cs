@@ -76,6 +76,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();
         services.AddSingleton<Import.ImportService>();
+        services.AddSingleton<Export.PreparedExports>();
         services.AddScoped<CircuitConnection>();
         return services;
     }

@@ -31,6 +31,11 @@ public static class ExportEndpoints
             await export.WriteAsync(projectId, request.Format, options, http.Response.Body, progress: null, ct);
             return TypedResults.Empty;
         });
+        // A file prepared on the Export tab, for the user who prepared it.
+        api.MapGet("/exports/{token}", IResult (string token, ClaimsPrincipal user, PreparedExports prepared) =>
+            prepared.Find(token, user.Id()) is { } file
+                ? TypedResults.PhysicalFile(file.Path, file.ContentType, file.FileName)
+                : ApiProblems.NotFound("This export does not exist or has expired; prepare it again."));
         return api;
     }
 }
