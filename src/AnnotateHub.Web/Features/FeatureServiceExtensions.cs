@@ -33,6 +33,7 @@ public static class FeatureServiceExtensions
         var api = endpoints.MapGroup(Tokens.ApiTokenDefaults.ApiPath).RequireAuthorization(Tokens.ApiTokenDefaults.CookieOrToken);
         api.MapProjectEndpoints();
         api.MapAnnotationEndpoints();
+        Suggestions.SuggestionEndpoints.MapSuggestionEndpoints(api);
         Export.ExportEndpoints.MapExportEndpoints(api);
         return api;
     }
@@ -76,6 +77,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();
         services.AddSingleton<Import.ImportService>();
+        services.AddSingleton<Suggestions.SuggestionService>();
         services.AddScoped<CircuitConnection>();
         return services;
     }
