@@ -17,8 +17,9 @@ public sealed record SuggestionResult(AnnotationOutcome Outcome, string? Error, 
     public static SuggestionResult Fail(AnnotationOutcome outcome, string error) => new(outcome, error);
 }
 
-/// <summary>The answer to "accept all": the spans created, in the order they were committed, and what was refused.</summary>
-public sealed record AcceptAllResult(IReadOnlyList<AnnotationResult> Created, IReadOnlyList<string> Errors, string? Refusal = null)
+/// <summary>The answer to "accept all": the suggestions accepted, the spans created (in the order they were committed),
+/// and what was refused.</summary>
+public sealed record AcceptAllResult(IReadOnlyList<long> Accepted, IReadOnlyList<AnnotationResult> Created, IReadOnlyList<string> Errors, string? Refusal = null)
 {
     public bool Refused => Refusal is not null;
 }
@@ -101,7 +102,7 @@ public sealed class SuggestionService(
     public async Task<AcceptAllResult> AcceptAllAsync(DocumentAccess access, int? labelId = null, CancellationToken ct = default)
     {
         var standing = await projectAccess.ForDocumentAsync(access.DocumentId, access.UserId, ct);
-        if (Refuse(standing, access.DocumentId) is { } refusal) return new AcceptAllResult([], [], refusal.Error);
+        if (Refuse(standing, access.DocumentId) is { } refusal) return new AcceptAllResult([], [], [], refusal.Error);
         var pending = (await PendingAsync(standing!, ct)).Where(s => labelId is null || s.LabelId == labelId).ToList();
         var results = await Task.WhenAll(pending.Select(s =>
             annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, ct)));
@@ -109,7 +110,7 @@ public sealed class SuggestionService(
         if (accepted.Count > 0) notifier.PublishSuggestionsDecided(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, accepted));
         var errors = pending.Zip(results).Where(p => !p.Second.Succeeded)
             .Select(p => $"{p.First.LabelName} at {p.First.Start}–{p.First.End}: {p.Second.Error}").ToList();
-        return new AcceptAllResult(results.Where(r => r.Succeeded).OrderBy(r => r.Sequence).ToList(), errors);
+        return new AcceptAllResult(accepted, results.Where(r => r.Succeeded).OrderBy(r => r.Sequence).ToList(), errors);
     }
 
     private sealed record Target(int DocumentId, int Start, int End, int LabelId);
