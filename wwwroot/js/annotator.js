@@ -79,6 +79,9 @@
             } else if (e.key === 'Delete' || e.key === 'Backspace') {
                 e.preventDefault();
                 dotnet.invokeMethodAsync('OnDeleteKey');
+            } else if (e.key === 'Enter' && !(e.target.closest && e.target.closest('button, a, [role]'))) {
+                // A focused button or link handles its own Enter.
+                dotnet.invokeMethodAsync('OnEnterKey');
             }
         };
         container.addEventListener('mouseup', onMouseUp);

@@ -33,6 +33,7 @@ public static class FeatureServiceExtensions
         var api = endpoints.MapGroup(Tokens.ApiTokenDefaults.ApiPath).RequireAuthorization(Tokens.ApiTokenDefaults.CookieOrToken);
         api.MapProjectEndpoints();
         api.MapAnnotationEndpoints();
+        Suggestions.SuggestionEndpoints.MapSuggestionEndpoints(api);
         Export.ExportEndpoints.MapExportEndpoints(api);
         return api;
     }
@@ -77,6 +78,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<TextDocumentImporter>();
         services.AddSingleton<Import.ImportService>();
         services.AddSingleton<Export.PreparedExports>();
+        services.AddSingleton<Suggestions.SuggestionService>();
         services.AddScoped<CircuitConnection>();
         return services;
     }

@@ -11,6 +11,9 @@ public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKi
 /// <summary>A project's mode, members or assignments changed (committed); open views re-check what they may show.</summary>
 public sealed record TeamChangedEvent(int ProjectId);
 
+/// <summary>A user accepted or rejected suggestions of a document (committed); that user's open views drop them.</summary>
+public sealed record SuggestionsDecidedEvent(int DocumentId, string UserId, IReadOnlyList<long> SuggestionIds);
+
 /// <summary>A project's label set after a committed change.</summary>
 public sealed record LabelsChangedEvent(int ProjectId, IReadOnlyList<LabelView> Labels);
 
@@ -29,6 +32,7 @@ public sealed class DocumentChangeNotifier
     private readonly ConcurrentDictionary<int, Handlers<LabelsChangedEvent>> _projects = new();
     private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
     private readonly ConcurrentDictionary<int, Handlers<TeamChangedEvent>> _teams = new();
+    private readonly ConcurrentDictionary<int, Handlers<SuggestionsDecidedEvent>> _suggestions = new();
     private readonly OutboundQueue[] _outbound;
     private readonly IRemoteFanOut _remote;
     private readonly ILogger<DocumentChangeNotifier> _logger;
@@ -55,6 +59,11 @@ public sealed class DocumentChangeNotifier
     public IDisposable SubscribePresence(int documentId, Func<PresenceChangedEvent, Task> handler) => Add(_presence, documentId, handler);
 
     public IDisposable SubscribeTeam(int projectId, Func<TeamChangedEvent, Task> handler) => Add(_teams, projectId, handler);
+
+    public IDisposable SubscribeSuggestions(int documentId, Func<SuggestionsDecidedEvent, Task> handler) => Add(_suggestions, documentId, handler);
+
+    /// <summary>Circuits only: a decision concerns only its user's views; programs ask the REST API for what is pending.</summary>
+    public void PublishSuggestionsDecided(SuggestionsDecidedEvent decided) => Deliver(_suggestions, decided.DocumentId, decided);
 
     /// <summary>Circuits only: hub clients are filtered per change on the server, so they need no message.</summary>
     public void PublishTeam(TeamChangedEvent team) => Deliver(_teams, team.ProjectId, team);

@@ -91,7 +91,12 @@ public sealed class AnnotationService(
     private static async Task<long> LastSequenceAsync(AnnotateHubDbContext db, int documentId, CancellationToken ct) =>
         await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
 
-    public async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, CancellationToken ct = default)
+    public Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, CancellationToken ct = default) =>
+        CreateAsync(documentId, userId, start, end, labelId, note, acceptsSuggestionId: null, ct);
+
+    /// <summary>Creates a span; with <paramref name="acceptsSuggestionId"/>, the user's acceptance of that suggestion is
+    /// recorded in the same transaction (see SuggestionService).</summary>
+    internal async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, long? acceptsSuggestionId, CancellationToken ct)
     {
         var document = await corpus.FactsAsync(documentId, ct);
         if (document is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
@@ -103,7 +108,7 @@ public sealed class AnnotationService(
             return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
         if (!await UserExistsAsync(userId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Unknown user.");
-        var result = await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note)));
+        var result = await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note), acceptsSuggestionId));
         if (result.Succeeded && standing!.Assignment == Core.Projects.AssignmentState.NotStarted) await team.MarkStartedAsync(standing, ct);
         return result;
     }

@@ -12,7 +12,8 @@ public abstract record AnnotationChange(string UserId)
     internal TaskCompletionSource<AnnotationResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-public sealed record CreateChange(string UserId, int Start, int End, int LabelId, string? Note) : AnnotationChange(UserId);
+/// <param name="AcceptsSuggestionId">A suggestion this span accepts: the user's decision commits with the span, or neither does.</param>
+public sealed record CreateChange(string UserId, int Start, int End, int LabelId, string? Note, long? AcceptsSuggestionId = null) : AnnotationChange(UserId);
 
 public sealed record UpdateChange(string UserId, long AnnotationId, int ExpectedVersion, int LabelId, string? Note) : AnnotationChange(UserId);
 
@@ -204,6 +205,11 @@ public sealed class DocumentWriter(
         {
             // Ids first: the log rows record them.
             await db.SaveChangesAsync();
+            if (AddSuggestionDecisions(db, applied, now))
+            {
+                // Apart from the log rows, so an answer already recorded (a second accept) fails the group, not the sequence retry.
+                await db.SaveChangesAsync();
+            }
             var views = await ViewsAsync(db, applied.Select(a => a.Entity));
             for (var attempt = 1; ; attempt++)
             {
@@ -247,6 +253,21 @@ public sealed class DocumentWriter(
             applied[i].Change.Done.TrySetResult(AnnotationResult.Ok(e.Annotation, e.Sequence, e.Kind));
         }
         foreach (var (change, result) in answered) change.Done.TrySetResult(result);
+    }
+
+    private static bool AddSuggestionDecisions(AnnotateHubDbContext db, List<(AnnotationChange Change, Annotation Entity, ChangeKind Kind)> applied, DateTime now)
+    {
+        var any = false;
+        foreach (var (change, entity, _) in applied)
+        {
+            if (change is not CreateChange { AcceptsSuggestionId: { } suggestionId }) continue;
+            db.SuggestionDecisions.Add(new SuggestionDecision
+            {
+                SuggestionId = suggestionId, UserId = change.UserId, Verdict = SuggestionVerdict.Accepted, AnnotationId = entity.Id, DecidedAt = now,
+            });
+            any = true;
+        }
+        return any;
     }
 
     // An annotation deleted earlier in the same group is gone for later changes in it.

@@ -2,12 +2,15 @@ using System.Text;
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Suggestions;
 
 namespace AnnotateHub.Web.Features.Documents;
 
 /// <summary>A run of paragraph text ready to render: UTF-16 offsets for the browser, the ids of the spans over it
-/// (space separated, innermost first) and the CSS custom properties that draw them.</summary>
-public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false, bool Others = false);
+/// (space separated, innermost first; a suggestion's id as "s" + id) and the CSS custom properties that draw them.
+/// <see cref="Suggested"/>: only suggestions cover it; <see cref="Title"/> names the suggestions over it.</summary>
+public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false, bool Others = false,
+    bool Suggested = false, string? Title = null);
 
 /// <summary>One paragraph's render model. A new instance means "changed": paragraphs re-render only then.</summary>
 public sealed record ParagraphModel(int Index, int Start, int End, int Rows, IReadOnlyList<SegmentModel> Segments);
@@ -24,7 +27,10 @@ public sealed class DocumentModel
     private readonly (int Start, int End)[] _paragraphs;
     private readonly ParagraphModel[] _models;
     private readonly Dictionary<long, AnnotationView> _annotations = [];
+    private readonly Dictionary<long, SuggestionView> _suggestions = [];
+    // UTF-16 range of every span laid out, by layout key: an annotation's id, or a suggestion's SuggestionKey.
     private readonly Dictionary<long, (int Start, int End)> _utf16 = [];
+    private long? _selectedKey;
     private readonly HashSet<long> _pending = [];
     private Dictionary<int, LabelView> _labels;
 
@@ -49,12 +55,32 @@ public sealed class DocumentModel
     public IReadOnlyList<ParagraphModel> Paragraphs => _models;
     public IReadOnlyCollection<AnnotationView> Annotations => _annotations.Values;
     public IReadOnlyDictionary<int, LabelView> Labels => _labels;
-    public long? SelectedId { get; private set; }
+    /// <summary>The pending suggestions shown, in no particular order.</summary>
+    public IReadOnlyCollection<SuggestionView> Suggestions => _suggestions.Values;
+
+    /// <summary>The selected annotation, if an annotation (not a suggestion) is selected.</summary>
+    public long? SelectedId => _selectedKey is { } key && !IsSuggestionKey(key) ? key : null;
+
+    /// <summary>The selected suggestion, if a suggestion is selected.</summary>
+    public long? SelectedSuggestionId => _selectedKey is { } key && IsSuggestionKey(key) ? key - SuggestionKeyBase : null;
 
     public AnnotationView? Find(long id) => _annotations.GetValueOrDefault(id);
 
+    public SuggestionView? FindSuggestion(long id) => _suggestions.GetValueOrDefault(id);
+
+    /// <summary>A suggestion's id as it appears in a segment's span ids (and so in the page's data-anns attributes).</summary>
+    public static string SuggestionToken(long suggestionId) => "s" + suggestionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Suggestions are laid out with the annotations (so they take underline rows and never hide a span) under keys far
+    // below any annotation id: database ids are positive and placeholders count down from -1.
+    private const long SuggestionKeyBase = long.MinValue;
+
+    private static bool IsSuggestionKey(long key) => key < long.MinValue / 2;
+
     /// <summary>The span's text (what Python's text[start:end] gives).</summary>
     public string TextOf(AnnotationView a) => _text[Offsets.ToUtf16(a.Start)..Offsets.ToUtf16(a.End)];
+
+    public string TextOf(SuggestionView s) => _text[Offsets.ToUtf16(s.Start)..Offsets.ToUtf16(s.End)];
 
     /// <summary>UTF-16 start of a span, for scrolling to it in the browser.</summary>
     public int Utf16Start(long id) => _utf16[id].Start;
@@ -74,10 +100,41 @@ public sealed class DocumentModel
         if (!_utf16.Remove(id, out var old)) return 0;
         _annotations.Remove(id);
         _pending.Remove(id);
-        if (SelectedId == id) SelectedId = null;
+        if (_selectedKey == id) _selectedKey = null;
         var touched = new HashSet<int>();
         AddParagraphs(old, touched);
         return Rebuild(touched);
+    }
+
+    /// <summary>Shows exactly these suggestions (the ones still pending for the viewer); returns the paragraphs rebuilt.</summary>
+    public int SetSuggestions(IEnumerable<SuggestionView> suggestions)
+    {
+        var touched = new HashSet<int>();
+        foreach (var id in _suggestions.Keys.ToList()) RemoveSuggestionInto(id, touched);
+        foreach (var s in suggestions)
+        {
+            if (s.End > Offsets.Length || s.Start < 0 || s.Start >= s.End) continue; // never drawn outside the text
+            _suggestions[s.Id] = s;
+            var range = (Offsets.ToUtf16(s.Start), Offsets.ToUtf16(s.End));
+            _utf16[SuggestionKeyBase + s.Id] = range;
+            AddParagraphs(range, touched);
+        }
+        return Rebuild(touched);
+    }
+
+    /// <summary>Stops showing a suggestion (the viewer accepted or rejected it).</summary>
+    public int RemoveSuggestion(long id)
+    {
+        var touched = new HashSet<int>();
+        RemoveSuggestionInto(id, touched);
+        return Rebuild(touched);
+    }
+
+    private void RemoveSuggestionInto(long id, HashSet<int> touched)
+    {
+        if (!_suggestions.Remove(id) || !_utf16.Remove(SuggestionKeyBase + id, out var old)) return;
+        if (_selectedKey == SuggestionKeyBase + id) _selectedKey = null;
+        AddParagraphs(old, touched);
     }
 
     /// <summary>True while a change of the span is on its way to the server (drawn dashed until it is committed).</summary>
@@ -91,13 +148,19 @@ public sealed class DocumentModel
         Rebuild(touched);
     }
 
-    public void Select(long? id)
+    /// <summary>Selects an annotation (or nothing); a selected suggestion is unselected.</summary>
+    public void Select(long? id) => SelectKey(id is { } i && _annotations.ContainsKey(i) ? i : null);
+
+    /// <summary>Selects a suggestion; a selected annotation is unselected.</summary>
+    public void SelectSuggestion(long id) => SelectKey(_suggestions.ContainsKey(id) ? SuggestionKeyBase + id : null);
+
+    private void SelectKey(long? key)
     {
-        if (SelectedId == id) return;
+        if (_selectedKey == key) return;
         var touched = new HashSet<int>();
-        if (SelectedId is { } previous && _utf16.TryGetValue(previous, out var p)) AddParagraphs(p, touched);
-        SelectedId = id is { } i && _annotations.ContainsKey(i) ? i : null;
-        if (SelectedId is { } current) AddParagraphs(_utf16[current], touched);
+        if (_selectedKey is { } previous && _utf16.TryGetValue(previous, out var p)) AddParagraphs(p, touched);
+        _selectedKey = key;
+        if (key is { } current) AddParagraphs(_utf16[current], touched);
         Rebuild(touched);
     }
 
@@ -171,27 +234,56 @@ public sealed class DocumentModel
             var style = new StringBuilder();
             var selected = false;
             var pending = false;
-            // The innermost span decides whose the segment looks like.
-            var others = _viewerId is not null && _annotations[seg.Spans[0].Id].AnnotatorId != _viewerId;
+            // The innermost annotation decides whose the segment looks like; suggestions only add their dashed rows,
+            // and colour the text themselves (lighter, outlined) only where no annotation covers it.
+            var annotationAt = -1;
+            for (var k = 0; k < seg.Spans.Count && annotationAt < 0; k++) if (!IsSuggestionKey(seg.Spans[k].Id)) annotationAt = k;
+            var suggested = annotationAt < 0;
+            var innermost = seg.Spans[suggested ? 0 : annotationAt].Id;
+            var others = !suggested && _viewerId is not null && _annotations[innermost].AnnotatorId != _viewerId;
+            StringBuilder? title = null;
             foreach (var s in seg.Spans)
             {
                 if (ids.Length > 0) ids.Append(' ');
-                ids.Append(s.Id);
-                selected |= s.Id == SelectedId;
+                var isSuggestion = IsSuggestionKey(s.Id);
+                if (isSuggestion) ids.Append('s').Append(s.Id - SuggestionKeyBase); else ids.Append(s.Id);
+                selected |= s.Id == _selectedKey;
                 pending |= _pending.Contains(s.Id);
                 var color = ColorOf(s.Id);
                 if (style.Length == 0)
                 {
-                    style.Append("--h:").Append(color).Append("40;");
-                    if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[s.Id].AnnotatorId)).Append(';');
+                    var fill = ColorOf(innermost);
+                    style.Append("--h:").Append(fill).Append(suggested ? "1f;" : "40;");
+                    if (suggested) style.Append("--s:").Append(fill).Append(';');
+                    if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[innermost].AnnotatorId)).Append(';');
                 }
-                if (s.Level < MaxUnderlineRows) style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
+                if (s.Level < MaxUnderlineRows)
+                {
+                    style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
+                    if (isSuggestion) style.Append("--g").Append(s.Level).Append(":transparent;"); // dashed
+                }
+                if (isSuggestion)
+                {
+                    var suggestion = _suggestions[s.Id - SuggestionKeyBase];
+                    (title ??= new StringBuilder()).Append(title.Length > 0 ? "; " : "")
+                        .Append("Suggestion: ").Append(LabelNameOf(suggestion)).Append(" from ").Append(suggestion.Source);
+                }
             }
-            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending, others);
+            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending, others, suggested, title?.ToString());
         }
         return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), segments);
     }
 
-    private string ColorOf(long annotationId) =>
-        _labels.TryGetValue(_annotations[annotationId].LabelId, out var label) ? label.Color : "#9e9e9e";
+    private string ColorOf(long key)
+    {
+        if (IsSuggestionKey(key))
+        {
+            var suggestion = _suggestions[key - SuggestionKeyBase];
+            return _labels.TryGetValue(suggestion.LabelId, out var current) ? current.Color : suggestion.LabelColor;
+        }
+        return _labels.TryGetValue(_annotations[key].LabelId, out var label) ? label.Color : "#9e9e9e";
+    }
+
+    /// <summary>A suggestion's label as named now (the label set may have been edited since it was read).</summary>
+    public string LabelNameOf(SuggestionView s) => _labels.TryGetValue(s.LabelId, out var label) ? label.Name : s.LabelName;
 }

@@ -5,6 +5,7 @@ using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Features.Suggestions;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -20,6 +21,7 @@ public sealed partial class DocumentPage
     [Inject] private CorpusService Corpus { get; set; } = default!;
     [Inject] private LabelService LabelService { get; set; } = default!;
     [Inject] private AnnotationService Annotations { get; set; } = default!;
+    [Inject] private SuggestionService Suggestions { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
     [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
@@ -38,6 +40,11 @@ public sealed partial class DocumentPage
     private string? _refusal; // the document exists, but this user may not open it
     private DocumentAccess? _access;
     private int _version;
+
+    // The suggestions still pending for this user, in text order, and a decision under way (its buttons wait).
+    private IReadOnlyList<SuggestionView> _suggestionList = [];
+    private int _suggestionVersion;
+    private bool _deciding;
 
     private (int Start, int End)? _pending; // UTF-16 range waiting for a label
     private double _menuX, _menuY;
@@ -82,6 +89,7 @@ public sealed partial class DocumentPage
         _subscriptions.Add(Notifier.Subscribe(DocumentId, OnDocumentChanged));
         _subscriptions.Add(Notifier.SubscribeLabels(_doc.ProjectId, OnLabelsChanged));
         _subscriptions.Add(Notifier.SubscribeTeam(_doc.ProjectId, OnTeamChanged));
+        _subscriptions.Add(Notifier.SubscribeSuggestions(DocumentId, OnSuggestionsDecided));
         Connection.Changed += OnConnectionChanged;
         await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);
@@ -94,6 +102,8 @@ public sealed partial class DocumentPage
         var snapshot = await Annotations.SnapshotAsync(_access!);
         _sequence = snapshot.Sequence;
         _model = new DocumentModel(_doc!.Text, snapshot.Annotations, _labels, _userId);
+        _model.SetSuggestions(await Suggestions.PendingAsync(_access!));
+        RefreshSuggestionList();
         _version++;
     }
 
@@ -132,12 +142,21 @@ public sealed partial class DocumentPage
     public Task OnSpanClick(string ids, double x, double y)
     {
         if (_model is null) return Task.CompletedTask;
-        var spanIds = ids.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
+        // Annotation ids, and suggestions as "s" + id, innermost first.
+        var tokens = ids.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var selected = _model.SelectedSuggestionId is { } sid ? DocumentModel.SuggestionToken(sid)
+            : _model.SelectedId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Clicking the selected span again cycles to the next span under the pointer, so nested spans stay reachable.
-        var current = _model.SelectedId is { } sel ? spanIds.IndexOf(sel) : -1;
-        var next = spanIds[(current + 1) % spanIds.Count];
+        var current = selected is null ? -1 : Array.IndexOf(tokens, selected);
+        var next = tokens[(current + 1) % tokens.Length];
         _pending = null;
-        Select(next, scroll: false, overlapping: spanIds);
+        if (next.StartsWith('s'))
+        {
+            SelectSuggestion(long.Parse(next.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture), scroll: false);
+            return Task.CompletedTask;
+        }
+        var spanIds = tokens.Where(t => !t.StartsWith('s')).Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Select(long.Parse(next, System.Globalization.CultureInfo.InvariantCulture), scroll: false, overlapping: spanIds);
         return Task.CompletedTask;
     }
 
@@ -172,11 +191,164 @@ public sealed partial class DocumentPage
     [JSInvokable]
     public async Task OnDeleteKey()
     {
-        if (_model?.SelectedId is { } id && _model.Find(id) is { } selected && selected.AnnotatorId == _userId)
+        if (_model?.SelectedSuggestionId is { } suggestionId)
+        {
+            await RejectSuggestionAsync(suggestionId);
+        }
+        else if (_model?.SelectedId is { } id && _model.Find(id) is { } selected && selected.AnnotatorId == _userId)
         {
             await DeleteAsync(selected);
         }
     }
+
+    /// <summary>Enter (outside buttons and fields) accepts the selected suggestion.</summary>
+    [JSInvokable]
+    public async Task OnEnterKey()
+    {
+        if (_model?.SelectedSuggestionId is { } suggestionId) await AcceptSuggestionAsync(suggestionId, select: true);
+    }
+
+    private void SelectSuggestion(long id, bool scroll)
+    {
+        if (_model?.FindSuggestion(id) is not { } suggestion) return;
+        _model.SelectSuggestion(id);
+        _overlapping = [];
+        SetActivity($"on “{Shorten(_model.TextOf(suggestion))}”");
+        StateHasChanged();
+        if (scroll) _ = JS.InvokeVoidAsync("annotateHub.scrollToSpan", _container, DocumentModel.SuggestionToken(id)).AsTask();
+    }
+
+    /// <summary>The suggestion's label as the label set has it now.</summary>
+    private (string Name, string Color) LabelOf(SuggestionView s) =>
+        _model is not null && _model.Labels.TryGetValue(s.LabelId, out var label) ? (label.Name, label.Color) : (s.LabelName, s.LabelColor);
+
+    /// <summary>Makes the suggestion this user's span: it leaves the suggestions and appears as a committed span, like a
+    /// span made by hand. From the details panel the new span is then selected (to relabel or annotate it).</summary>
+    private async Task AcceptSuggestionAsync(long id, bool select)
+    {
+        if (_model?.FindSuggestion(id) is not { } suggestion || _deciding) return;
+        var result = await DecideAsync(() => Suggestions.AcceptAsync(_access!, id));
+        if (result.Succeeded)
+        {
+            RemoveSuggestion(id);
+            var created = result.Created!;
+            await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, created.Sequence, created.Kind, created.Annotation!, _userId, created.Annotation!.UpdatedAt));
+            if (select) Select(created.Annotation.Id, scroll: false);
+            Snackbar.Add($"Accepted as {LabelOf(suggestion).Name}: “{Shorten(_model.TextOf(suggestion))}”.", Severity.Success);
+        }
+        else
+        {
+            await RefusedAsync(id, "Not accepted: " + result.Error, result.Outcome);
+        }
+        StateHasChanged();
+    }
+
+    private async Task RejectSuggestionAsync(long id)
+    {
+        if (_model?.FindSuggestion(id) is null || _deciding) return;
+        var result = await DecideAsync(() => Suggestions.RejectAsync(_access!, id));
+        if (result.Succeeded) RemoveSuggestion(id);
+        else await RefusedAsync(id, "Not rejected: " + result.Error, result.Outcome);
+        StateHasChanged();
+    }
+
+    private async Task AcceptAllSuggestionsAsync()
+    {
+        if (_model is null || _deciding) return;
+        _deciding = true;
+        StateHasChanged();
+        AcceptAllResult result;
+        try
+        {
+            result = await Suggestions.AcceptAllAsync(_access!);
+        }
+        catch (Exception ex)
+        {
+            result = new AcceptAllResult([], [], [], "the server could not save them (" + ex.GetType().Name + ").");
+        }
+        finally
+        {
+            _deciding = false;
+        }
+        if (result.Refused)
+        {
+            Snackbar.Add("Not accepted: " + result.Refusal, Severity.Error);
+            _access = await Access.ForDocumentAsync(DocumentId, _userId) ?? _access;
+            StateHasChanged();
+            return;
+        }
+        foreach (var id in result.Accepted) _model.RemoveSuggestion(id);
+        RefreshSuggestionList();
+        foreach (var created in result.Created)
+        {
+            await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, created.Sequence, created.Kind, created.Annotation!, _userId, created.Annotation!.UpdatedAt));
+        }
+        if (result.Errors.Count == 0)
+        {
+            Snackbar.Add($"Accepted {result.Accepted.Count} suggestion{(result.Accepted.Count == 1 ? "" : "s")}.", Severity.Success);
+        }
+        else
+        {
+            Snackbar.Add($"Accepted {result.Accepted.Count}; {result.Errors.Count} not accepted: {result.Errors[0]}", Severity.Warning);
+        }
+        StateHasChanged();
+    }
+
+    private async Task<SuggestionResult> DecideAsync(Func<Task<SuggestionResult>> decide)
+    {
+        _deciding = true;
+        StateHasChanged();
+        try
+        {
+            return await decide();
+        }
+        catch (Exception ex)
+        {
+            return SuggestionResult.Fail(AnnotationOutcome.Invalid, "the server could not save it (" + ex.GetType().Name + ").");
+        }
+        finally
+        {
+            _deciding = false;
+        }
+    }
+
+    /// <summary>Says why, and shows what holds now: a suggestion already decided (in another tab) leaves the list; a refusal
+    /// (the document was marked done elsewhere) re-reads what this user may do.</summary>
+    private async Task RefusedAsync(long id, string message, AnnotationOutcome outcome)
+    {
+        Snackbar.Add(message, outcome == AnnotationOutcome.Conflict ? Severity.Warning : Severity.Error);
+        if (outcome is AnnotationOutcome.Conflict or AnnotationOutcome.NotFound) RemoveSuggestion(id);
+        if (outcome == AnnotationOutcome.Forbidden) _access = await Access.ForDocumentAsync(DocumentId, _userId) ?? _access;
+    }
+
+    private void RemoveSuggestion(long id)
+    {
+        if (_model is null) return;
+        _model.RemoveSuggestion(id);
+        RefreshSuggestionList();
+    }
+
+    private void RefreshSuggestionList()
+    {
+        _suggestionList = _model?.Suggestions.OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id).ToList() ?? [];
+        _suggestionVersion++;
+    }
+
+    /// <summary>This user decided in another tab or through the API: those suggestions leave this view too.</summary>
+    private Task OnSuggestionsDecided(SuggestionsDecidedEvent decided) => InvokeAsync(() =>
+    {
+        if (_model is null || decided.UserId != _userId) return;
+        var removed = 0;
+        foreach (var id in decided.SuggestionIds)
+        {
+            if (_model.FindSuggestion(id) is null) continue;
+            _model.RemoveSuggestion(id);
+            removed++;
+        }
+        if (removed == 0) return;
+        RefreshSuggestionList();
+        StateHasChanged();
+    });
 
     private void Select(long id, bool scroll, IReadOnlyList<long>? overlapping = null)
     {
@@ -354,6 +526,7 @@ public sealed partial class DocumentPage
         _labels = change.Labels;
         _model.ReplaceLabels(change.Labels);
         _version++;
+        _suggestionVersion++;
         StateHasChanged();
     });
 

@@ -106,6 +106,12 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         {
             return new LabelResult(null, [$"\"{label.Name}\" is used by {uses} span{(uses == 1 ? "" : "s")}; change or delete {(uses == 1 ? "it" : "them")} before removing the label."]);
         }
+        // Imported suggestions hold their label too (the database refuses to drop it under them).
+        var suggested = await db.Suggestions.CountAsync(s => s.LabelId == labelId, ct);
+        if (suggested > 0)
+        {
+            return new LabelResult(null, [$"\"{label.Name}\" is used by {suggested} imported suggestion{(suggested == 1 ? "" : "s")}; it cannot be removed."]);
+        }
         db.Labels.Remove(label);
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(label.ProjectId, ct);
