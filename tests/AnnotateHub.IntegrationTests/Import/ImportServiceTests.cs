@@ -303,7 +303,7 @@ public sealed class ImportServiceTests(AppServer server) : IClassFixture<AppServ
         var pdf = await ImportAsync("%PDF-1.4", "paper.pdf", new ImportOptions(admin, ProjectName: "P " + Unique()));
         var zip = await ImportAsync("not a zip", "broken.zip", new ImportOptions(admin, ProjectName: "P " + Unique()));
 
-        Assert.Equal("\"paper.pdf\" is not a file AnnotateHub imports: use JSONL (.jsonl), plain text (.txt), HTML (.html) or a .zip of text and HTML files.", pdf.Errors.Single().ToString());
+        Assert.Equal("\"paper.pdf\" is not a file AnnotateHub imports: use JSONL (.jsonl), plain text (.txt), HTML (.html) or a .zip of text and HTML files (or a brat standoff zip).", pdf.Errors.Single().ToString());
         Assert.StartsWith("not a readable zip file", zip.Errors.Single().ToString(), StringComparison.Ordinal);
     }
 

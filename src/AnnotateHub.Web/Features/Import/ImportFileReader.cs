@@ -22,7 +22,7 @@ public static class ImportFileReader
     {
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
         return Extensions.Contains(ext) ? null
-            : $"\"{Path.GetFileName(fileName)}\" is not a file AnnotateHub imports: use JSONL (.jsonl), plain text (.txt), HTML (.html) or a .zip of text and HTML files.";
+            : $"\"{Path.GetFileName(fileName)}\" is not a file AnnotateHub imports: use JSONL (.jsonl), plain text (.txt), HTML (.html) or a .zip of text and HTML files (or a brat standoff zip).";
     }
 
     public static IEnumerable<InterchangeLine> Read(Stream input, string fileName)
@@ -56,6 +56,14 @@ public static class ImportFileReader
 
     private static IEnumerable<InterchangeLine> ReadZip(Stream input)
     {
+        if (!input.CanSeek)
+        {
+            // A zip's directory is at its end: read it into memory (uploads arrive as seekable temp files anyway).
+            var copy = new MemoryStream();
+            input.CopyTo(copy);
+            copy.Position = 0;
+            input = copy;
+        }
         ZipArchive zip;
         string? openError = null;
         try
@@ -75,6 +83,23 @@ public static class ImportFileReader
         using (zip)
         {
             var entries = zip.Entries.Where(e => !IsSkipped(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToList();
+            if (entries.Any(e => e.FullName.EndsWith(".ann", StringComparison.Ordinal) || e.FullName == "annotation.conf"))
+            {
+                // brat standoff: .txt + .ann pairs (as the brat export writes them, or from brat itself).
+                if (entries.Any(e => e.Length > MaxDocumentBytes))
+                {
+                    yield return new InterchangeLine(0, null, [new FormatError(0, null, $"a file in the zip is larger than {MaxDocumentBytes / (1024 * 1024)} MB")]);
+                    yield break;
+                }
+                input.Position = 0;
+                foreach (var brat in BratReader.Read(input))
+                {
+                    yield return brat.Document is not null
+                        ? new InterchangeLine(0, brat.Document, [])
+                        : new InterchangeLine(0, null, brat.Errors.Select(e => new FormatError(e.Line, e.Field is null ? brat.Path : $"{brat.Path} {e.Field}", e.Message)).ToList());
+                }
+                yield break;
+            }
             if (entries.Count > MaxZipEntries)
             {
                 yield return new InterchangeLine(0, null, [new FormatError(0, null, $"the zip holds {entries.Count} files; at most {MaxZipEntries} can be imported at once")]);
