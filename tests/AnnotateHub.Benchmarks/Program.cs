@@ -1,5 +1,6 @@
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
+// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
 // render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
 using System.Diagnostics;
@@ -21,6 +22,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+
+if (args.Length > 0 && args[0] == "agreement")
+{
+    AgreementBenchmark.Run(args);
+    return;
+}
 
 var chars = Arg("--chars", 200_000);
 var spanCount = Arg("--spans", 5_000);
