@@ -34,6 +34,7 @@ public static class FeatureServiceExtensions
         api.MapProjectEndpoints();
         api.MapAnnotationEndpoints();
         Export.ExportEndpoints.MapExportEndpoints(api);
+        Agreement.AgreementEndpoints.MapAgreementEndpoints(api);
         return api;
     }
 
@@ -75,6 +76,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<TeamService>();
         services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();
+        Agreement.AgreementServiceExtensions.AddAgreement(services);
         services.AddScoped<CircuitConnection>();
         return services;
     }
