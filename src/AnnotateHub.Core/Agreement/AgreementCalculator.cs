@@ -295,6 +295,7 @@ public sealed class AgreementCalculator
         double observedSum = 0, observedUnits = 0;
         var docObserved = new double[docs.Count];
         var docExpected = new double[docs.Count];
+        var docSamples = new int[docs.Count];
         for (var i = 0; i < docs.Count; i++)
         {
             var g = docs[i];
@@ -320,7 +321,8 @@ public sealed class AgreementCalculator
                 var perAnnotator = (double)shuffled.Length / g.Annotators;
                 sum += disorder;
                 units += perAnnotator;
-                docExpected[i] += disorder / perAnnotator / samples;
+                docExpected[i] += disorder / perAnnotator;
+                docSamples[i]++;
             }
             if (units > 0) { expectedTotal += sum / units; validSamples++; }
         }
@@ -329,9 +331,10 @@ public sealed class AgreementCalculator
         double? value = observed is { } o && expected is { } e && e > 0 ? 1 - o / e : null;
         for (var i = 0; i < docs.Count; i++)
         {
-            if (docs[i].Units.Length == 0 || docExpected[i] <= 0) continue;
+            // A shuffle that drew only annotators without units has no disorder to compare: it is left out of the mean.
+            if (docs[i].Units.Length == 0 || docSamples[i] == 0 || docExpected[i] <= 0) continue;
             var entry = _documents[docs[i].Index];
-            _documents[docs[i].Index] = entry with { Gamma = 1 - docObserved[i] / docExpected[i] };
+            _documents[docs[i].Index] = entry with { Gamma = 1 - docObserved[i] / (docExpected[i] / docSamples[i]) };
         }
         return new GammaReport(value, observed, expected, docs.Count, samples, _options.GammaSeed);
     }
