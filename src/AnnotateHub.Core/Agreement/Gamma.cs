@@ -82,7 +82,9 @@ public static class Gamma
         foreach (var g in groups.Values)
         {
             if (g.Count == 1) sum += TupleDisorder([g[0]], annotators, d);
-            else if (g.Count <= ExactGroupLimit) sum += ExactGroup(g, annotators, d);
+            // Two annotators: the Hungarian method is exact. More: exact search while the group is small.
+            else if (g.Count <= ExactGroupLimit && g.Select(u => u.Annotator).Distinct().Count() > 2 && g.All(u => u.Annotator < 64))
+                sum += ExactGroup(g, annotators, d);
             else sum += SequentialGroup(g, annotators, d);
         }
         return sum;
@@ -101,34 +103,43 @@ public static class Gamma
 
     private static double ExactGroup(List<GammaUnit> units, int annotators, GammaDissimilarity d)
     {
+        var k = units.Count;
+        var dissimilarity = new double[k, k];
+        for (var i = 0; i < k; i++)
+        for (var j = i + 1; j < k; j++) dissimilarity[i, j] = dissimilarity[j, i] = d.Combined(units[i], units[j]);
+        var slots = annotators * (annotators - 1) / 2.0;
         var memo = new Dictionary<int, double>();
-        var all = (1 << units.Count) - 1;
+        var all = (1 << k) - 1;
         double Solve(int used)
         {
             if (used == all) return 0;
             if (memo.TryGetValue(used, out var known)) return known;
+            var members = new int[k]; // this level's alignment; the nested Solve calls have their own
             var first = 0;
             while ((used & (1 << first)) != 0) first++;
             var best = double.PositiveInfinity;
-            var tuple = new List<GammaUnit> { units[first] };
-            void Extend(int from, int mask, ulong annotatorsTaken)
+            // Extends the alignment holding `first` by units of other annotators, keeping the sum of its pair
+            // dissimilarities as it grows, so each candidate costs one pass over the members, not all pairs.
+            void Extend(int from, int mask, ulong taken, int count, double pairSum)
             {
-                var cost = TupleDisorder(tuple, annotators, d) + Solve(used | mask);
+                var cost = (pairSum + (double)count * (annotators - count) * d.DeltaEmpty) / slots + Solve(used | mask);
                 if (cost < best) best = cost;
-                for (var i = from; i < units.Count; i++)
+                for (var i = from; i < k; i++)
                 {
-                    if ((used & (1 << i)) != 0 || (annotatorsTaken & (1UL << (units[i].Annotator % 64))) != 0) continue;
-                    tuple.Add(units[i]);
-                    Extend(i + 1, mask | (1 << i), annotatorsTaken | (1UL << (units[i].Annotator % 64)));
-                    tuple.RemoveAt(tuple.Count - 1);
+                    var bit = 1UL << units[i].Annotator;
+                    if ((used & (1 << i)) != 0 || (taken & bit) != 0) continue;
+                    var added = 0.0;
+                    for (var m = 0; m < count; m++) added += dissimilarity[members[m], i];
+                    members[count] = i;
+                    Extend(i + 1, mask | (1 << i), taken | bit, count + 1, pairSum + added);
                 }
             }
-            Extend(first + 1, 1 << first, 1UL << (units[first].Annotator % 64));
+            members[0] = first;
+            Extend(first + 1, 1 << first, 1UL << units[first].Annotator, 1, 0);
             memo[used] = best;
             return best;
         }
-        // Annotator indexes above 63 would alias in the bit set; groups that large fall to the sequential method.
-        return units.Any(u => u.Annotator >= 64) ? SequentialGroup(units, annotators, d) : Solve(0);
+        return Solve(0);
     }
 
     /// <summary>
