@@ -9,8 +9,8 @@ namespace AnnotateHub.Core.Agreement;
 /// </summary>
 /// <remarks>
 /// A token's category for an annotator is the label of that annotator's span covering the token's first code point,
-/// or O. Where several of their spans cover it, the one starting first wins (then the longer, then the label's first
-/// appearance), so the rule is deterministic.
+/// or O. Where several of their spans cover it, the one starting first wins (then the longer, then the label first in
+/// ordinal order), so the rule depends on neither the order of the input nor the annotators' names.
 /// </remarks>
 public sealed class AgreementCalculator
 {
@@ -100,7 +100,7 @@ public sealed class AgreementCalculator
         var starts = new int[tokenCount];
         for (var t = 0; t < tokenCount; t++) starts[t] = tokens[t].Start;
         var cats = new int[raters][];
-        for (var r = 0; r < raters; r++) cats[r] = Categorize(starts, spans[r]);
+        for (var r = 0; r < raters; r++) cats[r] = Categorize(starts, spans[r], _categoryNames);
 
         if (_fleissRaters < 0) _fleissRaters = raters;
         else if (_fleissRaters != raters) _fleissRatersVary = true;
@@ -195,12 +195,13 @@ public sealed class AgreementCalculator
     }
 
     /// <summary>Each token's category for one annotator: the label of their span covering its first code point, else O.</summary>
-    private static int[] Categorize(int[] tokenStarts, List<LabelledSpan> spans)
+    private static int[] Categorize(int[] tokenStarts, List<LabelledSpan> spans, List<string> names)
     {
         var result = new int[tokenStarts.Length];
         if (spans.Count == 0) return result;
         var ordered = spans.ToArray();
-        Array.Sort(ordered, (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.End != y.End ? y.End.CompareTo(x.End) : x.Category.CompareTo(y.Category));
+        Array.Sort(ordered, (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.End != y.End ? y.End.CompareTo(x.End)
+            : string.CompareOrdinal(names[x.Category], names[y.Category]));
         foreach (var s in ordered)
         {
             var t = Array.BinarySearch(tokenStarts, s.Start);

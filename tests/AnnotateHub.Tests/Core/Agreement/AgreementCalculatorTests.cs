@@ -44,6 +44,21 @@ public sealed class AgreementCalculatorTests
     }
 
     [Fact]
+    public void Two_spans_with_the_same_offsets_give_the_token_the_label_first_in_ordinal_order_whatever_the_input_order()
+    {
+        // Found by the swap property: the tie once went to the label seen first in the input.
+        var one = AgreementDocument.FromText("1", "one two", ["ana", "ben"], [S("ben", 0, 3, "claim"), S("ana", 0, 3, "claim"), S("ana", 0, 3, "actor")]);
+        var other = AgreementDocument.FromText("1", "one two", ["ana", "ben"], [S("ana", 0, 3, "actor"), S("ana", 0, 3, "claim"), S("ben", 0, 3, "claim")]);
+
+        var first = AgreementCalculator.Compute([one], NoGamma);
+        var second = AgreementCalculator.Compute([other], NoGamma);
+
+        // ana's "one" is actor (before claim), ben's claim: they disagree on it either way.
+        Assert.Equal(0.5, first.Pairs[0].ObservedAgreement!.Value, 12);
+        Assert.Equal(0.5, second.Pairs[0].ObservedAgreement!.Value, 12);
+    }
+
+    [Fact]
     public void Only_annotators_who_count_for_a_document_count_and_their_other_spans_are_ignored()
     {
         const string text = "Rockets struck the base on Monday.";

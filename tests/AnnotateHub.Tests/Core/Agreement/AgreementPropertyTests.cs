@@ -34,7 +34,7 @@ public sealed class AgreementPropertyTests
             && (spans.Length == 0 || r.KrippendorffAlpha.Unitizing is not null);
     }
 
-    [Property(Arbitrary = [typeof(AgreementPropertyTests)], MaxTest = 60)]
+    [Property(Arbitrary = [typeof(AgreementPropertyTests)], MaxTest = 300)]
     public bool Swapping_annotators_changes_nothing((int, int, int)[] first, (int, int, int)[] second)
     {
         var ab = Report(("ana", first), ("ben", second));
