@@ -1,6 +1,7 @@
 // Dataset import/export benchmark: dotnet run -c Release --project tests/AnnotateHub.Benchmarks -- datasets (see DatasetBenchmark.cs).
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
+// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
 // render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
 using System.Diagnostics;
@@ -26,6 +27,12 @@ using MudBlazor.Services;
 if (args.Length > 0 && args[0] == "datasets")
 {
     await DatasetBenchmark.RunAsync(Arg("--documents", 10_000), Arg("--spans-per-document", 100));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "agreement")
+{
+    AgreementBenchmark.Run(args);
     return;
 }
 

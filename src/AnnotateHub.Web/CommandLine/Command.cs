@@ -18,6 +18,13 @@ public abstract class Command
 
     public virtual IReadOnlyList<CommandOption> Options => [];
 
+    /// <summary>
+    /// Whether the command, with these arguments, works on the app's database. When false the host neither builds the
+    /// app nor opens or migrates the database (e.g. <c>agreement --input FILE</c>), and <see cref="CommandContext.Services"/>
+    /// is empty.
+    /// </summary>
+    public virtual bool NeedsDatabase(CommandArguments arguments) => true;
+
     /// <summary>Returns the process exit code (<see cref="ExitCodes"/>). Throw <see cref="CommandUsageException"/> for bad arguments.</summary>
     public abstract Task<int> RunAsync(CommandContext context, CancellationToken ct);
 
@@ -48,7 +55,8 @@ public static class ExitCodes
 /// <summary>Bad arguments: the host prints the message and the command's usage to stderr and exits with <see cref="ExitCodes.Usage"/>.</summary>
 public sealed class CommandUsageException(string message) : Exception(message);
 
-/// <summary>What a running command gets: its parsed arguments, the app's services (database migrated), and the console.</summary>
+/// <summary>What a running command gets: its parsed arguments, the app's services (database migrated; none when the command
+/// does not need the database), and the console.</summary>
 public sealed class CommandContext(CommandArguments arguments, IServiceProvider services, TextReader input, TextWriter output, TextWriter error)
 {
     public CommandArguments Arguments { get; } = arguments;

@@ -7,7 +7,8 @@ namespace AnnotateHub.Web.CommandLine;
 /// <summary>
 /// The same executable as the web app, run as a command line: <c>AnnotateHub.Web users add NAME --role admin</c>.
 /// Program.cs asks <see cref="IsCommand"/> first; for a command it runs it with the app's configuration (appsettings,
-/// environment variables such as <c>ConnectionStrings__AnnotateHub</c>) on a migrated database, and exits with its code.
+/// environment variables such as <c>ConnectionStrings__AnnotateHub</c>) on a migrated database (unless the command says it
+/// needs none: <see cref="Command.NeedsDatabase"/>), and exits with its code.
 /// Kestrel is never started and the demo corpus is not imported.
 /// </summary>
 public static class CommandLineHost
@@ -83,6 +84,19 @@ public static class CommandLineHost
         catch (CommandUsageException e)
         {
             return UsageError(error, command, e.Message);
+        }
+
+        if (!command.NeedsDatabase(arguments))
+        {
+            await using var none = new ServiceCollection().BuildServiceProvider();
+            try
+            {
+                return await command.RunAsync(new CommandContext(arguments, none, input, output, error), ct);
+            }
+            catch (CommandUsageException e)
+            {
+                return UsageError(error, command, e.Message);
+            }
         }
 
         await using var app = BuildApp(settings);

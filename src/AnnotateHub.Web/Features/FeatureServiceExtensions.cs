@@ -35,6 +35,7 @@ public static class FeatureServiceExtensions
         api.MapAnnotationEndpoints();
         Suggestions.SuggestionEndpoints.MapSuggestionEndpoints(api);
         Export.ExportEndpoints.MapExportEndpoints(api);
+        Agreement.AgreementEndpoints.MapAgreementEndpoints(api);
         return api;
     }
 
@@ -79,6 +80,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<Import.ImportService>();
         services.AddSingleton<Export.PreparedExports>();
         services.AddSingleton<Suggestions.SuggestionService>();
+        Agreement.AgreementServiceExtensions.AddAgreement(services);
         services.AddScoped<CircuitConnection>();
         return services;
     }

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using AnnotateHub.Core.Agreement;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.Web.Features.Agreement;
+
+/// <summary>
+/// Reads a project's documents, spans and done assignments for the agreement report, a batch of documents at a time,
+/// so memory stays flat however large the project. For each document, the annotators who count are those whose
+/// assignment is Done; their spans count, anyone else's do not. Callers check who may see the report (supervisors).
+/// </summary>
+public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
+{
+    public const int BatchSize = 200;
+
+    /// <summary>The project with this name, else with this id; null when there is none.</summary>
+    public async Task<int?> FindProjectAsync(string nameOrId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.Projects.Where(p => p.Name == nameOrId).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+        if (id is null && int.TryParse(nameOrId, out var n) && await db.Projects.AnyAsync(p => p.Id == n, ct)) id = n;
+        return id;
+    }
+
+    public async Task<AgreementReport> ComputeAsync(int projectId, AgreementOptions? options = null, CancellationToken ct = default)
+    {
+        var calculator = new AgreementCalculator(options);
+        await foreach (var document in ReadDocumentsAsync(projectId, ct)) calculator.Add(document);
+        return calculator.Build();
+    }
+
+    /// <summary>The project's documents in id order, each with the annotators who marked it done and their spans.</summary>
+    public async IAsyncEnumerable<AgreementDocument> ReadDocumentsAsync(int projectId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var lastId = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
+                .Select(d => new { d.Id, d.Text }).ToListAsync(ct);
+            if (documents.Count == 0) yield break;
+            var ids = documents.Select(d => d.Id).ToList();
+            var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
+                .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.DocumentId, a.UserId, u.UserName })
+                .ToListAsync(ct);
+            // Only the spans of annotators who are done with the document: the rest would be dropped anyway.
+            var doneKeys = done.Select(d => d.DocumentId + "/" + d.UserId).ToHashSet(StringComparer.Ordinal);
+            var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
+                .Select(a => new { a.DocumentId, a.AnnotatorId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
+                .ToListAsync(ct);
+            var spansOf = spans.Where(s => doneKeys.Contains(s.DocumentId + "/" + s.AnnotatorId)).ToLookup(s => s.DocumentId);
+            var doneOf = done.ToLookup(d => d.DocumentId, d => d.UserName!);
+            foreach (var d in documents)
+            {
+                yield return AgreementDocument.FromText(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text, doneOf[d.Id],
+                    spansOf[d.Id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)));
+            }
+            lastId = documents[^1].Id;
+        }
+    }
+}
+
+public static class AgreementServiceExtensions
+{
+    /// <summary>The agreement feature's services: the report reader shared by the command line, the REST API and pages.</summary>
+    public static IServiceCollection AddAgreement(this IServiceCollection services) => services.AddSingleton<AgreementService>();
+}
