@@ -35,7 +35,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         await using var run = new ImportRun(db, options, isAdmin, clock.GetUtcNow().UtcDateTime);
-        if (await run.OpenProjectAsync(access, ct) is { } refusal) return ImportReport.Refused(refusal);
+        if (await run.OpenProjectAsync(access, Path.GetFileName(fileName), ct) is { } refusal) return ImportReport.Refused(refusal);
 
         using var counting = new CountingStream(input);
         long? total = input.CanSeek ? input.Length : null;
@@ -92,7 +92,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         public int ErrorCount { get; private set; }
         public bool ShouldFlush => _pending.Count >= BatchDocuments || _pendingSpans >= BatchSpans;
 
-        public async Task<string?> OpenProjectAsync(ProjectAccess access, CancellationToken ct)
+        public async Task<string?> OpenProjectAsync(ProjectAccess access, string fileName, CancellationToken ct)
         {
             Project? project = null;
             if (options.ProjectId is { } id) project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
@@ -107,7 +107,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     return "Only admins and supervisors create projects.";
                 var name = options.ProjectName!.Trim();
                 if (name.Length > 200) return "A project name is at most 200 characters.";
-                project = new Project { Name = name, OwnerId = options.ActorId, CreatedAt = now, Description = "Imported" };
+                project = new Project { Name = name, OwnerId = options.ActorId, CreatedAt = now, Description = $"Imported from {fileName} on {now:yyyy-MM-dd}." };
                 db.Projects.Add(project);
                 await db.SaveChangesAsync(ct);
                 db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = options.ActorId, Role = ProjectRole.Supervisor, AddedAt = now });
