@@ -54,15 +54,19 @@ public static class DatasetBenchmark
                               $"(peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB)");
 
             var export = root.GetRequiredService<ExportService>();
-            GC.Collect();
-            var before = GC.GetTotalMemory(forceFullCollection: true);
-            var sampler = new MemorySampler();
-            sw.Restart();
-            var written = await export.WriteJsonlAsync(report.ProjectId!.Value, annotatorId: null, sampler.Wrap(Stream.Null));
-            var exportSeconds = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"export:  {written:N0} documents, {report.Annotations:N0} spans in {exportSeconds:N2} s = {report.Annotations / exportSeconds:N0} spans/s, " +
-                              $"{sampler.Bytes / (1024.0 * 1024):N1} MB written; managed heap before {before / (1024 * 1024):N0} MB, " +
-                              $"highest while exporting {sampler.MaxHeap / (1024 * 1024):N0} MB (sampled every 1 MB written)");
+            foreach (var (format, layer) in new[] { ("jsonl", "all"), ("spacy", "all"), ("csv", "all"), ("conll", "majority"), ("brat", "all"), ("w3c", "all"), ("parquet", "all") })
+            {
+                var (request, errors) = ExportRequest.Parse([new("format", format), new("layer", layer)]);
+                if (request is null) throw new InvalidOperationException(string.Join(" ", errors));
+                GC.Collect();
+                var before = GC.GetTotalMemory(forceFullCollection: true);
+                var sampler = new MemorySampler();
+                sw.Restart();
+                var written = await export.WriteAsync(report.ProjectId!.Value, request.Format, request.Options, sampler.Wrap(Stream.Null));
+                var seconds = sw.Elapsed.TotalSeconds;
+                Console.WriteLine($"export {format,-7} ({layer,-8}): {written:N0} documents, {report.Annotations:N0} spans in {seconds:N2} s = {report.Annotations / seconds,9:N0} spans/s, " +
+                                  $"{sampler.Bytes / (1024.0 * 1024),6:N1} MB written; managed heap {before / (1024 * 1024):N0} MB before, at most {sampler.MaxHeap / (1024 * 1024):N0} MB while writing");
+            }
         }
         finally
         {
