@@ -50,6 +50,19 @@ public sealed class ImportCommandTests : IDisposable
         await using var db = new AnnotateHubDbContext(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite(ConnectionString).Options);
         Assert.Equal(2, await db.Documents.CountAsync());
         Assert.Equal(["actor"], await db.Labels.Select(l => l.Name).ToListAsync());
+
+        // And out again, as spaCy JSONL; a bad format is refused with the list of formats and writes nothing.
+        var spacy = Path.Combine(_folder, "out.jsonl");
+        var exported = await RunAsync("export", "--project", "Base attacks", "--format", "spacy", "--layer", "annotator:ana", "--output", spacy);
+        var badFormat = await RunAsync("export", "--project", "Base attacks", "--format", "xml", "--output", Path.Combine(_folder, "x"));
+        Assert.Equal(0, exported.ExitCode);
+        Assert.Equal($"Exported 2 documents of \"Base attacks\" as spacy (annotator:ana) to {spacy} ({new FileInfo(spacy).Length} bytes).\n", exported.Out);
+        var lines = (await File.ReadAllLinesAsync(spacy)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["Iran fired missiles.", "Nobody was hurt."], lines.Select(l => l.GetProperty("text").GetString()));
+        Assert.Equal("""[{"start":0,"end":4,"label":"actor","annotator":"ana"}]""", lines[0].GetProperty("spans").GetRawText());
+        Assert.Equal(0, lines[1].GetProperty("spans").GetArrayLength());
+        Assert.Equal((1, "error: Unknown format \"xml\"; the formats are jsonl, spacy, conll, brat, w3c, csv, parquet.\n"), (badFormat.ExitCode, badFormat.Error));
+        Assert.False(File.Exists(Path.Combine(_folder, "x")));
     }
 
     private async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)

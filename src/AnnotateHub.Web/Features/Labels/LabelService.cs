@@ -112,6 +112,11 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         {
             return new LabelResult(null, [$"\"{label.Name}\" is used by {suggested} imported suggestion{(suggested == 1 ? "" : "s")}; it cannot be removed."]);
         }
+        var gold = await db.GoldAnnotations.CountAsync(g => g.LabelId == labelId, ct);
+        if (gold > 0)
+        {
+            return new LabelResult(null, [$"\"{label.Name}\" is used by {gold} gold span{(gold == 1 ? "" : "s")}; it cannot be removed."]);
+        }
         db.Labels.Remove(label);
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(label.ProjectId, ct);
