@@ -10,23 +10,13 @@ namespace AnnotateHub.IntegrationTests.CommandLine;
 
 /// <summary>The "agreement" command, in-process: from a JSONL file without any database, and from a project's database.</summary>
 [Collection(CommandLineCollection.Name)]
-public sealed class AgreementCommandTests : IDisposable
+public sealed class AgreementCommandTests : CommandLineSandbox
 {
     private const string Text = "Rockets struck the base on Monday. Officials said ten soldiers were injured.";
-    private readonly string _folder = Directory.CreateTempSubdirectory("annotatehub-cli-").FullName;
-    private string DatabasePath => Path.Combine(_folder, "cli.db");
-    private string ConnectionString => $"Data Source={DatabasePath}";
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { /* a leftover temp folder is harmless */ }
-    }
 
     private string WriteFile(string name, params string[] lines)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, string.Join("\n", lines) + "\n");
         return path;
     }
@@ -78,7 +68,7 @@ public sealed class AgreementCommandTests : IDisposable
     public async Task The_report_goes_to_the_output_file_when_asked()
     {
         var file = WriteFile("corpus.jsonl", TwoAnnotators);
-        var output = Path.Combine(_folder, "report.json");
+        var output = Path.Combine(Folder, "report.json");
 
         var run = await RunAsync("agreement", "--input", file, "--output", output, "--no-documents");
 
@@ -92,7 +82,7 @@ public sealed class AgreementCommandTests : IDisposable
     {
         Assert.Equal(2, (await RunAsync("agreement")).ExitCode);
         Assert.Equal(2, (await RunAsync("agreement", "--input", "a.jsonl", "--project", "x")).ExitCode);
-        Assert.Equal(1, (await RunAsync("agreement", "--input", Path.Combine(_folder, "missing.jsonl"))).ExitCode);
+        Assert.Equal(1, (await RunAsync("agreement", "--input", Path.Combine(Folder, "missing.jsonl"))).ExitCode);
     }
 
     [Fact]
@@ -133,18 +123,4 @@ public sealed class AgreementCommandTests : IDisposable
         Assert.Equal(2, json.RootElement.GetProperty("labels").GetProperty("actor").GetProperty("spans").GetInt32());
         Assert.Equal((1, "error: There is no project named \"Nope\" (see: projects list).\n"), (unknown.ExitCode, unknown.Error));
     }
-
-    private AnnotateHubDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite(ConnectionString).Options);
-
-    private async Task<CommandRun> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var settings = new Dictionary<string, string?> { [$"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}"] = ConnectionString };
-        var code = await CommandLineHost.RunAsync(args, new StringReader(""), output, error, settings, CancellationToken.None);
-        return new CommandRun(code, output.ToString(), error.ToString());
-    }
-
-    private sealed record CommandRun(int ExitCode, string Out, string Error);
 }

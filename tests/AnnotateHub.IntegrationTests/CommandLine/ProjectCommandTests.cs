@@ -8,17 +8,8 @@ namespace AnnotateHub.IntegrationTests.CommandLine;
 
 /// <summary>The "projects" commands, in-process against their own SQLite file, checked in the database.</summary>
 [Collection(CommandLineCollection.Name)]
-public sealed class ProjectCommandTests : IDisposable
+public sealed class ProjectCommandTests : CommandLineSandbox
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("annotatehub-cli-").FullName;
-    private string ConnectionString => $"Data Source={Path.Combine(_folder, "cli.db")}";
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { /* a leftover temp folder is harmless */ }
-    }
 
     [Fact]
     public async Task An_admin_builds_a_blind_team_from_the_shell()
@@ -76,18 +67,4 @@ public sealed class ProjectCommandTests : IDisposable
         db.Projects.Add(project);
         await db.SaveChangesAsync();
     }
-
-    private AnnotateHubDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite(ConnectionString).Options);
-
-    private async Task<CommandRun> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var settings = new Dictionary<string, string?> { [$"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}"] = ConnectionString };
-        var code = await CommandLineHost.RunAsync(args, new StringReader(""), output, error, settings, CancellationToken.None);
-        return new CommandRun(code, output.ToString(), error.ToString());
-    }
-
-    private sealed record CommandRun(int ExitCode, string Out, string Error);
 }
