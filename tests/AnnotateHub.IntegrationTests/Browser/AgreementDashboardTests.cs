@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AnnotateHub.IntegrationTests.AgreementDashboard;
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Features.Agreement;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AnnotateHub.IntegrationTests.Browser;
+
+/// <summary>The agreement dashboard in Chromium: figures equal to the REST report, the drill-down from the lowest pair to
+/// its documents and their side-by-side disagreements, and a live update when an annotator changes a span.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AgreementDashboardTests(BrowserFixture fixture)
+{
+    private AppServer Server => fixture.Server;
+
+    private async Task<JsonDocument> RestReportAsync(int projectId)
+    {
+        using var client = Server.CreateHttpClient(allowAutoRedirect: false);
+        client.DefaultRequestHeaders.Add("Cookie", await Server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword));
+        return JsonDocument.Parse(await client.GetStringAsync($"/api/projects/{projectId}/agreement"));
+    }
+
+    private static double? Kappa(JsonElement pair) =>
+        pair.GetProperty("cohen_kappa").ValueKind == JsonValueKind.Null ? null : pair.GetProperty("cohen_kappa").GetDouble();
+
+    private static ILocator Cells(IPage page, string a, string b) => page.Locator($"[data-testid=heat-cell][data-a='{a}'][data-b='{b}']");
+
+    [Fact]
+    public async Task A_supervisor_follows_the_lowest_pair_to_its_disagreements_and_sees_the_figures_update_live()
+    {
+        var project = await AgreementDashboardProject.ImportAsync(Server);
+        int one, two;
+        string benId;
+        await using (var db = Server.CreateDbContext())
+        {
+            one = await db.Documents.Where(d => d.ProjectId == project.ProjectId && d.Title == AgreementDashboardProject.OneTitle).Select(d => d.Id).SingleAsync();
+            two = await db.Documents.Where(d => d.ProjectId == project.ProjectId && d.Title == AgreementDashboardProject.TwoTitle).Select(d => d.Id).SingleAsync();
+            benId = await db.Users.Where(u => u.UserName == project.Ben).Select(u => u.Id).SingleAsync();
+        }
+        using var before = await RestReportAsync(project.ProjectId);
+        var pairs = before.RootElement.GetProperty("pairs").EnumerateArray().ToList();
+
+        // The project page links the supervisor (admin imported the file, so supervises it) to the dashboard.
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync($"/projects/{project.ProjectId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=agreement-link]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{project.ProjectId}/agreement$"));
+        await Expect(page.Locator("[data-testid=heat-cell]")).ToHaveCountAsync(6);
+        foreach (var pair in pairs)
+        {
+            var cells = Cells(page, pair.GetProperty("a").GetString()!, pair.GetProperty("b").GetString()!);
+            await Expect(cells).ToHaveCountAsync(2);
+            await Expect(cells.First).ToHaveTextAsync(AgreementScale.Format(Kappa(pair)));
+            await Expect(cells.Last).ToHaveTextAsync(AgreementScale.Format(Kappa(pair)));
+        }
+        await Expect(page.Locator("[data-metric=cohen_mean] [data-testid=figure-value]"))
+            .ToHaveTextAsync(AgreementScale.Format(before.RootElement.GetProperty("cohen_kappa_mean").GetDouble()));
+        await Expect(page.Locator("[data-metric=fleiss] [data-testid=figure-value]"))
+            .ToHaveTextAsync(AgreementScale.Format(before.RootElement.GetProperty("fleiss_kappa").GetDouble()));
+        await Expect(page.Locator("[data-testid=label-bar]")).ToHaveCountAsync(3);
+        await Expect(page.Locator("[data-testid=timeline]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=annotator-row]")).ToHaveCountAsync(3);
+        await fixture.ScreenshotAsync(page, "agreement-dashboard");
+
+        // The lowest pair is ana × ben; its cell leads to their two documents, lowest kappa first.
+        var lowest = pairs.MinBy(p => Kappa(p) ?? double.MaxValue);
+        Assert.Equal((project.Ana, project.Ben), (lowest.GetProperty("a").GetString(), lowest.GetProperty("b").GetString()));
+        await Cells(page, project.Ana, project.Ben).First.ClickAsync();
+        await Expect(page.Locator("[data-testid=drill-heading]")).ToHaveTextAsync($"{project.Ana} and {project.Ben}: their documents");
+        var rows = page.Locator("[data-testid=drill-row]");
+        await Expect(rows).ToHaveCountAsync(2);
+        var figures = (await rows.Locator("[data-testid=drill-figure]").AllTextContentsAsync())
+            .Select(t => double.Parse(t.Replace('\u2212', '-'), CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(figures.Order().ToList(), figures);
+        await Expect(rows.Locator("[data-testid=drill-disagreements]")).ToHaveTextAsync(["2", "2"]);
+        await fixture.ScreenshotAsync(page, "agreement-pair-documents");
+
+        // Report one side by side: "ten" for "ten soldiers" is a boundary, Iran a claim instead of an actor a wrong label.
+        await page.Locator($"[data-testid=drill-row][data-document='{one}'] [data-testid=compare-link]").ClickAsync();
+        await Expect(page.Locator("[data-testid=compare-title]")).ToHaveTextAsync(AgreementDashboardProject.OneTitle);
+        await Expect(page.Locator("[data-testid=disagreement-row]")).ToHaveCountAsync(2);
+        Assert.Equal(["boundary", "wrong-label"], await KindsAsync(page));
+        await ExpectCountsAsync(page, match: 1, missed: 0, extra: 0, wrongLabel: 1, boundary: 1);
+        await Expect(page.Locator("[data-testid=column-a] [data-testid=badge]")).ToHaveTextAsync(["1", "2"]);
+        await fixture.ScreenshotAsync(page, "agreement-side-by-side");
+
+        // Report two: ben missed "Drones" and added "governor".
+        await page.GotoAsync($"/projects/{project.ProjectId}/agreement/compare/{two}?a={project.Ana}&b={project.Ben}");
+        await Expect(page.Locator("[data-testid=compare-title]")).ToHaveTextAsync(AgreementDashboardProject.TwoTitle);
+        await Expect(page.Locator("[data-testid=disagreement-row]")).ToHaveCountAsync(2);
+        Assert.Equal(["missed", "extra"], await KindsAsync(page));
+        await ExpectCountsAsync(page, match: 1, missed: 1, extra: 1, wrongLabel: 0, boundary: 0);
+        await fixture.ScreenshotAsync(page, "agreement-side-by-side-missed-extra");
+
+        // Live: with the dashboard open, ben reopens Report one, makes Iran an actor like ana, and marks it done again.
+        await page.GotoAsync($"/projects/{project.ProjectId}/agreement");
+        await Live.WaitForCircuitAsync(page);
+        var oldKappa = AgreementScale.Format(Kappa(lowest));
+        await Expect(Cells(page, project.Ana, project.Ben).First).ToHaveTextAsync(oldKappa);
+        var team = Server.Get<TeamService>();
+        Assert.True((await team.SetDoneAsync(one, benId, done: false)).Succeeded);
+        StoredSpan iran;
+        await using (var db = Server.CreateDbContext())
+            iran = await db.Annotations.Where(a => a.DocumentId == one && a.AnnotatorId == benId && a.Start == 77).Select(a => new StoredSpan(a.Id, a.Version)).SingleAsync();
+        var actor = (await Server.Get<LabelService>().ListAsync(project.ProjectId)).Single(l => l.Name == "actor").Id;
+        var updated = await Server.Get<AnnotationService>().UpdateAsync(iran.Id, benId, iran.Version, actor, note: null);
+        Assert.True(updated.Succeeded, updated.Error);
+        Assert.True((await team.SetDoneAsync(one, benId, done: true)).Succeeded);
+
+        using var after = await RestReportAsync(project.ProjectId);
+        var newPair = after.RootElement.GetProperty("pairs").EnumerateArray().Single(p => p.GetProperty("a").GetString() == project.Ana && p.GetProperty("b").GetString() == project.Ben);
+        var newKappa = AgreementScale.Format(Kappa(newPair));
+        Assert.NotEqual(oldKappa, newKappa);
+        await Expect(Cells(page, project.Ana, project.Ben).First).ToHaveTextAsync(newKappa);
+        await Expect(page.Locator("[data-metric=cohen_mean] [data-testid=figure-value]"))
+            .ToHaveTextAsync(AgreementScale.Format(after.RootElement.GetProperty("cohen_kappa_mean").GetDouble()));
+        await fixture.ScreenshotAsync(page, "agreement-dashboard-after-live-update");
+
+        // The chart image, as a paper would include it.
+        using var client = Server.CreateHttpClient(allowAutoRedirect: false);
+        client.DefaultRequestHeaders.Add("Cookie", await Server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword));
+        var svg = await client.GetStringAsync($"/api/projects/{project.ProjectId}/agreement.svg");
+        var image = await fixture.NewPageAsync();
+        await image.SetContentAsync(svg);
+        await fixture.ScreenshotAsync(image, "agreement-chart-svg");
+    }
+
+    private sealed record StoredSpan(long Id, int Version);
+
+    private static async Task<List<string>> KindsAsync(IPage page) =>
+        (await page.Locator("[data-testid=disagreement-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)")).ToList();
+
+    private static async Task ExpectCountsAsync(IPage page, int match, int missed, int extra, int wrongLabel, int boundary)
+    {
+        foreach (var (kind, n) in new[] { ("match", match), ("missed", missed), ("extra", extra), ("wrong-label", wrongLabel), ("boundary", boundary) })
+            await Expect(page.Locator($"[data-testid=count-{kind}] [data-testid=count]")).ToHaveTextAsync(n.ToString(CultureInfo.InvariantCulture));
+    }
+}
