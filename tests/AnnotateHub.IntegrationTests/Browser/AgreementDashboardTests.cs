@@ -67,6 +67,8 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
             .ToHaveTextAsync(AgreementScale.Format(before.RootElement.GetProperty("fleiss_kappa").GetDouble()));
         await Expect(page.Locator("[data-testid=label-bar]")).ToHaveCountAsync(3);
         await Expect(page.Locator("[data-testid=timeline]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=download-csv]")).ToHaveAttributeAsync("href", $"/api/projects/{project.ProjectId}/agreement.csv");
+        await Expect(page.Locator("[data-testid=download-svg]")).ToHaveAttributeAsync("download", $"agreement-project-{project.ProjectId}.svg");
         await Expect(page.Locator("[data-testid=annotator-row]")).ToHaveCountAsync(3);
         await fixture.ScreenshotAsync(page, "agreement-dashboard");
 
@@ -122,7 +124,7 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
         await Expect(Cells(page, project.Ana, project.Ben).First).ToHaveTextAsync(newKappa);
         await Expect(page.Locator("[data-metric=cohen_mean] [data-testid=figure-value]"))
             .ToHaveTextAsync(AgreementScale.Format(after.RootElement.GetProperty("cohen_kappa_mean").GetDouble()));
-        await fixture.ScreenshotAsync(page, "agreement-dashboard-after-live-update");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotDirectory, "agreement-dashboard-after-live-update.png"), FullPage = true });
 
         // The chart image, as a paper would include it.
         using var client = Server.CreateHttpClient(allowAutoRedirect: false);
@@ -131,6 +133,37 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
         var image = await fixture.NewPageAsync();
         await image.SetContentAsync(svg);
         await fixture.ScreenshotAsync(image, "agreement-chart-svg");
+    }
+
+    [Fact]
+    public async Task Without_two_annotators_done_on_a_document_the_dashboard_says_what_it_needs_and_annotators_are_refused()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var projectId = await Server.CreateProjectAsync("Early days " + suffix);
+        var documentId = await Server.ImportDocumentAsync(projectId, "Rockets struck the base on Monday. " + suffix);
+        var (supervisor, annotator) = ($"sue-{suffix}", $"abe-{suffix}");
+        await Server.AddMemberAsync(await Server.CreateUserAsync(supervisor), projectId, Core.Projects.ProjectRole.Supervisor);
+        var annotatorId = await Server.CreateUserAsync(annotator);
+        await Server.AddMemberAsync(annotatorId, projectId);
+        Assert.True((await Server.Get<TeamService>().SetDoneAsync(documentId, annotatorId, done: true)).Succeeded);
+
+        var page = await fixture.SignedInPageAsync(supervisor, AppServer.AnnotatorPassword);
+        await page.GotoAsync($"/projects/{projectId}/agreement");
+        await Live.WaitForCircuitAsync(page);
+        await Expect(page.Locator("[data-testid=agreement-empty]"))
+            .ToContainTextAsync("Agreement needs two annotators who marked the same document done. So far 1 document has been marked done, each by one annotator only.");
+        await Expect(page.Locator("[data-metric=alpha_nominal]")).ToContainTextAsync("Undefined: needs two annotators who marked the same document done");
+        await Expect(page.Locator("[data-testid=heat-empty]")).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-testid=annotator-row][data-annotator='{annotator}']")).ToContainTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotDirectory, "agreement-dashboard-empty.png"), FullPage = true });
+
+        var annotatorPage = await fixture.SignedInPageAsync(annotator, AppServer.AnnotatorPassword);
+        await annotatorPage.GotoAsync($"/projects/{projectId}/agreement");
+        await Expect(annotatorPage.Locator("[data-testid=agreement-refused]")).ToContainTextAsync("Only the project's supervisors can see its agreement.");
+        await Expect(annotatorPage.Locator("[data-testid=heat-map]")).ToHaveCountAsync(0);
+        await annotatorPage.GotoAsync($"/projects/{projectId}");
+        await Live.WaitForCircuitAsync(annotatorPage);
+        await Expect(annotatorPage.Locator("[data-testid=agreement-link]")).ToHaveCountAsync(0);
     }
 
     private sealed record StoredSpan(long Id, int Version);

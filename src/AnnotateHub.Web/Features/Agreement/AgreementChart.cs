@@ -47,7 +47,7 @@ public static class AgreementSvg
     {
         var names = NamesOf(report);
         var labels = report.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
-        var heatTop = 74;
+        var heatTop = 86;
         // Column names are written at 45 degrees so long names fit above narrow cells.
         var header = 24 + (int)(Math.Min(20, names.DefaultIfEmpty("").Max(n => n.Length)) * 7 * 0.71);
         var heatWidth = NameWidth + Math.Max(1, names.Count) * Cell + header;
@@ -99,6 +99,7 @@ public static class AgreementSvg
         // Legend of the scale.
         svg.Append(CultureInfo.InvariantCulture, $"""<defs><linearGradient id="scale"><stop offset="0" stop-color="{AgreementScale.Color(0)}"/><stop offset="0.5" stop-color="{AgreementScale.Color(0.5)}"/><stop offset="1" stop-color="{AgreementScale.Color(1)}"/></linearGradient></defs>""").Append('\n');
         svg.Append(CultureInfo.InvariantCulture, $"""<rect x="{gridLeft}" y="{legendTop}" width="200" height="12" fill="url(#scale)" stroke="#bdbdbd"/>""").Append('\n');
+        Text(svg, gridLeft - 8, legendTop + 10, "Cohen's κ", "text-anchor=\"end\" font-size=\"11\"");
         Text(svg, gridLeft, legendTop + 28, "≤ 0", "text-anchor=\"start\" font-size=\"11\"");
         Text(svg, gridLeft + 100, legendTop + 28, "0.5", "text-anchor=\"middle\" font-size=\"11\"");
         Text(svg, gridLeft + 200, legendTop + 28, "1", "text-anchor=\"end\" font-size=\"11\"");

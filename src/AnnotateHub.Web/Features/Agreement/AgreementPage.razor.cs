@@ -142,22 +142,22 @@ public sealed partial class AgreementPage : IDisposable
         var oneCategory = "only one category was used everywhere (no spans, or the same label on everything)";
         yield return new("alpha_nominal", "Krippendorff's α (tokens)", r.KrippendorffAlpha.NominalTokens,
             "Token labels of all annotators, corrected for chance; handles missing annotators. 1 perfect, 0 chance.",
-            "— " + (noPair ?? oneCategory));
+            "Undefined: " + (noPair ?? oneCategory));
         yield return new("alpha_unitizing", "Krippendorff's α-u (spans)", r.KrippendorffAlpha.Unitizing,
             "Span boundaries and labels over the characters, corrected for chance (what INCEpTION reports).",
-            "— " + (noPair ?? "no spans in the documents marked done"));
+            "Undefined: " + (noPair ?? "no spans in the documents marked done"));
         yield return new("fleiss", "Fleiss' κ", r.FleissKappa,
             "Chance-corrected token agreement of many annotators; needs the same number on every document.",
-            "— " + (noPair ?? "documents have different numbers of annotators who marked them done, or one category only"));
+            "Undefined: " + (noPair ?? "documents have different numbers of annotators who marked them done, or one category only"));
         yield return new("cohen_mean", "Mean Cohen's κ", r.CohenKappaMean,
             "Mean over the pairs of each pair's chance-corrected token agreement (the heat map below).",
-            "— " + (noPair ?? oneCategory));
+            "Undefined: " + (noPair ?? oneCategory));
         yield return new("ac1", "Gwet's AC1", r.GwetAc1,
             "Like κ but robust when one category (O, no span) dominates the tokens.",
-            "— " + (noPair ?? oneCategory));
+            "Undefined: " + (noPair ?? oneCategory));
         yield return new("gamma", "Mathet's γ", r.Gamma.Value,
             $"Aligns the spans and charges for position and label differences against chance ({r.Gamma.Documents} documents, seed {r.Gamma.Seed}).",
-            "— " + (noPair ?? "no spans to align in the documents marked done"));
+            "Undefined: " + (noPair ?? "no spans to align in the documents marked done"));
     }
 
     private string LabelColor(string label) => _labelColors.GetValueOrDefault(label) ?? "#9e9e9e";
