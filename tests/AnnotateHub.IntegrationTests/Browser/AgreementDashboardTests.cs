@@ -126,6 +126,13 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
             .ToHaveTextAsync(AgreementScale.Format(after.RootElement.GetProperty("cohen_kappa_mean").GetDouble()));
         await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotDirectory, "agreement-dashboard-after-live-update.png"), FullPage = true });
 
+        // A label bar leads to the documents where the label was used, with a comparison link per pair of annotators.
+        await page.Locator("[data-testid=label-bar][data-label='actor']").ClickAsync();
+        await Expect(page.Locator("[data-testid=drill-heading]")).ToHaveTextAsync("Label “actor”: its documents");
+        await Expect(page.Locator("[data-testid=drill-row]")).ToHaveCountAsync(2);
+        await Expect(page.Locator($"[data-testid=drill-row][data-document='{two}'] [data-testid=compare-link]")).ToHaveCountAsync(3);
+        await fixture.ScreenshotAsync(page, "agreement-label-documents");
+
         // The chart image, as a paper would include it.
         using var client = Server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", await Server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword));
