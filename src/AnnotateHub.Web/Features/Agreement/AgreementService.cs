@@ -37,33 +37,49 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
         var lastId = 0;
         while (true)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
-                .Select(d => new { d.Id, d.Text }).ToListAsync(ct);
-            if (documents.Count == 0) yield break;
-            var ids = documents.Select(d => d.Id).ToList();
-            var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
-                .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.DocumentId, a.UserId, u.UserName })
-                .ToListAsync(ct);
-            // Only the spans of annotators who are done with the document: the rest would be dropped anyway.
-            var doneKeys = done.Select(d => d.DocumentId + "/" + d.UserId).ToHashSet(StringComparer.Ordinal);
-            var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
-                .Select(a => new { a.DocumentId, a.AnnotatorId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
-                .ToListAsync(ct);
-            var spansOf = spans.Where(s => doneKeys.Contains(s.DocumentId + "/" + s.AnnotatorId)).ToLookup(s => s.DocumentId);
-            var doneOf = done.ToLookup(d => d.DocumentId, d => d.UserName!);
-            foreach (var d in documents)
+            List<int> ids;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                yield return AgreementDocument.FromText(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Text, doneOf[d.Id],
-                    spansOf[d.Id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)));
+                ids = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
+                    .Select(d => d.Id).ToListAsync(ct);
             }
-            lastId = documents[^1].Id;
+            if (ids.Count == 0) yield break;
+            foreach (var document in await ReadBatchAsync(projectId, ids, ct)) yield return document;
+            lastId = ids[^1];
         }
+    }
+
+    /// <summary>The project's documents with these ids, in the order given (ids of other projects are skipped).</summary>
+    public async IAsyncEnumerable<AgreementDocument> ReadDocumentsAsync(int projectId, IReadOnlyList<int> documentIds, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var i = 0; i < documentIds.Count; i += BatchSize)
+        {
+            foreach (var document in await ReadBatchAsync(projectId, documentIds.Skip(i).Take(BatchSize).ToList(), ct)) yield return document;
+        }
+    }
+
+    private async Task<List<AgreementDocument>> ReadBatchAsync(int projectId, List<int> ids, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var texts = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && ids.Contains(d.Id))
+            .Select(d => new { d.Id, d.Text }).ToDictionaryAsync(d => d.Id, d => d.Text, ct);
+        var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.DocumentId, a.UserId, u.UserName })
+            .ToListAsync(ct);
+        // Only the spans of annotators who are done with the document: the rest would be dropped anyway.
+        var doneKeys = done.Select(d => d.DocumentId + "/" + d.UserId).ToHashSet(StringComparer.Ordinal);
+        var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
+            .Select(a => new { a.DocumentId, a.AnnotatorId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
+            .ToListAsync(ct);
+        var spansOf = spans.Where(s => doneKeys.Contains(s.DocumentId + "/" + s.AnnotatorId)).ToLookup(s => s.DocumentId);
+        var doneOf = done.ToLookup(d => d.DocumentId, d => d.UserName!);
+        return ids.Where(texts.ContainsKey).Select(id => AgreementDocument.FromText(id.ToString(System.Globalization.CultureInfo.InvariantCulture), texts[id],
+            doneOf[id], spansOf[id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)))).ToList();
     }
 }
 
 public static class AgreementServiceExtensions
 {
     /// <summary>The agreement feature's services: the report reader shared by the command line, the REST API and pages.</summary>
-    public static IServiceCollection AddAgreement(this IServiceCollection services) => services.AddSingleton<AgreementService>();
+    public static IServiceCollection AddAgreement(this IServiceCollection services) => services.AddSingleton<AgreementService>().AddSingleton<AgreementDashboardService>();
 }

@@ -1,0 +1,43 @@
+using System.Text;
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Features.Import;
+
+namespace AnnotateHub.IntegrationTests.AgreementDashboard;
+
+/// <summary>
+/// A project imported from JSONL for the agreement dashboard's tests: three annotators (ana, ben, cy, names suffixed) who
+/// all marked both documents done. Cy agrees with ana except on "soldiers" in Report one; ben differs from ana by a
+/// boundary ("ten" for "ten soldiers") and a wrong label (Iran a claim) in Report one, and misses "Drones" and adds
+/// "governor" in Report two. So ana × ben is the lowest pair, ana × cy the highest.
+/// </summary>
+public sealed record AgreementDashboardProject(int ProjectId, string Name, string Ana, string Ben, string Cy)
+{
+    public const string OneTitle = "Report one: rockets on the base";
+    public const string TwoTitle = "Report two: drones on the depot";
+    public const string OneText = "Rockets struck the base on Monday. Officials said ten soldiers were injured. Iran claimed the strike.";
+    public const string TwoText = "Drones hit the depot at night. The governor said three guards were wounded.";
+
+    public static async Task<AgreementDashboardProject> ImportAsync(AppServer server)
+    {
+        var u = Guid.NewGuid().ToString("N")[..6];
+        var (ana, ben, cy) = ($"ana-{u}", $"ben-{u}", $"cy-{u}");
+        static string Span(string who, int start, int end, string label) => $$"""{"annotator": "{{who}}", "start": {{start}}, "end": {{end}}, "label": "{{label}}"}""";
+        var one = string.Join(", ",
+            Span(ana, 0, 7, "actor"), Span(ana, 50, 62, "casualty figure"), Span(ana, 77, 81, "actor"),
+            Span(ben, 0, 7, "actor"), Span(ben, 50, 53, "casualty figure"), Span(ben, 77, 81, "claim"),
+            Span(cy, 0, 7, "actor"), Span(cy, 50, 53, "casualty figure"), Span(cy, 77, 81, "actor"));
+        var two = string.Join(", ",
+            Span(ana, 0, 6, "actor"), Span(ana, 49, 61, "casualty figure"),
+            Span(ben, 35, 43, "actor"), Span(ben, 49, 61, "casualty figure"),
+            Span(cy, 0, 6, "actor"), Span(cy, 49, 61, "casualty figure"));
+        var file = $$"""
+            {"id": "one-{{u}}", "text": "{{OneText}}", "meta": {"title": "{{OneTitle}}"}, "annotators": ["{{ana}}", "{{ben}}", "{{cy}}"], "annotations": [{{one}}]}
+            {"id": "two-{{u}}", "text": "{{TwoText}}", "meta": {"title": "{{TwoTitle}}"}, "annotators": ["{{ana}}", "{{ben}}", "{{cy}}"], "annotations": [{{two}}]}
+            """;
+        var name = "Agreement dashboard " + u;
+        var report = await server.Get<ImportService>().ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(file)), "team.jsonl",
+            new ImportOptions(await server.AdminIdAsync(), ProjectName: name));
+        if (!report.Succeeded) throw new InvalidOperationException(string.Join("\n", report.Describe()));
+        return new AgreementDashboardProject(report.ProjectId!.Value, name, ana, ben, cy);
+    }
+}
