@@ -56,7 +56,7 @@ public sealed class RoundTripTests(AppServer server) : IClassFixture<AppServer>
     private async Task<string> ExportAsync(int projectId)
     {
         using var output = new MemoryStream();
-        await server.Get<ExportService>().WriteJsonlAsync(projectId, null, output);
+        await server.Get<ExportService>().WriteAsync(projectId, ExportFormats.Find("jsonl")!, new ExportOptions(), output);
         return Encoding.UTF8.GetString(output.ToArray());
     }
 }

@@ -145,25 +145,4 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         progress?.Report(count);
         return count;
     }
-
-    public async Task<int> WriteJsonlAsync(int projectId, string? annotatorId, Stream output, CancellationToken ct = default)
-    {
-        var written = 0;
-        using var buffer = new MemoryStream();
-        await foreach (var document in DocumentsAsync(projectId, annotatorId, ct))
-        {
-            InterchangeJsonl.WriteLine(buffer, document);
-            written++;
-            if (buffer.Length >= 256 * 1024)
-            {
-                buffer.Position = 0;
-                await buffer.CopyToAsync(output, ct);
-                buffer.SetLength(0);
-            }
-        }
-        buffer.Position = 0;
-        await buffer.CopyToAsync(output, ct);
-        await output.FlushAsync(ct);
-        return written;
-    }
 }
