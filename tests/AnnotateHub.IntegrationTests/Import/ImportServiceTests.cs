@@ -274,8 +274,8 @@ public sealed class ImportServiceTests(AppServer server) : IClassFixture<AppServ
         Assert.Equal($"Base attacked\n\nEleven missiles struck Ain al-Asad overnight. {u}\n\nNobody was killed.", docs[0].Text);
         Assert.Equal(("Base attacked", "Al Monitor", new DateOnly(2020, 1, 9)), (docs[0].Title, docs[0].Outlet, docs[0].PublishedOn));
         Assert.Equal(("Rockets hit the base", new DateOnly(2020, 1, 8)), (docs[1].Title, docs[1].PublishedOn));
-        // A new project from files without labels gets no labels of its own: the defaults come from nowhere.
-        Assert.Empty(report.CreatedLabels);
+        // A new project from files that name no labels starts with the default ones, ready to annotate.
+        Assert.Equal(["claim", "actor", "casualty figure"], report.CreatedLabels);
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (run.ShouldFlush) await run.FlushAsync(ct);
         }
         await run.FlushAsync(ct);
+        await run.EnsureLabelsAsync(ct);
         if (run.DocumentsRead == 0 && run.ErrorCount == 0 && run.Duplicates == 0) run.AddErrors([new FormatError(0, null, "the file holds no documents")]);
         progress?.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead));
 
@@ -252,6 +253,18 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             db.ChangeTracker.Clear();
             _pending.Clear();
             _pendingSpans = 0;
+        }
+
+        /// <summary>A project this import created from files that name no labels (plain text, HTML) starts with the default labels.</summary>
+        public async Task EnsureLabelsAsync(CancellationToken ct)
+        {
+            if (!ProjectCreated || ErrorCount > 0 || _labels.Count > 0) return;
+            foreach (var (spec, i) in LabelRules.Defaults.Select((l, i) => (l, i)))
+            {
+                db.Labels.Add(new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, Description = spec.Description, SortOrder = i });
+                _createdLabels.Add(spec.Name);
+            }
+            await db.SaveChangesAsync(ct);
         }
 
         public ImportReport Report() => new()
