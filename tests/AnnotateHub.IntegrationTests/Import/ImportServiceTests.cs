@@ -137,6 +137,22 @@ public sealed class ImportServiceTests(AppServer server) : IClassFixture<AppServ
     }
 
     [Fact]
+    public async Task Two_imports_racing_to_create_one_project_leave_one_project_with_one_copy_and_no_exception()
+    {
+        var u = Unique();
+        var admin = await server.AdminIdAsync();
+        var file = $$"""{"text": "Raced article. {{u}}"}""";
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => ImportAsync(file, "race.jsonl", new ImportOptions(admin, ProjectName: "Race " + u)))));
+
+        Assert.All(reports, r => Assert.True(r.Succeeded || r.Errors.Single().Message.StartsWith("The database refused the import", StringComparison.Ordinal), string.Join("\n", r.Describe())));
+        Assert.Equal(1, reports.Count(r => r.Succeeded && r.Documents == 1));
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var project = await db.Projects.SingleAsync(p => p.Name == "Race " + u);
+        Assert.Equal(1, await db.Documents.CountAsync(d => d.ProjectId == project.Id));
+    }
+
+    [Fact]
     public async Task Duplicates_by_content_are_reported_and_imported_once()
     {
         var u = Unique();

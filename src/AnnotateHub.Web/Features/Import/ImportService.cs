@@ -27,6 +27,20 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
     public async Task<ImportReport> ImportAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        try
+        {
+            return await ImportInTransactionAsync(input, fileName, options, progress, ct);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
+        {
+            // The transaction was rolled back with its context: nothing of the file is in the database.
+            return ImportReport.Refused($"The database refused the import ({(e.InnerException ?? e).Message.TrimEnd('.')}); nothing was imported. " +
+                                        "If another import was running, try again when it has finished.");
+        }
+    }
+
+    private async Task<ImportReport> ImportInTransactionAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         if (ImportFileReader.UnsupportedReason(fileName) is { } unsupported) return ImportReport.Refused(unsupported);
         var isAdmin = await access.IsAdminAsync(options.ActorId, ct);
 
