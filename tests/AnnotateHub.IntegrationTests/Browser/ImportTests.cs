@@ -80,6 +80,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         await panel.Locator("[data-testid=import-start]").ClickAsync();
         await Expect(panel.Locator("[data-testid=import-report]")).ToContainTextAsync($"Imported 1 document into \"Fresh {u}\" (new project)");
         await Expect(panel.Locator("[data-testid=import-report]")).ToContainTextAsync("New labels: claim, actor, casualty figure.");
+        await fixture.ScreenshotAsync(page, "new-project-from-file");
         await Expect(page.Locator("[data-testid=project-link]", new() { HasText = "Fresh " + u })).ToBeVisibleAsync();
 
         await panel.Locator("[data-testid=import-open-project]").ClickAsync();
