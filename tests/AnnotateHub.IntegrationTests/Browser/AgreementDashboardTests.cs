@@ -70,6 +70,16 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("[data-testid=download-csv]")).ToHaveAttributeAsync("href", $"/api/projects/{project.ProjectId}/agreement.csv");
         await Expect(page.Locator("[data-testid=download-svg]")).ToHaveAttributeAsync("download", $"agreement-project-{project.ProjectId}.svg");
         await Expect(page.Locator("[data-testid=annotator-row]")).ToHaveCountAsync(3);
+        // The label confusion matrix shows the report's counts, cell by cell.
+        var confusion = before.RootElement.GetProperty("confusion");
+        var categories = confusion.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!).ToList();
+        var counts = confusion.GetProperty("counts").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt64()).ToList()).ToList();
+        Assert.Contains("O", categories);
+        await Expect(page.Locator("[data-testid=confusion-cell]")).ToHaveCountAsync(categories.Count * categories.Count);
+        for (var i = 0; i < categories.Count; i++)
+            for (var j = 0; j < categories.Count; j++)
+                await Expect(page.Locator($"[data-testid=confusion-cell][data-row='{categories[i]}'][data-col='{categories[j]}']"))
+                    .ToHaveTextAsync(counts[i][j].ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
         await fixture.ScreenshotAsync(page, "agreement-dashboard");
 
         // The lowest pair is ana × ben; its cell leads to their two documents, lowest kappa first.
