@@ -35,6 +35,7 @@ public static class FeatureServiceExtensions
         api.MapAnnotationEndpoints();
         Suggestions.SuggestionEndpoints.MapSuggestionEndpoints(api);
         Export.ExportEndpoints.MapExportEndpoints(api);
+        Import.ImportEndpoints.MapImportEndpoints(api);
         Agreement.AgreementEndpoints.MapAgreementEndpoints(api);
         return api;
     }
@@ -51,15 +52,20 @@ public static class FeatureServiceExtensions
             await next(context);
             return;
         }
-        if (context.Request.ContentLength > AnnotationEndpoints.MaxBodyBytes)
+        // A file upload to the import endpoint may be as large as a browser upload; everything else is small.
+        var max = Import.ImportEndpoints.IsImport(context.Request)
+            ? Import.ImportLimits.MaxUploadBytes(context.RequestServices.GetRequiredService<IConfiguration>())
+            : AnnotationEndpoints.MaxBodyBytes;
+        if (context.Request.ContentLength > max)
         {
-            await Results.Problem($"The request body is larger than {AnnotationEndpoints.MaxBodyBytes / 1024} KiB.",
+            var size = max >= 1024 * 1024 ? $"{max / (1024 * 1024)} MB" : $"{max / 1024} KiB";
+            await Results.Problem($"The request body is larger than {size}.",
                 statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large").ExecuteAsync(context);
             return;
         }
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = AnnotationEndpoints.MaxBodyBytes;
+            limit.MaxRequestBodySize = max;
         }
         await next(context);
     });
