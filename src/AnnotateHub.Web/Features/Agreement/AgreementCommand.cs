@@ -1,6 +1,8 @@
 using AnnotateHub.Core.Agreement;
 using AnnotateHub.Core.Formats;
 using AnnotateHub.Web.CommandLine;
+using AnnotateHub.Web.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Agreement;
 
@@ -51,8 +53,12 @@ public sealed class AgreementCommand : Command
         else
         {
             var service = context.Services.GetRequiredService<AgreementService>();
-            var projectId = await service.FindProjectAsync(project!, ct);
-            if (projectId is null) return context.Refuse([$"There is no project named \"{project}\" (see: projects list)."]);
+            int? projectId;
+            await using (var db = await context.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync(ct))
+            {
+                projectId = await Projects.ProjectCommandSupport.FindProjectAsync(db, project!, ct);
+            }
+            if (projectId is null) return context.Refuse([Projects.ProjectCommandSupport.NoSuchProject(project!)]);
             report = await service.ComputeAsync(projectId.Value, options, ct);
         }
 

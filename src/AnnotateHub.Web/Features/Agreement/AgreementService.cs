@@ -16,14 +16,6 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
     public const int BatchSize = 200;
 
     /// <summary>The project with this name, else with this id; null when there is none.</summary>
-    public async Task<int?> FindProjectAsync(string nameOrId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var id = await db.Projects.Where(p => p.Name == nameOrId).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
-        if (id is null && int.TryParse(nameOrId, out var n) && await db.Projects.AnyAsync(p => p.Id == n, ct)) id = n;
-        return id;
-    }
-
     public async Task<AgreementReport> ComputeAsync(int projectId, AgreementOptions? options = null, CancellationToken ct = default)
     {
         var calculator = new AgreementCalculator(options);

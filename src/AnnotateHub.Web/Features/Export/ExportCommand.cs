@@ -38,10 +38,9 @@ public sealed class ExportCommand : Command
         int? projectId;
         await using (var db = await context.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync(ct))
         {
-            projectId = await db.Projects.Where(p => p.Name == projectName).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
-            if (projectId is null && int.TryParse(projectName, out var id) && await db.Projects.AnyAsync(p => p.Id == id, ct)) projectId = id;
+            projectId = await Projects.ProjectCommandSupport.FindProjectAsync(db, projectName, ct);
         }
-        if (projectId is null) return context.Refuse([$"There is no project named \"{projectName}\" (see: projects list)."]);
+        if (projectId is null) return context.Refuse([Projects.ProjectCommandSupport.NoSuchProject(projectName)]);
 
         var export = context.Services.GetRequiredService<ExportService>();
         var (request, error) = await export.ResolveAsync(projectId.Value, parsed, ct);

@@ -13,15 +13,16 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 {
     public const int BatchSize = 200;
 
-    /// <summary>Null when the layer names an annotator who is not a member of the project.</summary>
-    public async Task<string?> ResolveAnnotatorAsync(int projectId, string userName, CancellationToken ct = default)
+    /// <summary>The team member called <paramref name="userName"/> (any case): id and name as stored; null for anyone else.</summary>
+    private async Task<(string Id, string UserName)?> MemberAsync(int projectId, string userName, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var normalized = userName.Trim().ToUpperInvariant();
-        return await (from m in db.ProjectMembers
-                      join u in db.Users on m.UserId equals u.Id
-                      where m.ProjectId == projectId && u.NormalizedUserName == normalized
-                      select u.Id).FirstOrDefaultAsync(ct);
+        var member = await (from m in db.ProjectMembers
+                            join u in db.Users on m.UserId equals u.Id
+                            where m.ProjectId == projectId && u.NormalizedUserName == normalized
+                            select new { u.Id, u.UserName }).FirstOrDefaultAsync(ct);
+        return member is null ? null : (member.Id, member.UserName ?? member.Id);
     }
 
     /// <summary>
@@ -90,15 +91,9 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     {
         if (request.Options.Layer.Kind != SpanLayerKind.Annotator) return (request, null);
         var name = request.Options.Layer.AnnotatorName!;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var normalized = name.Trim().ToUpperInvariant();
-        var stored = await (from m in db.ProjectMembers
-                            join u in db.Users on m.UserId equals u.Id
-                            where m.ProjectId == projectId && u.NormalizedUserName == normalized
-                            select u.UserName).FirstOrDefaultAsync(ct);
-        return stored is null
-            ? (null, $"\"{name}\" is not a member of this project.")
-            : (request with { Options = request.Options with { Layer = SpanLayer.OfAnnotator(stored) } }, null);
+        return await MemberAsync(projectId, name, ct) is { } member
+            ? (request with { Options = request.Options with { Layer = SpanLayer.OfAnnotator(member.UserName) } }, null)
+            : (null, $"\"{name}\" is not a member of this project.");
     }
 
     public async Task<int> CountAsync(int projectId, CancellationToken ct = default)
@@ -129,7 +124,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     {
         string? onlyAnnotator = null;
         if (options.Layer.Kind == SpanLayerKind.Annotator)
-            onlyAnnotator = await ResolveAnnotatorAsync(projectId, options.Layer.AnnotatorName!, ct);
+            onlyAnnotator = (await MemberAsync(projectId, options.Layer.AnnotatorName!, ct))?.Id;
         var count = 0;
         async IAsyncEnumerable<InterchangeDocument> Counted()
         {

@@ -96,7 +96,7 @@ public sealed class ProjectsAssignCommand : Command
     }
 }
 
-internal static class ProjectCommandSupport
+public static class ProjectCommandSupport
 {
     public static readonly CommandOption As = new("--as", "NAME", "the admin to act as (default: the first admin by name)");
 
@@ -105,14 +105,23 @@ internal static class ProjectCommandSupport
     {
         await using var db = await context.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync(ct);
         var project = context.Arguments.Positional[0];
-        var projectId = await db.Projects.Where(p => p.Name == project).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
-        if (projectId is null && int.TryParse(project, out var id) && await db.Projects.AnyAsync(p => p.Id == id, ct)) projectId = id;
-        if (projectId is null) return (0, null, $"There is no project named \"{project}\" (see: projects list).");
+        var projectId = await FindProjectAsync(db, project, ct);
+        if (projectId is null) return (0, null, NoSuchProject(project));
 
         var (actor, error) = await ActorAsync(context, db, ct);
         if (actor is null) return (0, null, error);
         return (projectId.Value, actor, null);
     }
+
+    /// <summary>A project by name, or else by id: how every command names one.</summary>
+    public static async Task<int?> FindProjectAsync(AnnotateHubDbContext db, string nameOrId, CancellationToken ct)
+    {
+        var projectId = await db.Projects.Where(p => p.Name == nameOrId).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+        if (projectId is null && int.TryParse(nameOrId, out var id) && await db.Projects.AnyAsync(p => p.Id == id, ct)) projectId = id;
+        return projectId;
+    }
+
+    public static string NoSuchProject(string nameOrId) => $"There is no project named \"{nameOrId}\" (see: projects list).";
 
     /// <summary>The admin the command acts as: --as NAME, or the first admin by user name.</summary>
     public static async Task<(string? ActorId, string? Error)> ActorAsync(CommandContext context, AnnotateHubDbContext db, CancellationToken ct)
