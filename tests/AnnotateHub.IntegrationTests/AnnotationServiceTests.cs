@@ -261,6 +261,46 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
         Assert.Equal(0, await ChangeCountAsync());
     }
 
+    [Fact]
+    public async Task A_writer_whose_sequence_was_taken_by_another_process_retries_with_the_next_numbers_and_keeps_every_span()
+    {
+        // A second writer on the same database file stands for another process (the import command, a second instance).
+        var other = new DocumentWriter(server.Get<IDbContextFactory<AnnotateHubDbContext>>(),
+            new Web.Realtime.DocumentChangeNotifier(Microsoft.Extensions.Logging.Abstractions.NullLogger<Web.Realtime.DocumentChangeNotifier>.Instance),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DocumentWriter>.Instance);
+
+        var first = await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, null);
+        var elsewhere = await other.SubmitAsync(_documentId, new CreateChange(_alice, 8, 12, Claim.Id, null));
+        // This process remembers sequence 1 as the last; 2 is taken, so its first try is refused by the unique index.
+        var second = await Annotations.CreateAsync(_documentId, _alice, 13, 20, Casualty.Id, "after the other");
+
+        Assert.Equal((AnnotationOutcome.Ok, AnnotationOutcome.Ok, AnnotationOutcome.Ok), (first.Outcome, elsewhere.Outcome, second.Outcome));
+        Assert.Equal((1L, 2L, 3L), (first.Sequence, elsewhere.Sequence, second.Sequence));
+        await using var db = server.CreateDbContext();
+        var log = await db.DocumentChanges.Where(c => c.DocumentId == _documentId).OrderBy(c => c.Sequence)
+            .Select(c => new { c.Sequence, c.AnnotationId, c.Kind }).ToListAsync();
+        Assert.Equal([1L, 2L, 3L], log.Select(c => c.Sequence));
+        Assert.Equal([first.Annotation!.Id, elsewhere.Annotation!.Id, second.Annotation!.Id], log.Select(c => c.AnnotationId!.Value));
+        Assert.All(log, c => Assert.Equal(ChangeKind.AnnotationCreated, c.Kind));
+        // The refused try undid only its log row: the span was written once.
+        Assert.Equal(3, await db.Annotations.CountAsync(a => a.DocumentId == _documentId));
+        var stored = await Annotations.FindAsync(second.Annotation.Id);
+        Assert.Equal(second.Annotation, stored);
+    }
+
+    [Fact]
+    public async Task The_change_log_payload_of_a_create_reads_back_as_the_span_with_its_names()
+    {
+        var created = await Annotations.CreateAsync(_documentId, _alice, 22, 56, Casualty.Id, "per CNN");
+
+        var change = Assert.Single(await Annotations.ChangesAfterAsync(_documentId, 0, 10));
+        Assert.Equal((created.Sequence, ChangeKind.AnnotationCreated, _alice), (change.Sequence, change.Kind, change.UserId));
+        Assert.Equal(created.Annotation, change.Annotation);
+        Assert.Equal(("casualty figure", "per CNN", 1), (change.Annotation.LabelName, change.Annotation.Note, change.Annotation.Version));
+        Assert.False(string.IsNullOrEmpty(change.Annotation.AnnotatorName));
+        Assert.Equal(await Annotations.FindAsync(created.Annotation!.Id), change.Annotation);
+    }
+
     private async Task<int> ChangeCountAsync()
     {
         await using var db = server.CreateDbContext();
