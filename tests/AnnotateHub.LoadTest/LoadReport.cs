@@ -38,6 +38,10 @@ internal sealed class LoadReport
 
     public LatencySummary EchoIdle { get; set; } = LatencySummary.FromTicks([]);
     public LatencySummary EchoDuringLoad { get; set; } = LatencySummary.FromTicks([]);
+    /// <summary>A raw hub message from one client to the others on its document, before the load: the fan-out floor.</summary>
+    public LatencySummary FanOutIdle { get; set; } = LatencySummary.FromTicks([]);
+    /// <summary>Why the fan-out floor was not measured (the probe is off on a --target server), if it was not.</summary>
+    public string? FanOutMissing { get; set; }
     public LatencySummary CreateToOthers { get; set; } = LatencySummary.FromTicks([]);
     public LatencySummary CreateAck { get; set; } = LatencySummary.FromTicks([]);
 
@@ -94,6 +98,10 @@ internal sealed class LoadReport
     /// <summary>create->others p50 over the echo p50 measured during the same load (one echo every 100 ms).</summary>
     public double? EchoUnderLoadRatio => Ratio(CreateToOthers, EchoDuringLoad);
 
+    /// <summary>create->others p50 over the fan-out floor's p50: what the database, validation and writer add to the
+    /// same messages sent by SignalR alone.</summary>
+    public double? FanOutRatio => Ratio(CreateToOthers, FanOutIdle);
+
     /// <summary>The issue's target: the create's p50 at most 3 times the echo floor.</summary>
     public const double RatioTarget = 3.0;
 
@@ -117,6 +125,7 @@ internal sealed class LoadReport
         w.WriteLine(string.Create(ic, $"load           {o.Clients} clients, {o.Rate} creates/s for {o.Seconds} s after {o.WarmupSeconds} s warm-up: {o.MeasuredCreates:N0} measured + {o.WarmupCreates:N0} warm-up creates; labels {string.Join(", ", Labels)}"));
         w.WriteLine($"echo (idle)    {EchoIdle}");
         w.WriteLine($"echo (load)    {EchoDuringLoad}");
+        w.WriteLine($"fan-out (idle) {(FanOutMissing is null ? FanOutIdle.ToString() : "n/a: " + FanOutMissing)}");
         w.WriteLine($"create->others {CreateToOthers}");
         w.WriteLine($"create ack     {CreateAck}");
         string RatioLine(double? ratio) => ratio is { } r
@@ -124,6 +133,7 @@ internal sealed class LoadReport
             : "n/a";
         w.WriteLine($"ratio (idle)   create->others p50 / echo (idle) p50 = {RatioLine(EchoRatio)}");
         w.WriteLine($"ratio (load)   create->others p50 / echo (load) p50 = {RatioLine(EchoUnderLoadRatio)}");
+        w.WriteLine($"ratio (fan-out) create->others p50 / fan-out (idle) p50 = {(FanOutRatio is { } f ? string.Create(ic, $"{f:0.0}x") : "n/a")}");
         w.WriteLine(string.Create(ic, $"throughput     offered {OfferedPerSecond:0} creates/s, committed {CommittedPerSecond:0.0} creates/s ({MeasuredCommitted:N0} measured creates committed); schedule lag max {MaxScheduleLagMs:0.0} ms"));
         w.WriteLine(string.Create(ic, $"errors         {Errors} (rejected {Rejected}{(RejectionCodes.Count > 0 ? " [" + string.Join(", ", RejectionCodes.Select(p => $"{p.Key}: {p.Value}")) + "]" : "")}, failed {Failed}, unanswered {Unanswered}, disconnects {Disconnects}); drain {DrainSeconds:0.0} s"));
         if (Unanswered > 0) w.WriteLine($"  unanswered   {AnsweredLate} answered within {o.GraceSeconds} s after the cut-off, {NeverAnswered} still without an answer");
@@ -159,6 +169,8 @@ internal sealed class LoadReport
             createAckMs = CreateAck,
             echoIdleMs = EchoIdle,
             echoDuringLoadMs = EchoDuringLoad,
+            fanOutIdleMs = FanOutMissing is null ? FanOutIdle : null,
+            fanOutRatio = FanOutRatio,
             echoRatio = EchoRatio,
             echoUnderLoadRatio = EchoUnderLoadRatio,
             errors = Errors,

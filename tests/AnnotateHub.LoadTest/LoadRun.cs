@@ -19,12 +19,14 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
 {
     private const string HubPath = "/hubs/annotations";
     private const int EchoWarmup = 200, EchoCount = 2000, ConnectParallelism = 8;
+    private const int ProbeWarmup = 50, ProbeRounds = 500;
     private static readonly string[] PreferredLabels = ["claim", "actor", "casualty figure"];
 
     private readonly ConcurrentDictionary<string, int> _rejections = new();
     private readonly ConcurrentQueue<string> _errorSamples = new();
     private readonly List<long> _echoDuringLoad = new();
     private CreateLedger _ledger = null!;
+    private FanOutProbe? _probe;
     private LoadClient[] _clients = [];
     private int _inFlight, _disconnects, _stopping;
     private long _maxScheduleLagTicks, _scheduleStart;
@@ -74,6 +76,12 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         var perDocument = _clients.GroupBy(c => c.DocumentId).ToDictionary(g => g.Key, g => g.Count());
         report.ClientsPerDocument = perDocument;
         log.WriteLine($"connected {_clients.Length} clients: {string.Join(", ", perDocument.Select(p => $"document {p.Key}: {p.Value}"))}");
+
+        // The fan-out floor: the same clients, the same kind of message, SignalR alone (no validation, no database).
+        (report.FanOutIdle, report.FanOutMissing) = await MeasureFanOutAsync(ct);
+        log.WriteLine(report.FanOutMissing is null
+            ? $"fan-out floor: p50 {report.FanOutIdle.P50Ms:0.000} ms, p99 {report.FanOutIdle.P99Ms:0.000} ms"
+            : $"fan-out floor not measured: {report.FanOutMissing}");
 
         try
         {
@@ -235,6 +243,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
                 connection.On<ChangeDto[]>("Changes", batch => { foreach (var change in batch) OnChange(client, change); });
                 connection.On<JsonElement>("Presence", _ => { });
                 connection.On<JsonElement>("LabelsChanged", _ => { });
+                connection.On<string>("Probe", payload => OnProbe(client, payload));
                 connection.Closed += error =>
                 {
                     if (Volatile.Read(ref _stopping) == 0)
@@ -376,6 +385,91 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             missing += Math.Max(0, expected - _ledger.Delivered(i));
         }
         return missing;
+    }
+
+    /// <summary>One probe round at a time: who sent it, when, and how many other clients have yet to receive it.</summary>
+    private sealed class FanOutProbe
+    {
+        public int Round = -1, Sender = -1, Waiting;
+        public long SentAt;
+        public TaskCompletionSource Done = new();
+        public readonly List<long> Samples = new(ProbeRounds * 64);
+    }
+
+    /// <summary>
+    /// Sequential rounds on the first document: a client sends a string as long as a serialized <c>Change</c> through
+    /// the hub's <c>ProbeFanOut</c>, which hands it straight to the document's groups; each other client records the time
+    /// from send to arrival, as it does for a create. Needs <c>Realtime:FanOutProbe</c> on the server (set when the tool
+    /// starts it).
+    /// </summary>
+    private async Task<(LatencySummary Floor, string? Missing)> MeasureFanOutAsync(CancellationToken ct)
+    {
+        var documentId = _clients[0].DocumentId;
+        var members = _clients.Where(c => c.DocumentId == documentId).ToArray();
+        if (members.Length < 2) return (LatencySummary.FromTicks([]), "needs at least two clients on a document");
+        var padding = new string('x', Math.Max(0, SampleChangeLength() - "probe-000:".Length));
+        var probe = new FanOutProbe();
+        _probe = probe;
+        try
+        {
+            var limit = Stopwatch.StartNew();
+            for (var round = 0; round < ProbeWarmup + ProbeRounds && limit.Elapsed < TimeSpan.FromSeconds(60); round++)
+            {
+                var sender = members[round % members.Length];
+                Task done;
+                lock (probe)
+                {
+                    probe.Round = round;
+                    probe.Sender = sender.Index;
+                    probe.Waiting = members.Length - 1;
+                    probe.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    done = probe.Done.Task;
+                    probe.SentAt = Stopwatch.GetTimestamp();
+                }
+                try
+                {
+                    await sender.Connection.InvokeAsync("ProbeFanOut", documentId, $"probe-{round}:{padding}", ct);
+                    await done.WaitAsync(TimeSpan.FromSeconds(10), ct);
+                }
+                catch (HubException ex)
+                {
+                    return (LatencySummary.FromTicks([]), ex.Message);
+                }
+                catch (TimeoutException)
+                {
+                    return (LatencySummary.FromTicks([]), $"probe {round} did not reach all {members.Length - 1} other clients within 10 s");
+                }
+            }
+            lock (probe) return (LatencySummary.FromTicks(probe.Samples.ToList()), null);
+        }
+        finally
+        {
+            _probe = null;
+        }
+    }
+
+    private void OnProbe(LoadClient client, string payload)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_probe is not { } probe) return;
+        var colon = payload.IndexOf(':');
+        if (colon < 0 || !int.TryParse(payload.AsSpan("probe-".Length, colon - "probe-".Length), out var round)) return;
+        lock (probe)
+        {
+            if (round != probe.Round || client.Index == probe.Sender || probe.Waiting == 0) return;
+            if (round >= ProbeWarmup) probe.Samples.Add(now - probe.SentAt);
+            if (--probe.Waiting == 0) probe.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>The length of a typical <c>Change</c> message's argument, so the probe carries as many bytes.</summary>
+    private int SampleChangeLength()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var userId = Guid.NewGuid().ToString();
+        var change = new ChangeDto(1, 12345, "created", userId, at,
+            new AnnotationDto(123456, 1, userId, "admin", 120, 135, 3, "casualty figure", _ledger.NoteFor(_ledger.Total - 1), at, at, 1));
+        return JsonSerializer.Serialize(change, new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length;
     }
 
     private static async Task<LatencySummary> MeasureEchoAsync(HubConnection connection, CancellationToken ct)

@@ -71,6 +71,8 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The fan-out floor (LoadRun.MeasureFanOutAsync) needs the hub's diagnostic probe.
+        start.Environment["Realtime__FanOutProbe"] = "true";
         start.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (key, value) in extraEnvironment) start.Environment[key] = value;
 

@@ -15,8 +15,12 @@ namespace AnnotateHub.Web.Realtime;
 /// committed changes in order, and change annotations with the same validation as the UI. See docs/realtime.md.
 /// </summary>
 [Authorize(Policy = ApiTokenDefaults.CookieOrToken)]
-public sealed class AnnotationHub(AnnotationService annotations, LabelService labels, PresenceTracker presence, ProjectAccess access) : Hub
+public sealed class AnnotationHub(AnnotationService annotations, LabelService labels, PresenceTracker presence, ProjectAccess access, IConfiguration configuration) : Hub
 {
+    /// <summary>Turns on <see cref="ProbeFanOut"/>, a diagnostic for the load tool; off unless set to true.</summary>
+    public const string FanOutProbeSetting = "Realtime:FanOutProbe";
+    public const int MaxProbeChars = 4096;
+
     public const string Path = "/hubs/annotations";
     public const int MaxMessageBytes = 64 * 1024;
     public const int MaxCatchUp = 5000;
@@ -106,6 +110,18 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
 
     /// <summary>Returns its argument: the round trip without the database, the floor the load tool compares with.</summary>
     public string Echo(string payload) => payload;
+
+    /// <summary>Diagnostic, off unless <see cref="FanOutProbeSetting"/> is true: sends <paramref name="payload"/> as a
+    /// <c>Probe</c> event straight to every connection on the document, as an open project's change goes, with no
+    /// validation of spans, no database and no writer. The load tool's floor for "a create reaches the others".</summary>
+    public async Task ProbeFanOut(int documentId, string payload)
+    {
+        if (!configuration.GetValue<bool>(FanOutProbeSetting))
+            throw new HubException($"ProbeFanOut is a diagnostic for the load tool and is off on this server ({FanOutProbeSetting}).");
+        if (payload is null || payload.Length > MaxProbeChars) throw new HubException($"The probe payload must be a string of at most {MaxProbeChars} characters.");
+        await OpenAsync(documentId);
+        await Clients.Groups(EveryoneGroup(documentId), AnnotatorsGroup(documentId)).SendAsync("Probe", payload);
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
