@@ -1,6 +1,9 @@
 // AnnotateHub load test: N SignalR clients on M documents create annotations at a fixed total rate through the
 // hub at /hubs/annotations (docs/realtime.md) and measure how long each create takes to reach every OTHER client
-// on its document, against the raw Echo round trip as the floor.
+// on its document, against two floors: the raw Echo round trip (one message, one client), idle and under the load,
+// and the fan-out floor (a raw hub message from one client to the others on the document, through the diagnostic
+// ProbeFanOut, which the tool turns on in a server it starts; with --target it is measured only if the target has
+// Realtime:FanOutProbe=true, and reported as n/a otherwise).
 //
 // Run from the repository root:
 //   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [options]
