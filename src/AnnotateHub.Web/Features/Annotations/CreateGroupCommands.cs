@@ -1,22 +1,17 @@
 using System.Data.Common;
 using AnnotateHub.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>
 /// The statements of a group of creates (the common case of a busy document), prepared once per group on the writer's
-/// connection and transaction: the span (its id returned), an accepted suggestion's decision, the annotator and label
+/// connection and transaction (<see cref="PreparedSql"/>): the span (its id returned), an accepted suggestion's decision, the annotator and label
 /// names for the view, the document's last sequence, and the change-log row. EF Core's change tracker, SQL generation
-/// and query pipeline cost several times the statements themselves on this path (docs/decisions/0026). Plain SQL with
-/// quoted identifiers and named parameters, as in <c>SpanBulkWriter</c>; updates and deletes, which need the stored
-/// version, still go through EF.
+/// and query pipeline cost several times the statements themselves on this path (docs/decisions/0026). Updates and deletes,
+/// which need the stored version, still go through EF.
 /// </summary>
 internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDisposable
 {
-    private readonly DbConnection _connection = db.Database.GetDbConnection();
-    private readonly DbTransaction? _transaction = db.Database.CurrentTransaction?.GetDbTransaction();
     private DbCommand? _annotation, _decision, _userName, _labelName, _lastSequence, _change;
 
     public async Task<long> InsertAnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at)
@@ -70,25 +65,9 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
         return command.ExecuteNonQueryAsync();
     }
 
-    private DbCommand Prepare(string sql, params string[] names)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = _transaction;
-        foreach (var name in names)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            command.Parameters.Add(p);
-        }
-        command.Prepare();
-        return command;
-    }
+    private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
-    private static void Bind(DbCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
-    }
+    private static void Bind(DbCommand command, params object?[] values) => PreparedSql.Bind(command, values);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,16 +1,14 @@
 using System.Data.Common;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AnnotateHub.Web.Features.Import;
 
 /// <summary>
 /// Inserts an import's spans and assignments with prepared commands on the import's own connection and transaction.
 /// EF Core's change tracker costs about ten times the insert itself at a million rows (docs/benchmarks.md); documents,
-/// labels and accounts still go through EF. Plain SQL with quoted identifiers and named parameters, which SQLite and
-/// PostgreSQL both accept; the integration tests read every column back through EF.
+/// labels and accounts still go through EF. Prepared with <see cref="PreparedSql"/>; the integration tests read every
+/// column back through EF.
 /// </summary>
 internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
 {
@@ -37,24 +35,11 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
             "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, state.ToString(), at,
             state == AssignmentState.Done ? at : null);
 
-    private DbCommand Prepare(string sql, params string[] names)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var name in names)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            command.Parameters.Add(p);
-        }
-        command.Prepare();
-        return command;
-    }
+    private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
     private static async Task RunAsync(DbCommand command, CancellationToken ct, params object?[] values)
     {
-        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        PreparedSql.Bind(command, values);
         await command.ExecuteNonQueryAsync(ct);
     }
 
