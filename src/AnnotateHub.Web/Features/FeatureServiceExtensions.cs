@@ -15,6 +15,7 @@ public static class FeatureServiceExtensions
         // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400.
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
+        builder.Services.AddSingleton<HubAccessGuard>();
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
         builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(o =>
         {

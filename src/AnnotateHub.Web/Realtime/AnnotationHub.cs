@@ -15,7 +15,7 @@ namespace AnnotateHub.Web.Realtime;
 /// committed changes in order, and change annotations with the same validation as the UI. See docs/realtime.md.
 /// </summary>
 [Authorize(Policy = ApiTokenDefaults.CookieOrToken)]
-public sealed class AnnotationHub(AnnotationService annotations, LabelService labels, PresenceTracker presence, ProjectAccess access, IConfiguration configuration) : Hub
+public sealed class AnnotationHub(AnnotationService annotations, LabelService labels, PresenceTracker presence, ProjectAccess access, HubAccessGuard guard, IConfiguration configuration) : Hub
 {
     /// <summary>Turns on <see cref="ProbeFanOut"/>, a diagnostic for the load tool; off unless set to true.</summary>
     public const string FanOutProbeSetting = "Realtime:FanOutProbe";
@@ -42,6 +42,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         // Join the stream before reading, so nothing committed in between is missed; the client skips duplicates by sequence.
         await JoinGroupsAsync(standing);
         await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroup(standing.ProjectId));
+        guard.Joined(Context.ConnectionId, standing);
         await presence.JoinAsync(documentId, Context.ConnectionId, UserId, "connected (API)");
 
         var labelSet = (await labels.ListAsync(standing.ProjectId)).Select(LabelDto.From).ToList();
@@ -66,6 +67,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, AnnotatorsGroup(documentId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, OwnGroup(documentId, UserId));
         presence.Leave(documentId, Context.ConnectionId);
+        guard.Left(Context.ConnectionId, documentId);
     }
 
     public async Task<IReadOnlyList<ChangeDto>> GetChanges(int documentId, long afterSequence, int max)
@@ -126,6 +128,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         presence.LeaveAll(Context.ConnectionId);
+        guard.Disconnected(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 

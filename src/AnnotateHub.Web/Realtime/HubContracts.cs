@@ -43,6 +43,10 @@ public sealed record ViewerDto(string UserId, string Name, string Initials, stri
 
 public sealed record PresenceDto(int DocumentId, IReadOnlyList<ViewerDto> Viewers);
 
+/// <summary>The connection may no longer open the document (removed from the project, or unassigned): it has left the
+/// document's stream and receives nothing more of it.</summary>
+public sealed record AccessRevokedDto(int DocumentId, string Reason);
+
 public sealed record JoinResult(
     int DocumentId, int ProjectId, long Sequence, bool Snapshot,
     IReadOnlyList<AnnotationDto> Annotations, IReadOnlyList<ChangeDto> Changes,
