@@ -34,6 +34,10 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
     public static string OwnGroup(int documentId, string userId) => $"doc:{documentId}:own:{userId}";
     public static string ProjectGroup(int projectId) => $"project:{projectId}";
 
+    /// <summary>Every group a connection of <paramref name="userId"/> on the document can be in, whatever its role.</summary>
+    public static string[] DocumentGroups(int documentId, string userId) =>
+        [EveryoneGroup(documentId), AnnotatorsGroup(documentId), OwnGroup(documentId, userId)];
+
     private string UserId => Context.User!.Id();
 
     public async Task<JoinResult> JoinDocument(int documentId, long? afterSequence)
@@ -63,9 +67,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
 
     public async Task LeaveDocument(int documentId)
     {
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, EveryoneGroup(documentId));
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, AnnotatorsGroup(documentId));
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, OwnGroup(documentId, UserId));
+        foreach (var group in DocumentGroups(documentId, UserId)) await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
         presence.Leave(documentId, Context.ConnectionId);
         guard.Left(Context.ConnectionId, documentId);
     }

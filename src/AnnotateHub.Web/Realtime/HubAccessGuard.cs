@@ -63,7 +63,7 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
         if (standing is null || !standing.Permissions.IsMember || !standing.CanOpen)
         {
             if (!_streams.TryRemove(KeyValuePair.Create((stream.ConnectionId, stream.DocumentId), stream))) return;
-            await LeaveDocumentGroupsAsync(stream);
+            foreach (var group in AnnotationHub.DocumentGroups(stream.DocumentId, stream.UserId)) await groups.RemoveFromGroupAsync(stream.ConnectionId, group);
             if (!_streams.Values.Any(s => s.ConnectionId == stream.ConnectionId && s.ProjectId == stream.ProjectId))
                 await groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.ProjectGroup(stream.ProjectId));
             presence.Leave(stream.DocumentId, stream.ConnectionId);
@@ -89,12 +89,5 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
             await groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.EveryoneGroup(stream.DocumentId));
         }
         _streams[(stream.ConnectionId, stream.DocumentId)] = stream with { AsSupervisor = standing.Permissions.IsSupervisor };
-    }
-
-    private async Task LeaveDocumentGroupsAsync(Stream stream)
-    {
-        await hub.Groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.EveryoneGroup(stream.DocumentId));
-        await hub.Groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.AnnotatorsGroup(stream.DocumentId));
-        await hub.Groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.OwnGroup(stream.DocumentId, stream.UserId));
     }
 }

@@ -5,10 +5,10 @@ namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>
 /// The statements of a group of creates (the common case of a busy document), prepared once per group on the writer's
-/// connection and transaction (<see cref="PreparedSql"/>): the span (its id returned), an accepted suggestion's decision, the annotator and label
-/// names for the view, the document's last sequence, and the change-log row. EF Core's change tracker, SQL generation
-/// and query pipeline cost several times the statements themselves on this path (docs/decisions/0026). Updates and deletes,
-/// which need the stored version, still go through EF.
+/// connection and transaction (<see cref="PreparedSql"/>): the span (its id returned), an accepted suggestion's
+/// decision, the annotator and label names for the view, the document's last sequence, and the change-log row. EF
+/// Core's change tracker, SQL generation and query pipeline cost several times the statements themselves on this path
+/// (docs/decisions/0026). Updates and deletes, which need the stored version, still go through EF.
 /// </summary>
 internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDisposable
 {
