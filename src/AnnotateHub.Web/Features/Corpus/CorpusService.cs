@@ -1,3 +1,4 @@
+using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,20 +6,63 @@ namespace AnnotateHub.Web.Features.Corpus;
 
 public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans);
 
+/// <summary>A document on the project page: its facts, the spans it holds within the viewer's scope, and the viewer's
+/// own assignment state (when the scope names a viewer).</summary>
 public sealed record DocumentRow(
     int Id, string Title, string? Outlet, DateOnly? PublishedOn, int Length, int Spans,
-    IReadOnlyDictionary<int, int> SpansPerLabel, IReadOnlyDictionary<string, int> SpansPerAnnotator);
+    IReadOnlyDictionary<int, int> SpansPerLabel, IReadOnlyDictionary<string, int> SpansPerAnnotator, AssignmentState? Assignment = null);
 
 public sealed record DocumentContent(int Id, int ProjectId, string ProjectName, string Title, string? Outlet, DateOnly? PublishedOn, string? Url, string Text);
 
 /// <summary>A document's project and length in code points: what every change checks.</summary>
 public sealed record DocumentFacts(int ProjectId, int Length);
 
-/// <summary>What one viewer of a project may see of it: only some documents (an annotator's assigned ones), and
-/// only one annotator's spans (in a blind project). Null means no limit.</summary>
-public sealed record CorpusScope(IReadOnlySet<int>? Documents, string? Annotator)
+/// <summary>
+/// What one viewer of a project may see of it: only the documents assigned to <see cref="AssignedTo"/> (an annotator),
+/// and only <see cref="Annotator"/>'s spans (in a blind project). Null means no limit. <see cref="Viewer"/>, when set,
+/// is whose assignment state each row carries.
+/// </summary>
+public sealed record CorpusScope(string? AssignedTo, string? Annotator, string? Viewer = null)
 {
     public static readonly CorpusScope Everything = new(null, null);
+
+    /// <summary>What <paramref name="userId"/> sees on the project page: supervisors every document and span, annotators
+    /// their assigned documents, with the others' spans only in an open project.</summary>
+    public static CorpusScope For(string userId, ProjectPermissions permissions) => permissions.IsSupervisor
+        ? new CorpusScope(null, null, userId)
+        : new CorpusScope(userId, permissions.SeesOthers ? null : userId, userId);
+}
+
+/// <summary>How the project page orders documents; every order ends with the document id.</summary>
+public enum DocumentSort
+{
+    /// <summary>By publication date (undated last), then title.</summary>
+    Published = 0,
+    Title = 1,
+    Outlet = 2,
+    /// <summary>By the number of spans within the viewer's scope.</summary>
+    Spans = 3,
+}
+
+/// <summary>One page of a project's document list: a search, an order and a window.</summary>
+public sealed record DocumentQuery(string? Search = null, DocumentSort Sort = DocumentSort.Published, bool Descending = false, int Offset = 0,
+    int Limit = DocumentQuery.DefaultLimit)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 1000;
+
+    /// <summary>Why this query cannot be answered, or null.</summary>
+    public string? Check() =>
+        Offset < 0 ? "offset must be 0 or more."
+        : Limit is < 1 or > MaxLimit ? $"limit must be between 1 and {MaxLimit}."
+        : !Enum.IsDefined(Sort) ? "Unknown sort."
+        : null;
+}
+
+/// <summary>A page of documents and how many match in all.</summary>
+public sealed record DocumentListPage(IReadOnlyList<DocumentRow> Rows, int Total, int Offset, int Limit)
+{
+    public bool HasMore => Offset + Rows.Count < Total;
 }
 
 public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
@@ -45,34 +89,66 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
             .FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>The project's documents whose title or text contains <paramref name="search"/> (case-insensitive), with span counts.</summary>
+    /// <summary>The project's documents whose title or text contains <paramref name="search"/> (case-insensitive), with span
+    /// counts: the first page (<see cref="DocumentQuery.DefaultLimit"/> rows) in the default order.</summary>
     public async Task<IReadOnlyList<DocumentRow>> ListDocumentsAsync(int projectId, string? search, CancellationToken ct = default) =>
-        await ListDocumentsAsync(projectId, search, CorpusScope.Everything, ct);
+        (await PageDocumentsAsync(projectId, new DocumentQuery(search), CorpusScope.Everything, ct)).Rows;
 
-    /// <summary>The documents of the project within <paramref name="scope"/>, with the counts of the spans within it.</summary>
-    public async Task<IReadOnlyList<DocumentRow>> ListDocumentsAsync(int projectId, string? search, CorpusScope scope, CancellationToken ct = default)
+    /// <summary>
+    /// One page of the documents of the project within <paramref name="scope"/>, searched, sorted and cut in the database,
+    /// with the total that match and the counts of the page's spans within the scope. Nothing here reads more than the
+    /// page's rows into memory, and no statement carries more parameters than a page has rows, however large the project.
+    /// </summary>
+    public async Task<DocumentListPage> PageDocumentsAsync(int projectId, DocumentQuery query, CorpusScope scope, CancellationToken ct = default)
     {
+        if (query.Check() is { } problem) throw new ArgumentException(problem, nameof(query));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId);
-        if (scope.Documents is { } only)
+        IQueryable<Document> documents = db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId);
+        if (scope.AssignedTo is { } assignee)
         {
-            var allowed = only.ToList();
-            query = query.Where(d => allowed.Contains(d.Id));
+            // A join, not a list of the user's document ids: the list grows with the project (decision 0035).
+            documents = from a in db.Assignments
+                        where a.ProjectId == projectId && a.UserId == assignee
+                        join d in db.Documents on a.DocumentId equals d.Id
+                        select d;
         }
-        var term = search?.Trim();
+        var term = query.Search?.Trim();
         if (!string.IsNullOrEmpty(term))
         {
             if (term.Length > MaxSearchLength) term = term[..MaxSearchLength];
             var lowered = term.ToLowerInvariant();
             // ToLower + Contains translates on SQLite and PostgreSQL alike (no provider-specific ILIKE).
-            query = query.Where(d => d.Title.ToLower().Contains(lowered) || d.Text.ToLower().Contains(lowered));
+            documents = documents.Where(d => d.Title.ToLower().Contains(lowered) || d.Text.ToLower().Contains(lowered));
         }
-        var docs = await query.OrderBy(d => d.PublishedOn == null).ThenBy(d => d.PublishedOn).ThenBy(d => d.Title)
-            .Select(d => new { d.Id, d.Title, d.Outlet, d.PublishedOn, d.Length })
+        var total = await documents.CountAsync(ct);
+        var annotator = scope.Annotator;
+        var spansOf = annotator is null ? db.Annotations : db.Annotations.Where(a => a.AnnotatorId == annotator);
+        // Every order ends with the id, so pages neither repeat nor skip a row when titles or dates tie.
+        var ordered = (query.Sort, query.Descending) switch
+        {
+            (DocumentSort.Title, false) => documents.OrderBy(d => d.Title).ThenBy(d => d.Id),
+            (DocumentSort.Title, true) => documents.OrderByDescending(d => d.Title).ThenByDescending(d => d.Id),
+            (DocumentSort.Outlet, false) => documents.OrderBy(d => d.Outlet == null).ThenBy(d => d.Outlet).ThenBy(d => d.Title).ThenBy(d => d.Id),
+            (DocumentSort.Outlet, true) => documents.OrderBy(d => d.Outlet == null).ThenByDescending(d => d.Outlet).ThenBy(d => d.Title).ThenBy(d => d.Id),
+            (DocumentSort.Spans, false) => documents.OrderBy(d => spansOf.Count(a => a.DocumentId == d.Id)).ThenBy(d => d.Id),
+            (DocumentSort.Spans, true) => documents.OrderByDescending(d => spansOf.Count(a => a.DocumentId == d.Id)).ThenBy(d => d.Id),
+            (_, true) => documents.OrderBy(d => d.PublishedOn == null).ThenByDescending(d => d.PublishedOn).ThenBy(d => d.Title).ThenBy(d => d.Id),
+            _ => documents.OrderBy(d => d.PublishedOn == null).ThenBy(d => d.PublishedOn).ThenBy(d => d.Title).ThenBy(d => d.Id),
+        };
+        var viewer = scope.Viewer;
+        var docs = await ordered.Skip(query.Offset).Take(query.Limit)
+            .Select(d => new
+            {
+                d.Id, d.Title, d.Outlet, d.PublishedOn, d.Length,
+                State = viewer == null ? null
+                    : db.Assignments.Where(a => a.DocumentId == d.Id && a.UserId == viewer).Select(a => (AssignmentState?)a.State).FirstOrDefault(),
+            })
             .ToListAsync(ct);
+        if (docs.Count == 0) return new DocumentListPage([], total, query.Offset, query.Limit);
+
+        // The page's ids: at most Limit of them (DocumentQuery.MaxLimit), whatever the size of the project.
         var ids = docs.Select(d => d.Id).ToList();
-        var spans = db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId));
-        if (scope.Annotator is { } annotator) spans = spans.Where(a => a.AnnotatorId == annotator);
+        var spans = spansOf.Where(a => ids.Contains(a.DocumentId));
         var perLabel = await spans
             .GroupBy(a => new { a.DocumentId, a.LabelId })
             .Select(g => new { g.Key.DocumentId, g.Key.LabelId, Count = g.Count() })
@@ -85,11 +161,13 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
         var names = await db.Users.AsNoTracking().Where(u => annotatorIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.UserName ?? u.Id, ct);
 
-        return docs.Select(d => new DocumentRow(d.Id, d.Title, d.Outlet, d.PublishedOn, d.Length,
+        var rows = docs.Select(d => new DocumentRow(d.Id, d.Title, d.Outlet, d.PublishedOn, d.Length,
                 perLabel.Where(p => p.DocumentId == d.Id).Sum(p => p.Count),
                 perLabel.Where(p => p.DocumentId == d.Id).ToDictionary(p => p.LabelId, p => p.Count),
-                perAnnotator.Where(p => p.DocumentId == d.Id).ToDictionary(p => names.GetValueOrDefault(p.AnnotatorId, p.AnnotatorId), p => p.Count)))
+                perAnnotator.Where(p => p.DocumentId == d.Id).ToDictionary(p => names.GetValueOrDefault(p.AnnotatorId, p.AnnotatorId), p => p.Count),
+                d.State))
             .ToList();
+        return new DocumentListPage(rows, total, query.Offset, query.Limit);
     }
 
     public async Task<DocumentContent?> GetDocumentAsync(int documentId, CancellationToken ct = default)

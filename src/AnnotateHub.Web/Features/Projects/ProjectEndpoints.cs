@@ -1,6 +1,7 @@
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Corpus;
+using System.Globalization;
 using System.Security.Claims;
 
 namespace AnnotateHub.Web.Features.Projects;
@@ -28,18 +29,58 @@ public static class ProjectEndpoints
             return TypedResults.Ok(result);
         });
 
-        api.MapGet("/projects/{projectId:int}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, ProjectAccess access, CorpusService corpus, TeamService team, CancellationToken ct) =>
+        // A page of the documents (decision 0035): the body stays the list it always was; the total and the next page's
+        // address travel in headers, so callers written for the unpaged list keep working on projects of up to a page.
+        api.MapGet("/projects/{projectId:int}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, ProjectAccess access, CorpusService corpus,
+            HttpContext http, CancellationToken ct) =>
         {
             var userId = user.Id();
             var permissions = await access.ForProjectAsync(projectId, userId, ct);
             if (!permissions.IsMember) return ApiProblems.NotFound($"Project {projectId} does not exist.");
-            var mine = await team.AssignmentsOfAsync(projectId, userId, ct);
-            var scope = permissions.IsSupervisor ? CorpusScope.Everything : new CorpusScope(mine.Keys.ToHashSet(), userId);
-            var rows = await corpus.ListDocumentsAsync(projectId, null, scope, ct);
-            return TypedResults.Ok(rows.Select(r => new DocumentListItemDto(r.Id, r.Title, r.Outlet, r.PublishedOn, r.Length,
-                mine.TryGetValue(r.Id, out var state) ? StateName(state) : null)).ToList());
+            var (query, error) = ParseDocumentQuery(http.Request.Query);
+            if (query is null) return ApiProblems.Invalid(error!);
+            // Annotators see their own spans only here, whatever the mode; every row carries the caller's assignment.
+            var scope = permissions.IsSupervisor ? new CorpusScope(null, null, userId) : new CorpusScope(userId, userId, userId);
+            var page = await corpus.PageDocumentsAsync(projectId, query, scope, ct);
+            http.Response.Headers["X-Total-Count"] = page.Total.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Offset"] = page.Offset.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Limit"] = page.Limit.ToString(CultureInfo.InvariantCulture);
+            if (page.HasMore)
+            {
+                var next = QueryString.Create(http.Request.Query.Where(q => q.Key is not ("offset" or "limit"))
+                    .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+                    .Append(new("offset", (page.Offset + page.Rows.Count).ToString(CultureInfo.InvariantCulture)))
+                    .Append(new("limit", page.Limit.ToString(CultureInfo.InvariantCulture))));
+                http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{next}>; rel=\"next\"";
+            }
+            return TypedResults.Ok(page.Rows.Select(r => new DocumentListItemDto(r.Id, r.Title, r.Outlet, r.PublishedOn, r.Length,
+                r.Assignment is { } state ? StateName(state) : null)).ToList());
         });
         return api;
+    }
+
+    /// <summary><c>offset</c>, <c>limit</c>, <c>search</c>, <c>sort</c> (published, title, outlet, spans) and <c>order</c> (asc, desc) of
+    /// a document list request, or why they are wrong.</summary>
+    public static (DocumentQuery? Query, string? Error) ParseDocumentQuery(IQueryCollection q)
+    {
+        var offset = 0;
+        var limit = DocumentQuery.MaxLimit;
+        if (q.TryGetValue("offset", out var o) && !int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+            return (null, "offset must be a whole number, 0 or more.");
+        if (q.TryGetValue("limit", out var l) && !int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
+            return (null, $"limit must be a whole number between 1 and {DocumentQuery.MaxLimit}.");
+        var sort = DocumentSort.Published;
+        if (q.TryGetValue("sort", out var s))
+        {
+            var name = s.ToString();
+            // Names only: Enum.TryParse would also take "7".
+            if (name.Any(char.IsDigit) || !Enum.TryParse(name, ignoreCase: true, out sort) || !Enum.IsDefined(sort))
+                return (null, "sort must be published, title, outlet or spans.");
+        }
+        var order = q.TryGetValue("order", out var d) ? d.ToString().ToLowerInvariant() : "asc";
+        if (order is not ("asc" or "desc")) return (null, "order must be asc or desc.");
+        var query = new DocumentQuery(q.TryGetValue("search", out var term) ? term.ToString() : null, sort, order == "desc", offset, limit);
+        return query.Check() is { } problem ? (null, problem) : (query, null);
     }
 
     public static string RoleName(ProjectRole role) => role switch

@@ -19,7 +19,10 @@ public sealed partial class TeamPanel : IDisposable
     private ProjectMode _mode;
     private IReadOnlyList<MemberRow> _members = [];
     private IReadOnlyList<MemberRow> _annotators = [];
-    private IReadOnlyList<DocumentRow> _documents = [];
+    private DocumentListPage _documents = new([], 0, 0, MatrixPageSize);
+    private int _offset;
+    /// <summary>Documents per page of the assignment matrix: it never holds the whole project.</summary>
+    public const int MatrixPageSize = DocumentQuery.DefaultLimit;
     private Dictionary<(int DocumentId, string UserId), AssignmentState> _assignments = [];
     private string? _newUser;
     private ProjectRole _newRole = ProjectRole.Annotator;
@@ -44,11 +47,25 @@ public sealed partial class TeamPanel : IDisposable
         _mode = (await Access.ForProjectAsync(ProjectId, UserId)).Mode;
         _members = await Team.MembersAsync(ProjectId);
         _annotators = _members.Where(m => m.Role == ProjectRole.Annotator).ToList();
-        _documents = await Corpus.ListDocumentsAsync(ProjectId, null);
-        _assignments = (await Team.AssignmentsAsync(ProjectId)).ToDictionary(a => (a.DocumentId, a.UserId), a => a.State);
+        _documents = await Corpus.PageDocumentsAsync(ProjectId, new DocumentQuery(Offset: _offset, Limit: MatrixPageSize), CorpusScope.Everything);
+        if (_documents.Rows.Count == 0 && _documents.Total > 0 && _offset > 0)
+        {
+            _offset = (_documents.Total - 1) / MatrixPageSize * MatrixPageSize;
+            _documents = await Corpus.PageDocumentsAsync(ProjectId, new DocumentQuery(Offset: _offset, Limit: MatrixPageSize), CorpusScope.Everything);
+        }
+        // Only the shown documents' assignments: a page's worth, however large the project.
+        _assignments = (await Team.AssignmentsAsync(ProjectId, _documents.Rows.Select(d => d.Id).ToList())).ToDictionary(a => (a.DocumentId, a.UserId), a => a.State);
         // Until the supervisor picks a number, suggest two (for agreement) or as many as there are annotators; clamping
         // a stored value instead would leave a panel opened before annotators were added stuck at one.
         if (!_perDocumentChosen) _perDocument = Math.Clamp(DefaultPerDocument, 1, Math.Max(1, _annotators.Count));
+    }
+
+    private int MatrixPageCount => Math.Max(1, (_documents.Total + MatrixPageSize - 1) / MatrixPageSize);
+
+    private async Task GoToAsync(int offset)
+    {
+        _offset = Math.Max(0, offset);
+        await LoadAsync();
     }
 
     private void ChoosePerDocument(int value)

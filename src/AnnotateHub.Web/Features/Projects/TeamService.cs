@@ -18,11 +18,15 @@ public sealed record AssignmentRow(int DocumentId, string UserId, AssignmentStat
 
 public sealed record QueueItem(int DocumentId, string Title, string? Outlet, AssignmentState State);
 
-/// <summary>The documents assigned to one user in one project, in reading order; <see cref="Next"/> is the first not done.</summary>
-public sealed record AnnotatorQueue(int ProjectId, string ProjectName, IReadOnlyList<QueueItem> Items)
+/// <summary>An annotator's documents in one project: the first <see cref="Items"/> in reading order (all of them when
+/// <see cref="Total"/> is no more), how many they have and have done, and <see cref="Next"/>, the first in progress, else
+/// the first not started.</summary>
+public sealed record AnnotatorQueue(int ProjectId, string ProjectName, IReadOnlyList<QueueItem> Items, int Total, int DoneCount, QueueItem? Next)
 {
-    public QueueItem? Next => Items.FirstOrDefault(i => i.State == AssignmentState.InProgress) ?? Items.FirstOrDefault(i => i.State == AssignmentState.NotStarted);
-    public int DoneCount => Items.Count(i => i.State == AssignmentState.Done);
+    /// <summary>How many of a project's documents the home page lists.</summary>
+    public const int ShownItems = 20;
+
+    public int Hidden => Total - Items.Count;
 }
 
 /// <summary>
@@ -62,6 +66,17 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId)
+            .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State, a.DoneAt)).ToListAsync(ct);
+    }
+
+    /// <summary>The assignments of the given documents (a page of the Team tab's matrix) in the project.</summary>
+    public async Task<IReadOnlyList<AssignmentRow>> AssignmentsAsync(int projectId, IReadOnlyCollection<int> documentIds, CancellationToken ct = default)
+    {
+        if (documentIds.Count > Corpus.DocumentQuery.MaxLimit)
+            throw new ArgumentException($"At most {Corpus.DocumentQuery.MaxLimit} documents at a time.", nameof(documentIds));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = documentIds.ToList(); // a page's worth: bounded, unlike the project
+        return await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && ids.Contains(a.DocumentId))
             .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State, a.DoneAt)).ToListAsync(ct);
     }
 
@@ -210,21 +225,38 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         if (changed > 0) Changed(document.ProjectId);
     }
 
-    /// <summary>The user's assigned documents in every project they annotate in.</summary>
-    public async Task<IReadOnlyList<AnnotatorQueue>> QueuesAsync(string userId, CancellationToken ct = default)
+    /// <summary>
+    /// The user's queue in every project they annotate in: how many documents they have and have done, the next one to
+    /// work on, and the first <paramref name="itemsPerProject"/> in reading order. Counts and the next document come
+    /// from the database, so a queue of 100,000 documents costs what a queue of ten does.
+    /// </summary>
+    public async Task<IReadOnlyList<AnnotatorQueue>> QueuesAsync(string userId, int itemsPerProject = AnnotatorQueue.ShownItems, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await (from a in db.Assignments
-                          join d in db.Documents on a.DocumentId equals d.Id
-                          join p in db.Projects on a.ProjectId equals p.Id
-                          where a.UserId == userId
-                          select new { a.ProjectId, ProjectName = p.Name, d.Id, d.Title, d.Outlet, d.PublishedOn, a.State }).ToListAsync(ct);
-        return rows.GroupBy(r => new { r.ProjectId, r.ProjectName })
-            .Select(g => new AnnotatorQueue(g.Key.ProjectId, g.Key.ProjectName,
-                g.OrderBy(r => r.PublishedOn == null).ThenBy(r => r.PublishedOn).ThenBy(r => r.Title).ThenBy(r => r.Id)
-                 .Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).ToList()))
-            .OrderBy(q => q.ProjectName, StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        var projects = await (from a in db.Assignments
+                              join p in db.Projects on a.ProjectId equals p.Id
+                              where a.UserId == userId
+                              group a by new { a.ProjectId, p.Name } into g
+                              select new
+                              {
+                                  g.Key.ProjectId, g.Key.Name, Total = g.Count(),
+                                  Done = g.Count(a => a.State == AssignmentState.Done),
+                              }).ToListAsync(ct);
+        var queues = new List<AnnotatorQueue>();
+        foreach (var project in projects.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var mine = from a in db.Assignments
+                       join d in db.Documents on a.DocumentId equals d.Id
+                       where a.UserId == userId && a.ProjectId == project.ProjectId
+                       select new { d.Id, d.Title, d.Outlet, d.PublishedOn, a.State };
+            // The project page's reading order: by date (undated last), then title, then id.
+            var ordered = mine.OrderBy(r => r.PublishedOn == null).ThenBy(r => r.PublishedOn).ThenBy(r => r.Title).ThenBy(r => r.Id);
+            var items = await ordered.Take(itemsPerProject).Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).ToListAsync(ct);
+            var next = await ordered.Where(r => r.State == AssignmentState.InProgress).Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).FirstOrDefaultAsync(ct)
+                ?? await ordered.Where(r => r.State == AssignmentState.NotStarted).Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).FirstOrDefaultAsync(ct);
+            queues.Add(new AnnotatorQueue(project.ProjectId, project.Name, items, project.Total, project.Done, next));
+        }
+        return queues;
     }
 
     /// <summary>Whether a (non-admin) supervisor is changing themselves and no other member is a supervisor.</summary>
