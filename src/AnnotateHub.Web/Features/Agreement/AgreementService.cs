@@ -23,7 +23,8 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
         return calculator.Build();
     }
 
-    /// <summary>The project's documents in id order, each with the annotators who marked it done and their spans.</summary>
+    /// <summary>The project's documents that someone marked done, in id order, each with the annotators who did and their
+    /// spans. The others say nothing about agreement (the calculator skips them), so their text is never read.</summary>
     public async IAsyncEnumerable<AgreementDocument> ReadDocumentsAsync(int projectId, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var lastId = 0;
@@ -32,8 +33,8 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
             List<int> ids;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                ids = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
-                    .Select(d => d.Id).ToListAsync(ct);
+                ids = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.State == AssignmentState.Done && a.DocumentId > lastId)
+                    .Select(a => a.DocumentId).Distinct().OrderBy(id => id).Take(BatchSize).ToListAsync(ct);
             }
             if (ids.Count == 0) yield break;
             foreach (var document in await ReadBatchAsync(projectId, ids, ct)) yield return document;
@@ -58,12 +59,14 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
         var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.DocumentId, a.UserId, u.UserName })
             .ToListAsync(ct);
-        // Only the spans of annotators who are done with the document: the rest would be dropped anyway.
-        var doneKeys = done.Select(d => d.DocumentId + "/" + d.UserId).ToHashSet(StringComparer.Ordinal);
-        var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
-            .Select(a => new { a.DocumentId, a.AnnotatorId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
+        // Only the spans of annotators who are done with the document, chosen in the database: the rest would be dropped anyway.
+        // The ids are one batch (at most BatchSize), never the project's.
+        var spans = await db.Annotations.AsNoTracking()
+            .Where(a => ids.Contains(a.DocumentId)
+                        && db.Assignments.Any(s => s.DocumentId == a.DocumentId && s.UserId == a.AnnotatorId && s.State == AssignmentState.Done))
+            .Select(a => new { a.DocumentId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
             .ToListAsync(ct);
-        var spansOf = spans.Where(s => doneKeys.Contains(s.DocumentId + "/" + s.AnnotatorId)).ToLookup(s => s.DocumentId);
+        var spansOf = spans.ToLookup(s => s.DocumentId);
         var doneOf = done.ToLookup(d => d.DocumentId, d => d.UserName!);
         return ids.Where(texts.ContainsKey).Select(id => AgreementDocument.FromText(id.ToString(System.Globalization.CultureInfo.InvariantCulture), texts[id],
             doneOf[id], spansOf[id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)))).ToList();

@@ -47,13 +47,17 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
                 .Select(d => new { d.Id, d.ExternalId, d.Title, d.Outlet, d.PublishedOn, d.Url, d.SourceName, d.ExtraMeta, d.Text }).ToListAsync(ct);
             if (documents.Count == 0) yield break;
-            var ids = documents.Select(d => d.Id).ToList();
-            var spans = db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId));
+            // The batch's spans by the range of its ids (two parameters, an index range on DocumentId), kept to the
+            // project's documents: no list of ids in the SQL (decision 0036).
+            int first = documents[0].Id, last = documents[^1].Id;
+            var spans = db.Annotations.AsNoTracking().Where(a => a.DocumentId >= first && a.DocumentId <= last
+                && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId));
             if (annotatorId is not null) spans = spans.Where(a => a.AnnotatorId == annotatorId);
             var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Id }).ToListAsync(ct);
-            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => ids.Contains(g.DocumentId))
+            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last
+                    && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
                 .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId }).ToListAsync(ct);
-            var done = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId) && a.State == AssignmentState.Done)
+            var done = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
                 .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
             var goldOf = gold.ToLookup(g => g.DocumentId);
