@@ -445,6 +445,28 @@
             }
             renderPanel(h);
         };
+        // The details panel's buttons: sent with the version the panel shows (and the note as typed), not left to Blazor,
+        // whose handler would carry the newest version the server knows (decision 0029). Capture on window runs first.
+        const onDetailsClick = (e) => {
+            const details = e.target.closest ? e.target.closest('[data-testid=span-details][data-span-id]') : null;
+            if (!details) return;
+            const label = e.target.closest('button.label-pick[data-label-id]');
+            const save = e.target.closest('[data-testid=save-note]');
+            const del = e.target.closest('[data-testid=delete-span]');
+            if (!label && !save && !del) return;
+            e.stopImmediatePropagation();
+            e.preventDefault();
+            if (label?.disabled) return;
+            if (!connection.isUp()) {
+                offlineHint();
+                return;
+            }
+            const id = Number(details.dataset.spanId), version = Number(details.dataset.version);
+            if (label) dotnet.invokeMethodAsync('OnDetailsAction', 'label', id, version, Number(label.dataset.labelId), null);
+            else if (save) dotnet.invokeMethodAsync('OnDetailsAction', 'note', id, version, 0, details.querySelector('#span-note')?.value ?? '');
+            else dotnet.invokeMethodAsync('OnDetailsAction', 'delete', id, version, 0, null);
+        };
+        window.addEventListener('click', onDetailsClick, true);
         h.unsubscribe = connection.onChange(onConnection);
         // Blazor re-renders paragraphs (new text nodes): draw the pending spans again over the new nodes.
         h.observer = new MutationObserver(() => {
@@ -455,7 +477,7 @@
         container.addEventListener('mouseup', onMouseUp);
         container.addEventListener('keyup', onKeyUp);
         document.addEventListener('keydown', onKeyDown);
-        Object.assign(h, { onMouseUp, onKeyUp, onKeyDown });
+        Object.assign(h, { onMouseUp, onKeyUp, onKeyDown, onDetailsClick });
         handlers.set(container, h);
         draw(h);
         flush(h);
@@ -489,6 +511,7 @@
         container.removeEventListener('mouseup', h.onMouseUp);
         container.removeEventListener('keyup', h.onKeyUp);
         document.removeEventListener('keydown', h.onKeyDown);
+        window.removeEventListener('click', h.onDetailsClick, true);
         h.unsubscribe?.();
         h.observer?.disconnect();
         clearTimeout(h.retryTimer);

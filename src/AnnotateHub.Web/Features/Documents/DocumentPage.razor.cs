@@ -234,6 +234,32 @@ public sealed partial class DocumentPage
         }
     }
 
+    /// <summary>A click in the span details panel, sent by the browser with the span and version the panel showed and,
+    /// for "note", the note as typed: the change is checked against what the user saw (decision 0029).</summary>
+    [JSInvokable]
+    public async Task OnDetailsAction(string action, long shownId, int shownVersion, int labelId, string? note)
+    {
+        if (_model?.Find(shownId) is not { } span)
+        {
+            Snackbar.Add("Not saved: this span was deleted elsewhere first.", Severity.Warning);
+            return;
+        }
+        if (span.AnnotatorId != _userId || !CanAnnotate) return;
+        var shown = shownVersion > 0 ? span with { Version = shownVersion } : span;
+        switch (action)
+        {
+            case "label":
+                await UpdateAsync(shown, labelId, shown.Note);
+                break;
+            case "note":
+                await UpdateAsync(shown, shown.LabelId, note);
+                break;
+            case "delete":
+                await DeleteAsync(shown);
+                break;
+        }
+    }
+
     /// <summary>The selected span, with the version the browser showed when it is known (it may lag the server's).</summary>
     private AnnotationView? SelectedAsShown(long shownId, int shownVersion)
     {
