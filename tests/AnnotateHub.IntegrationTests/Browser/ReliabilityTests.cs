@@ -79,6 +79,36 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Null(await page.EvaluateAsync<string?>($"() => localStorage.getItem('annotatehub:queue:{_adminId}:{_documentId}')"));
     }
 
+    /// <summary>A real drop: the circuit's socket closes (both ends) and the browser is offline, so Blazor reconnects when it
+    /// is back; the queued span is sent over the rejoined circuit.</summary>
+    [Fact]
+    public async Task A_span_tagged_while_the_circuit_is_down_is_stored_after_it_reconnects()
+    {
+        const string phrase = "lightly injured";
+        var page = await fixture.SignedInPageAsync();
+        var cut = new SocketCut();
+        await page.RouteWebSocketAsync(new Regex("/_blazor"), cut.Attach);
+        var view = await DocumentView.OpenAsync(page, _documentId, Text);
+
+        await page.Context.SetOfflineAsync(true);
+        await cut.GoDownAsync();
+        var banner = page.Locator("[data-testid=connection-banner]");
+        await Expect(banner).ToBeVisibleAsync();
+        await view.DragSelectAsync(phrase);
+        await Expect(view.Menu).ToBeVisibleAsync();
+        await view.Menu.Locator("button[data-label=actor]").ClickAsync();
+        await Expect(page.Locator("[data-testid=queued-edit][data-state=waiting]")).ToContainTextAsync(phrase);
+
+        cut.ComeBack();
+        await page.Context.SetOfflineAsync(false);
+        await Expect(view.CommittedSpanRun(phrase)).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=queued-edit]")).ToHaveCountAsync(0);
+        await Expect(banner).ToBeHiddenAsync();
+        var span = Assert.Single(await SpansAsync());
+        Assert.Equal((Text.IndexOf(phrase, StringComparison.Ordinal), Label("actor").Id), (span.Start, span.LabelId));
+        Assert.True(cut.Connections >= 2, $"expected a second /_blazor socket after the cut, saw {cut.Connections}");
+    }
+
     [Fact]
     public async Task A_span_queued_offline_survives_a_reload_and_a_refusal_is_shown_with_retry_and_discard()
     {
@@ -209,6 +239,51 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
         return await db.Annotations.AsNoTracking().Where(a => a.DocumentId == _documentId).ToListAsync();
     }
 
+    /// <summary>Forwards a page's /_blazor sockets; going down closes both ends and refuses new sockets until it comes back.</summary>
+    private sealed class SocketCut
+    {
+        private readonly Lock _gate = new();
+        private (IWebSocketRoute Page, IWebSocketRoute Server)? _live;
+        private bool _down;
+
+        public int Connections { get; private set; }
+
+        public void Attach(IWebSocketRoute page)
+        {
+            lock (_gate)
+            {
+                Connections++;
+                if (_down)
+                {
+                    _ = page.CloseAsync(new() { Code = 1011, Reason = "offline" });
+                    return;
+                }
+                var server = page.ConnectToServer();
+                page.OnMessage(frame => HeldFrames.Forward(server, frame));
+                server.OnMessage(frame => HeldFrames.Forward(page, frame));
+                _live = (page, server);
+            }
+        }
+
+        public async Task GoDownAsync()
+        {
+            (IWebSocketRoute Page, IWebSocketRoute Server) live;
+            lock (_gate)
+            {
+                _down = true;
+                live = _live ?? throw new InvalidOperationException("No /_blazor socket is open.");
+                _live = null;
+            }
+            await live.Server.CloseAsync(new() { Code = 1011, Reason = "network lost" });
+            await live.Page.CloseAsync(new() { Code = 1011, Reason = "network lost" });
+        }
+
+        public void ComeBack()
+        {
+            lock (_gate) _down = false;
+        }
+    }
+
     /// <summary>Forwards a page's /_blazor frames; while held, the server's frames to the page wait, in order.</summary>
     private sealed class HeldFrames
     {
@@ -251,7 +326,7 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
             }
         }
 
-        private static void Forward(IWebSocketRoute to, IWebSocketFrame frame)
+        public static void Forward(IWebSocketRoute to, IWebSocketFrame frame)
         {
             if (frame.Binary is { } bytes) to.Send(bytes); else to.Send(frame.Text ?? "");
         }
