@@ -109,6 +109,35 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.True(cut.Connections >= 2, $"expected a second /_blazor socket after the cut, saw {cut.Connections}");
     }
 
+    /// <summary>A silent drop (no close, no offline event: frames just stop both ways): the circuit's short timeouts
+    /// (Realtime/ConnectionTimeouts.cs) make the page say so and others see the user away within seconds. Prints how long
+    /// each took; asserts only that they happen within Playwright's usual wait.</summary>
+    [Fact]
+    public async Task A_silent_connection_loss_shows_the_banner_and_the_user_away_to_others()
+    {
+        var viewer = "viewer-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Server.AddMemberAsync(await fixture.Server.CreateUserAsync(viewer), _projectId);
+        var page = await fixture.SignedInPageAsync();
+        var other = await fixture.SignedInPageAsync(viewer, AppServer.AnnotatorPassword);
+        var hold = new HeldFrames();
+        await page.RouteWebSocketAsync(new Regex("/_blazor"), hold.Attach);
+        await DocumentView.OpenAsync(page, _documentId, Text);
+        await DocumentView.OpenAsync(other, _documentId, Text);
+        var activity = other.Locator("[data-testid=viewer-activity]");
+        await Expect(activity).ToHaveTextAsync("Administrator: reading");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        hold.Hold(bothWays: true);
+        // The page's usual 20 s wait (the fixture's default): SignalR's own 30 s timeout would not make it.
+        var wait = new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 };
+        await Expect(activity).ToHaveTextAsync("Administrator: away (offline)", wait);
+        var away = clock.Elapsed;
+        await Expect(page.Locator("[data-testid=connection-banner]")).ToHaveAttributeAsync("data-state", "reconnecting", new() { Timeout = 20_000 });
+        Console.WriteLine($"Silent drop: others saw the user away after {away.TotalSeconds:F1} s; the page said so after {clock.Elapsed.TotalSeconds:F1} s.");
+        await fixture.ScreenshotAsync(page, "connection-lost-banner");
+        hold.Release();
+    }
+
     [Fact]
     public async Task A_span_queued_offline_survives_a_reload_and_a_refusal_is_shown_with_retry_and_discard()
     {
@@ -296,7 +325,14 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
         {
             var server = page.ConnectToServer();
             lock (_gate) _page = page;
-            page.OnMessage(frame => Forward(server, frame));
+            page.OnMessage(frame =>
+            {
+                lock (_gate)
+                {
+                    if (_holdingBoth) return; // lost, as on a dead link
+                }
+                Forward(server, frame);
+            });
             server.OnMessage(frame =>
             {
                 lock (_gate)
@@ -311,9 +347,15 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
             });
         }
 
-        public void Hold()
+        private bool _holdingBoth;
+
+        public void Hold(bool bothWays = false)
         {
-            lock (_gate) _holding = true;
+            lock (_gate)
+            {
+                _holding = true;
+                _holdingBoth = bothWays;
+            }
         }
 
         public void Release()
@@ -321,6 +363,7 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
             lock (_gate)
             {
                 _holding = false;
+                _holdingBoth = false;
                 foreach (var frame in _waiting) Forward(_page!, frame);
                 _waiting.Clear();
             }
