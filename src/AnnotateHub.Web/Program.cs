@@ -16,7 +16,9 @@ if (CommandLineHost.IsCommand(args)) return await CommandLineHost.RunAsync(args)
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Keep-alives and timeouts of the circuit and the annotation hub: Realtime/ConnectionTimeouts.cs (decision 0028).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(ConnectionTimeouts.ConfigureCircuit);
+builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(ConnectionTimeouts.ConfigureAnnotationHub);
 builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
 builder.Services.AddCascadingAuthenticationState();

@@ -55,6 +55,7 @@ public sealed partial class DocumentPage
     private readonly List<IDisposable> _subscriptions = [];
     private readonly string _presenceKey = "circuit:" + Guid.NewGuid().ToString("N");
     private bool _offline;
+    private (long Id, string Message)? _notice; // a refused change of this span, shown in its details panel
 
     // The sequence number of the last change this view shows; changes apply strictly in order (see ApplyCommitted).
     private long _sequence;
@@ -116,8 +117,52 @@ public sealed partial class DocumentPage
         {
             _attached = true;
             _self = DotNetObjectReference.Create(this);
-            await JS.InvokeVoidAsync("annotateHub.attach", _container, _self);
+            _configured = (_labels, _access?.RefusalToAnnotate);
+            await JS.InvokeVoidAsync("annotateHub.attach", _container, _self, BrowserOptions());
         }
+        else if (_attached && _model is not null && _configured != (_labels, _access?.RefusalToAnnotate))
+        {
+            // The browser tags on its own while offline: it needs the current labels and whether this user may tag.
+            _configured = (_labels, _access?.RefusalToAnnotate);
+            await JS.InvokeVoidAsync("annotateHub.configure", _container, BrowserOptions());
+        }
+    }
+
+    private (IReadOnlyList<LabelView>, string?) _configured;
+
+    private object BrowserOptions() => new
+    {
+        documentId = DocumentId,
+        userId = _userId,
+        refusal = _access?.RefusalToAnnotate,
+        labels = _labels.Select(l => new { id = l.Id, name = l.Name, color = l.Color, hotkey = l.Hotkey }).ToList(),
+    };
+
+    /// <summary>The answer to a span the browser queued while it could not reach the server.</summary>
+    public sealed record QueuedSave(bool Saved, string? Error);
+
+    /// <summary>
+    /// A span tagged while offline, sent by the browser once the connection is back (oldest first; UTF-16 offsets of the
+    /// selection, snapped here as a fresh selection is). The same checks as a span tagged online; a span this user
+    /// already has (same range and label) answers "saved", so a queue sent twice (an answer lost with the connection,
+    /// two tabs) stores it once. A refusal comes back with its reason for the browser to show with Retry and Discard.
+    /// </summary>
+    [JSInvokable]
+    public async Task<QueuedSave> SaveQueued(int start, int end, int labelId)
+    {
+        if (_model is null || _access is null) return new QueuedSave(false, "The document is not open.");
+        await CatchUpAsync(); // what the connection missed first, so a span already saved is recognised
+        if (_access.RefusalToAnnotate is { } refusal) return new QueuedSave(false, refusal);
+        if (_labels.FirstOrDefault(l => l.Id == labelId) is not { } label)
+            return new QueuedSave(false, "Its label is no longer in this project's label set.");
+        if (start < 0 || end > _model.Text.Length || WordSnapper.Snap(_model.Text, start, end) is not { } snapped)
+            return new QueuedSave(false, "The selection holds no text of this document.");
+        var cpStart = _model.Offsets.ToCodePoint(snapped.Start);
+        var cpEnd = _model.Offsets.ToCodePoint(snapped.End);
+        if (_model.Annotations.Any(a => a.AnnotatorId == _userId && a.Start == cpStart && a.End == cpEnd && a.LabelId == labelId))
+            return new QueuedSave(true, null);
+        var result = await CommitNewAsync(cpStart, cpEnd, label, showPending: false);
+        return result.Succeeded ? new QueuedSave(true, null) : new QueuedSave(false, result.Error);
     }
 
     [JSInvokable]
@@ -170,8 +215,12 @@ public sealed partial class DocumentPage
         return Task.CompletedTask;
     }
 
+    public Task OnHotkey(string key) => OnHotkeyShown(key, 0, 0);
+
+    /// <summary>A label's key. <paramref name="shownId"/> and <paramref name="shownVersion"/> are the span and version the
+    /// details panel showed when the key was pressed (0: none), so a relabel is checked against what the user saw.</summary>
     [JSInvokable]
-    public async Task OnHotkey(string key)
+    public async Task OnHotkeyShown(string key, long shownId, int shownVersion)
     {
         var label = _labels.FirstOrDefault(l => l.Hotkey == key);
         if (label is null || _model is null) return;
@@ -179,23 +228,58 @@ public sealed partial class DocumentPage
         {
             await CreateAsync(label);
         }
-        else if (_model.SelectedId is { } id && _model.Find(id) is { } selected && selected.AnnotatorId == _userId)
+        else if (SelectedAsShown(shownId, shownVersion) is { } selected && selected.AnnotatorId == _userId)
         {
             await UpdateAsync(selected, label.Id, selected.Note);
         }
     }
 
+    /// <summary>A click in the span details panel, sent by the browser with the span and version the panel showed and,
+    /// for "note", the note as typed: the change is checked against what the user saw (decision 0029).</summary>
+    [JSInvokable]
+    public async Task OnDetailsAction(string action, long shownId, int shownVersion, int labelId, string? note)
+    {
+        if (_model?.Find(shownId) is not { } span)
+        {
+            Snackbar.Add("Not saved: this span was deleted elsewhere first.", Severity.Warning);
+            return;
+        }
+        if (span.AnnotatorId != _userId || !CanAnnotate) return;
+        var shown = shownVersion > 0 ? span with { Version = shownVersion } : span;
+        switch (action)
+        {
+            case "label":
+                await UpdateAsync(shown, labelId, shown.Note);
+                break;
+            case "note":
+                await UpdateAsync(shown, shown.LabelId, note);
+                break;
+            case "delete":
+                await DeleteAsync(shown);
+                break;
+        }
+    }
+
+    /// <summary>The selected span, with the version the browser showed when it is known (it may lag the server's).</summary>
+    private AnnotationView? SelectedAsShown(long shownId, int shownVersion)
+    {
+        if (_model?.SelectedId is not { } id || _model.Find(id) is not { } selected) return null;
+        return shownId == id && shownVersion > 0 ? selected with { Version = shownVersion } : selected;
+    }
+
     [JSInvokable]
     public Task OnEscape() => OnBackgroundClick();
 
+    public Task OnDeleteKey() => OnDeleteKeyShown(0, 0);
+
     [JSInvokable]
-    public async Task OnDeleteKey()
+    public async Task OnDeleteKeyShown(long shownId, int shownVersion)
     {
         if (_model?.SelectedSuggestionId is { } suggestionId)
         {
             await RejectSuggestionAsync(suggestionId);
         }
-        else if (_model?.SelectedId is { } id && _model.Find(id) is { } selected && selected.AnnotatorId == _userId)
+        else if (SelectedAsShown(shownId, shownVersion) is { } selected && selected.AnnotatorId == _userId)
         {
             await DeleteAsync(selected);
         }
@@ -353,6 +437,7 @@ public sealed partial class DocumentPage
     private void Select(long id, bool scroll, IReadOnlyList<long>? overlapping = null)
     {
         if (_model is null) return;
+        if (_notice is { } notice && notice.Id != id) _notice = null;
         _model.Select(id);
         _overlapping = (overlapping ?? [id]).Select(_model.Find).OfType<AnnotationView>().ToList();
         if (_model.Find(id) is { } span) SetActivity($"on “{Shorten(_model.TextOf(span))}”");
@@ -374,13 +459,31 @@ public sealed partial class DocumentPage
     /// or failed save removes it and says why, with a way to try again: nothing is dropped silently.</summary>
     private async Task SaveNewAsync(int start, int end, LabelView label)
     {
-        if (_model is null) return;
+        var result = await CommitNewAsync(start, end, label, showPending: true);
+        if (_model is null || result.Succeeded) return;
+        Snackbar.Add($"Not saved: {result.Error}", Severity.Error, o =>
+        {
+            o.Action = "Retry";
+            o.RequireInteraction = true;
+            o.OnClick = _ => SaveNewAsync(start, end, label);
+        });
+        StateHasChanged();
+    }
+
+    /// <summary>Saves a new span (code points). With <paramref name="showPending"/> it shows at once as pending until the
+    /// server answers (a queued span is drawn pending by the browser instead); once committed it is selected.</summary>
+    private async Task<AnnotationResult> CommitNewAsync(int start, int end, LabelView label, bool showPending)
+    {
+        if (_model is null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, "The document is not open.");
         var placeholderId = --_nextPendingId; // negative: never a database id
-        var now = DateTime.UtcNow;
-        var myName = Presence.ViewersOf(DocumentId).FirstOrDefault(v => v.UserId == _userId)?.Name ?? "you";
-        _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, myName, start, end, label.Id, label.Name, null, now, now, 0));
-        _model.SetPending(placeholderId, true);
-        _version++;
+        if (showPending)
+        {
+            var now = DateTime.UtcNow;
+            var myName = Presence.ViewersOf(DocumentId).FirstOrDefault(v => v.UserId == _userId)?.Name ?? "you";
+            _model.Upsert(new AnnotationView(placeholderId, DocumentId, _userId, myName, start, end, label.Id, label.Name, null, now, now, 0));
+            _model.SetPending(placeholderId, true);
+            _version++;
+        }
         SetActivity($"tagging {label.Name}");
         StateHasChanged();
 
@@ -393,28 +496,42 @@ public sealed partial class DocumentPage
         {
             result = AnnotationResult.Fail(AnnotationOutcome.Invalid, "the server could not save it (" + ex.GetType().Name + ").");
         }
-        _model.Remove(placeholderId);
-        _version++;
+        if (showPending)
+        {
+            _model.Remove(placeholderId);
+            _version++;
+        }
         if (!result.Succeeded)
         {
-            Snackbar.Add($"Not saved: {result.Error}", Severity.Error, o =>
-            {
-                o.Action = "Retry";
-                o.RequireInteraction = true;
-                o.OnClick = _ => SaveNewAsync(start, end, label);
-            });
             StateHasChanged();
-            return;
+            return result;
         }
         await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, result.Sequence, result.Kind, result.Annotation!, _userId, result.Annotation!.UpdatedAt));
         Select(result.Annotation!.Id, scroll: false);
+        return result;
     }
 
+    /// <summary>Changes a span as <paramref name="annotation"/> shows it: its version is the one the user saw, so a span
+    /// changed meanwhile (another tab, a program) is refused and the current state shown instead.</summary>
     private async Task UpdateAsync(AnnotationView annotation, int labelId, string? note)
     {
+        if (labelId == annotation.LabelId && (note ?? "") == (annotation.Note ?? ""))
+        {
+            Snackbar.Add("Nothing to save: the label and note are unchanged.", Severity.Info);
+            return;
+        }
+        _notice = null;
         _model?.SetPending(annotation.Id, true);
         StateHasChanged();
-        var result = await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
+        AnnotationResult result;
+        try
+        {
+            result = await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
+        }
+        catch (Exception ex)
+        {
+            result = AnnotationResult.Fail(AnnotationOutcome.Invalid, "The server could not save it (" + ex.GetType().Name + "); nothing was changed.");
+        }
         _model?.SetPending(annotation.Id, false);
         if (result.Succeeded)
         {
@@ -423,17 +540,25 @@ public sealed partial class DocumentPage
         }
         else
         {
-            Snackbar.Add(result.Error!, result.Outcome == AnnotationOutcome.Conflict ? Severity.Warning : Severity.Error);
-            await RefreshAsync(annotation.Id, result.Annotation);
+            await RefusedChangeAsync(annotation, result);
         }
         StateHasChanged();
     }
 
     private async Task DeleteAsync(AnnotationView annotation)
     {
+        _notice = null;
         _model?.SetPending(annotation.Id, true);
         StateHasChanged();
-        var result = await Annotations.DeleteAsync(annotation.Id, _userId, annotation.Version);
+        AnnotationResult result;
+        try
+        {
+            result = await Annotations.DeleteAsync(annotation.Id, _userId, annotation.Version);
+        }
+        catch (Exception ex)
+        {
+            result = AnnotationResult.Fail(AnnotationOutcome.Invalid, "The server could not delete it (" + ex.GetType().Name + "); nothing was changed.");
+        }
         _model?.SetPending(annotation.Id, false);
         if (result.Succeeded)
         {
@@ -442,10 +567,36 @@ public sealed partial class DocumentPage
         }
         else
         {
-            Snackbar.Add(result.Error!, result.Outcome == AnnotationOutcome.Conflict ? Severity.Warning : Severity.Error);
-            await RefreshAsync(annotation.Id, result.Annotation);
+            await RefusedChangeAsync(annotation, result);
         }
         StateHasChanged();
+    }
+
+    /// <summary>Says why a change was refused and shows what the server holds now; a conflict also stays in the details panel.</summary>
+    private async Task RefusedChangeAsync(AnnotationView annotation, AnnotationResult result)
+    {
+        if (result.Outcome != AnnotationOutcome.Conflict)
+        {
+            Snackbar.Add(result.Error!, Severity.Error);
+            await RefreshAsync(annotation.Id, result.Annotation);
+            return;
+        }
+        await RefreshAsync(annotation.Id, result.Annotation);
+        var current = result.Annotation ?? _model?.Find(annotation.Id);
+        var message = current is null
+            ? "Not saved: this span was deleted elsewhere first."
+            : ConflictMessage(current);
+        _notice = current is null ? null : (annotation.Id, message);
+        Snackbar.Add(message, Severity.Warning);
+    }
+
+    // Only a span's annotator may change it, so whoever changed it first is this user elsewhere (a tab or a program).
+    private string ConflictMessage(AnnotationView current)
+    {
+        var label = _labels.FirstOrDefault(l => l.Id == current.LabelId)?.Name ?? current.LabelName;
+        var note = string.IsNullOrEmpty(current.Note) ? "no note" : $"note “{Shorten(current.Note)}”";
+        var by = current.AnnotatorId == _userId ? "by you in another tab or program" : $"by {current.AnnotatorName}";
+        return $"Not saved: changed {by} first. Now: {label}, {note}. Your change was not applied; make it again if you still want it.";
     }
 
     /// <summary>After a refused change, show what the server holds now.</summary>

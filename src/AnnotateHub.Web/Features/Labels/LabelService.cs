@@ -11,7 +11,8 @@ public sealed record LabelView(int Id, int ProjectId, string Name, string Color,
     public LabelSpec ToSpec() => new(Name, Color, Hotkey, Description);
 }
 
-public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors)
+/// <param name="Conflict">Refused because the label changed since the caller read it (see <c>expected</c>).</param>
+public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors, bool Conflict = false)
 {
     public bool Succeeded => Errors.Count == 0;
 }
@@ -76,12 +77,16 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         return new LabelResult(ToView(label), []);
     }
 
-    public async Task<LabelResult> UpdateAsync(int labelId, string userId, LabelSpec spec, CancellationToken ct = default)
+    /// <param name="expected">The label as the caller read it: when given and the label has changed since, the edit is
+    /// refused (<see cref="LabelResult.Conflict"/>) instead of overwriting someone else's. Labels carry no version column;
+    /// their whole content is the version (decision 0029).</param>
+    public async Task<LabelResult> UpdateAsync(int labelId, string userId, LabelSpec spec, LabelSpec? expected = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
-        if (label is null) return new LabelResult(null, ["The label no longer exists."]);
+        if (label is null) return new LabelResult(null, ["The label no longer exists; someone removed it."], Conflict: expected is not null);
         if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
+        if (ChangedSince(label, expected) is { } changed) return changed;
         var others = await db.Labels.Where(l => l.ProjectId == label.ProjectId && l.Id != labelId).ToListAsync(ct);
         var errors = LabelRules.Validate(spec, others.Select(ToSpec));
         if (errors.Count > 0) return new LabelResult(null, errors);
@@ -95,12 +100,13 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
     }
 
     /// <summary>Removes an unused label; a label that spans use is refused with their count.</summary>
-    public async Task<LabelResult> RemoveAsync(int labelId, string userId, CancellationToken ct = default)
+    public async Task<LabelResult> RemoveAsync(int labelId, string userId, LabelSpec? expected = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
-        if (label is null) return new LabelResult(null, ["The label no longer exists."]);
+        if (label is null) return new LabelResult(null, ["The label no longer exists; someone removed it."], Conflict: expected is not null);
         if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
+        if (ChangedSince(label, expected) is { } changed) return changed;
         var uses = await db.Annotations.CountAsync(a => a.LabelId == labelId, ct);
         if (uses > 0)
         {
@@ -128,6 +134,19 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         _sets.TryRemove(projectId, out _);
         notifier.PublishLabels(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
     }
+
+    private static LabelResult? ChangedSince(LabelDefinition label, LabelSpec? expected)
+    {
+        if (expected is null || SameContent(ToSpec(label), expected)) return null;
+        var now = $"\"{label.Name}\", colour {label.Color}, {(label.Hotkey is null ? "no hotkey" : "hotkey " + label.Hotkey)}";
+        return new LabelResult(ToView(label),
+            [$"Not saved: someone changed this label first (it is now {now}). The editor shows it as it is now; make your change again if you still want it."],
+            Conflict: true);
+    }
+
+    private static bool SameContent(LabelSpec a, LabelSpec b) =>
+        a.Name.Trim() == b.Name.Trim() && string.Equals(a.Color, b.Color, StringComparison.OrdinalIgnoreCase)
+        && (a.Hotkey ?? "") == (b.Hotkey ?? "") && (a.Description ?? "") == (b.Description ?? "");
 
     private static LabelResult Refused() => new(null, ["Only the project's supervisors can edit the label set."]);
 
