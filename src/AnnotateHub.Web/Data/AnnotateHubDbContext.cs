@@ -22,10 +22,6 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<Features.Import.ImportBatch> ImportBatches => Set<Features.Import.ImportBatch>();
     public DbSet<Features.Import.ImportStagedSpan> ImportStagedSpans => Set<Features.Import.ImportStagedSpan>();
 
-    // Documents reached through a hidden (import-pending) project are meant to disappear with it (decision 0030).
-    protected override void OnConfiguring(DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
