@@ -19,6 +19,8 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<GoldAnnotation> GoldAnnotations => Set<GoldAnnotation>();
     public DbSet<Suggestion> Suggestions => Set<Suggestion>();
     public DbSet<SuggestionDecision> SuggestionDecisions => Set<SuggestionDecision>();
+    public DbSet<Features.Import.ImportBatch> ImportBatches => Set<Features.Import.ImportBatch>();
+    public DbSet<Features.Import.ImportStagedSpan> ImportStagedSpans => Set<Features.Import.ImportStagedSpan>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -35,6 +37,9 @@ internal sealed class ProjectEntityTypeConfiguration : IEntityTypeConfiguration<
         b.HasIndex(p => p.Name).IsUnique();
         b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Description).HasMaxLength(2000);
+        // A project an import is still filling is not there for anyone (pages, hub, REST, export, agreement) until it
+        // commits; the importer and its clean-up read it with IgnoreQueryFilters (decision 0030).
+        b.HasQueryFilter(p => !p.ImportPending);
         b.HasOne<AppUser>().WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Documents).WithOne(d => d.Project).HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(p => p.Labels).WithOne().HasForeignKey(l => l.ProjectId).OnDelete(DeleteBehavior.Cascade);

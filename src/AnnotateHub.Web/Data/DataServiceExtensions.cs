@@ -16,7 +16,9 @@ public static class DataServiceExtensions
             builder.Environment.ContentRootPath);
         var synchronous = builder.Configuration["Database:SqliteSynchronous"] ?? "FULL";
         // Pooled: a context per operation is the rule (STYLE.md), and pooling makes each one cheap.
-        builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous)));
+        builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous))
+            // Documents reached through a hidden (import-pending) project are meant to disappear with it (decision 0030).
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
 
         builder.Services.AddIdentityCore<AppUser>(o =>

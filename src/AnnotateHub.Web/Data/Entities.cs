@@ -16,6 +16,9 @@ public sealed class Project
     public DateTime CreatedAt { get; set; }
     /// <summary>Open or blind; switched by a supervisor.</summary>
     public AnnotateHub.Core.Projects.ProjectMode Mode { get; set; }
+    /// <summary>True while an import is still writing into it (a new project, or the staging project of an import into
+    /// an existing one): hidden from every query by the model's filter until the import's last short commit (decision 0030).</summary>
+    public bool ImportPending { get; set; }
     public List<Document> Documents { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
 }

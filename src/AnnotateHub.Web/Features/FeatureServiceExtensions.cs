@@ -12,6 +12,8 @@ public static class FeatureServiceExtensions
     public static IHostApplicationBuilder AddAnnotateHubFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAnnotationServices();
+        // After the database initializer (registered before the features): removes what a crashed import staged (decision 0030).
+        builder.Services.AddHostedService<Import.ImportBatchCleaner>();
         // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400.
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();

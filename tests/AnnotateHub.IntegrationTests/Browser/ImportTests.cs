@@ -16,6 +16,43 @@ public sealed class ImportTests(BrowserFixture fixture)
     private AppServer Server => fixture.Server;
 
     [Fact]
+    public async Task A_file_fixed_on_disk_after_a_failed_import_imports_again_without_reload_and_its_suggestions_attach_to_known_documents()
+    {
+        var u = Guid.NewGuid().ToString("N")[..6];
+        var projectId = await Server.CreateProjectAsync("Retry " + u);
+        var supervisor = "sup-" + u;
+        await Server.AddMemberAsync(await Server.CreateUserAsync(supervisor), projectId, ProjectRole.Supervisor);
+        await Server.ImportDocumentAsync(projectId, $"Rockets hit the depot {u}.");
+        var path = Path.Combine(Path.GetTempPath(), $"model-{u}.jsonl");
+        await File.WriteAllTextAsync(path, $$"""{"text": "Rockets hit the depot {{u}}.", "annotations": [{"annotator": "model-x", "start": 0, "end": 7, "label": "no-such-label"}]}""");
+        try
+        {
+            var page = await fixture.SignedInPageAsync(supervisor, AppServer.AnnotatorPassword);
+            await page.GotoAsync($"/projects/{projectId}");
+            await Live.WaitForCircuitAsync(page);
+            await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
+            var panel = page.Locator("[data-testid=import-panel]");
+            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
+            await panel.Locator("[data-testid=import-start]").ClickAsync();
+            var report = panel.Locator("[data-testid=import-report]");
+            await Expect(report).ToContainTextAsync("Nothing was imported");
+            // A fresh, empty input: choosing the same file again fires change in any browser.
+            Assert.Equal("", await panel.Locator("[data-testid=import-file]").InputValueAsync());
+
+            await File.WriteAllTextAsync(path, $$"""{"text": "Rockets hit the depot {{u}}.", "annotations": [{"annotator": "model-x", "start": 0, "end": 7, "label": "actor"}]}""");
+            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await panel.Locator("[data-testid=import-start]").ClickAsync();
+            await Expect(report).ToContainTextAsync("1 suggestion attached to 1 existing document");
+            await fixture.ScreenshotAsync(page, "import-attached");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task A_supervisor_uploads_a_jsonl_file_sees_the_report_and_a_bad_file_changes_nothing()
     {
         var u = Guid.NewGuid().ToString("N")[..6];

@@ -17,8 +17,8 @@ public enum ImportedSpans
 /// </summary>
 public sealed record ImportOptions(string ActorId, int? ProjectId = null, string? ProjectName = null, ImportedSpans Spans = ImportedSpans.Annotations);
 
-/// <summary>How far an import has got: bytes of the file read, documents read.</summary>
-public readonly record struct ImportProgress(long BytesRead, long? TotalBytes, int Documents);
+/// <summary>How far an import has got: bytes of the file read, documents read, documents written (still hidden until the end).</summary>
+public readonly record struct ImportProgress(long BytesRead, long? TotalBytes, int Documents, int DocumentsWritten = 0);
 
 /// <summary>The outcome of an import. When <see cref="Succeeded"/> is false nothing was changed.</summary>
 public sealed record ImportReport
@@ -33,6 +33,16 @@ public sealed record ImportReport
     public int Annotations { get; init; }
     public int GoldSpans { get; init; }
     public int Suggestions { get; init; }
+    /// <summary>Spans added to documents the project already had (matched by id, else by text).</summary>
+    public int AttachedAnnotations { get; init; }
+    public int AttachedGoldSpans { get; init; }
+    public int AttachedSuggestions { get; init; }
+    /// <summary>How many of the project's documents got annotations, gold spans, suggestions.</summary>
+    public int AnnotatedExisting { get; init; }
+    public int GoldExisting { get; init; }
+    public int SuggestedExisting { get; init; }
+    /// <summary>Spans for existing documents that the document already had exactly (same annotator or source, offsets and label): skipped.</summary>
+    public int AlreadyThere { get; init; }
     public int Duplicates { get; init; }
     /// <summary>The first <see cref="MaxListed"/> duplicates: where in the file, and which document it repeats.</summary>
     public IReadOnlyList<string> DuplicateDetails { get; init; } = [];
@@ -44,6 +54,8 @@ public sealed record ImportReport
     public IReadOnlyList<FormatError> Errors { get; init; } = [];
     public int ErrorCount { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    private static string S(int n) => n == 1 ? "" : "s";
 
     public static ImportReport Refused(string message) => new() { Errors = [new FormatError(0, null, message)], ErrorCount = 1 };
 
@@ -57,8 +69,15 @@ public sealed record ImportReport
             if (ErrorCount > Errors.Count) yield return $"  ... and {ErrorCount - Errors.Count} more.";
             yield break;
         }
-        yield return $"Imported {Documents} document{(Documents == 1 ? "" : "s")} into \"{ProjectName}\"{(ProjectCreated ? " (new project)" : "")}: "
-            + $"{Annotations} annotations, {GoldSpans} gold spans, {Suggestions} suggestions.";
+        var attached = new List<string>();
+        if (AttachedSuggestions > 0) attached.Add($"{AttachedSuggestions} suggestion{S(AttachedSuggestions)} attached to {SuggestedExisting} existing document{S(SuggestedExisting)}");
+        if (AttachedAnnotations > 0) attached.Add($"{AttachedAnnotations} annotation{S(AttachedAnnotations)} attached to {AnnotatedExisting} existing document{S(AnnotatedExisting)}");
+        if (AttachedGoldSpans > 0) attached.Add($"{AttachedGoldSpans} gold span{S(AttachedGoldSpans)} attached to {GoldExisting} existing document{S(GoldExisting)}");
+        yield return $"Imported {Documents} document{S(Documents)} into \"{ProjectName}\"{(ProjectCreated ? " (new project)" : "")}: "
+            + $"{Annotations} annotations, {GoldSpans} gold spans, {Suggestions} suggestions"
+            + (attached.Count > 0 ? "; " + string.Join("; ", attached) : "") + ".";
+        if (AlreadyThere > 0)
+            yield return $"Skipped {AlreadyThere} span{S(AlreadyThere)} the project's documents already had (same annotator or source, offsets and label).";
         if (Duplicates > 0)
         {
             yield return $"Skipped {Duplicates} duplicate{(Duplicates == 1 ? "" : "s")} (same text as a document already in the project or earlier in the file):";

@@ -7,17 +7,20 @@ using AnnotateHub.Core.Projects;
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Import;
 
 /// <summary>
-/// Imports a file into a project, all or nothing: the whole file is read in one transaction, every error is collected
-/// with its line and field, and a single error rolls everything back (the project too, when the import created it).
-/// Documents whose text the project already has (by content hash) are skipped and reported. Memory stays flat: the
-/// file is streamed and written in batches inside the transaction.
+/// Imports a file into a project, all or nothing as users see it (decision 0030): new documents are written a few hundred
+/// per transaction into a hidden project, spans for documents the project already has are staged, and one short final
+/// commit makes it all visible; any error removes what was written. Every error is collected with its line and field.
+/// Documents the project already has (by the file's id where the project stores one, else by content hash) get the
+/// file's spans attached. Memory stays flat: the file is streamed and written in batches.
 /// </summary>
-public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, TimeProvider clock)
+public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
+    TimeProvider clock, ILogger<ImportService> logger)
 {
     public const int BatchDocuments = 500;
     public const int BatchSpans = 20_000;
@@ -27,91 +30,122 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
     public async Task<ImportReport> ImportAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        if (ImportFileReader.UnsupportedReason(fileName) is { } unsupported) return ImportReport.Refused(unsupported);
+        var isAdmin = await access.IsAdminAsync(options.ActorId, ct);
+        // What a crashed process left: removed before this import looks at the project (start-up does it too).
+        await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, ct);
+
+        var run = new ImportRun(dbFactory, options, isAdmin, clock.GetUtcNow().UtcDateTime);
+        var completed = false;
         try
         {
-            return await ImportInTransactionAsync(input, fileName, options, progress, ct);
+            if (await run.OpenProjectAsync(access, Path.GetFileName(fileName), ct) is { } refusal) return ImportReport.Refused(refusal);
+
+            using var counting = new CountingStream(input);
+            long? total = input.CanSeek ? input.Length : null;
+            var lastReport = 0L;
+            // Reading and parsing (a large HTML page, a zip) happen here, outside any transaction: only run.FlushAsync writes.
+            foreach (var line in ImportFileReader.Read(counting, fileName))
+            {
+                ct.ThrowIfCancellationRequested();
+                if (line.Document is null) run.AddErrors(line.Errors);
+                else await run.AddAsync(line.Line, line.Document, ct);
+                if (run.ShouldFlush)
+                {
+                    await run.FlushAsync(ct);
+                    progress?.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead, run.DocumentsWritten));
+                    lastReport = counting.BytesRead;
+                }
+                else if (progress is not null && counting.BytesRead - lastReport >= 256 * 1024)
+                {
+                    lastReport = counting.BytesRead;
+                    progress.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead, run.DocumentsWritten));
+                }
+            }
+            run.EnsureLabels();
+            if (run.DocumentsRead == 0 && run.ErrorCount == 0 && run.Duplicates == 0) run.AddErrors([new FormatError(0, null, "the file holds no documents")]);
+            await run.FlushAsync(ct);
+            progress?.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead, run.DocumentsWritten));
+
+            var report = run.Report();
+            if (!report.Succeeded) return report with { ProjectId = run.ProjectCreated ? null : report.ProjectId };
+            var events = await run.CompleteAsync(ct);
+            completed = true;
+            access.Invalidate(run.TargetProjectId);
+            // Committed: open documents that got annotations see them arrive, in sequence order (save first, then notify).
+            foreach (var group in events.GroupBy(e => e.DocumentId)) notifier.Publish(group.ToList());
+            return report;
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
         {
-            // The transaction was rolled back with its context: nothing of the file is in the database.
+            logger.LogWarning(e, "An import into {Project} was refused by the database", options.ProjectName ?? options.ProjectId?.ToString());
             return ImportReport.Refused($"The database refused the import ({(e.InnerException ?? e).Message.TrimEnd('.')}); nothing was imported. " +
                                         "If another import was running, try again when it has finished.");
         }
-    }
-
-    private async Task<ImportReport> ImportInTransactionAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken ct)
-    {
-        if (ImportFileReader.UnsupportedReason(fileName) is { } unsupported) return ImportReport.Refused(unsupported);
-        var isAdmin = await access.IsAdminAsync(options.ActorId, ct);
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-        await using var run = new ImportRun(db, options, isAdmin, clock.GetUtcNow().UtcDateTime);
-        if (await run.OpenProjectAsync(access, Path.GetFileName(fileName), ct) is { } refusal) return ImportReport.Refused(refusal);
-
-        using var counting = new CountingStream(input);
-        long? total = input.CanSeek ? input.Length : null;
-        var lastReport = 0L;
-        foreach (var line in ImportFileReader.Read(counting, fileName))
+        finally
         {
-            ct.ThrowIfCancellationRequested();
-            if (line.Document is null) run.AddErrors(line.Errors);
-            else await run.AddAsync(line.Line, line.Document, ct);
-            if (progress is not null && counting.BytesRead - lastReport >= 256 * 1024)
+            // Failed, refused or cancelled: remove what was staged (nobody ever saw it). Not cancellable: it must finish.
+            if (!completed && run.BatchId is { } batchId)
             {
-                lastReport = counting.BytesRead;
-                progress.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead));
+                try
+                {
+                    await ImportStaging.RemoveAsync(dbFactory, batchId, CancellationToken.None);
+                }
+                catch (Exception cleanup) when (cleanup is DbUpdateException or System.Data.Common.DbException)
+                {
+                    logger.LogError(cleanup, "Could not remove unfinished import batch {Batch}; the next start or import removes it", batchId);
+                }
             }
-            if (run.ShouldFlush) await run.FlushAsync(ct);
         }
-        await run.FlushAsync(ct);
-        await run.EnsureLabelsAsync(ct);
-        if (run.DocumentsRead == 0 && run.ErrorCount == 0 && run.Duplicates == 0) run.AddErrors([new FormatError(0, null, "the file holds no documents")]);
-        progress?.Report(new ImportProgress(counting.BytesRead, total, run.DocumentsRead));
-
-        var report = run.Report();
-        if (!report.Succeeded)
-        {
-            await tx.RollbackAsync(ct);
-            return report with { ProjectId = run.ProjectCreated ? null : report.ProjectId };
-        }
-        await tx.CommitAsync(ct);
-        access.Invalidate(run.ProjectId);
-        return report;
     }
 
-    /// <summary>The state of one import: the project, its labels and hashes, the annotators met so far, the pending batch.</summary>
-    private sealed class ImportRun(AnnotateHubDbContext db, ImportOptions options, bool isAdmin, DateTime now) : IAsyncDisposable
+    private sealed record ExistingDocument(int Id, string Hash, string Title, int Length);
+
+    /// <summary>The state of one import: the project, its labels and documents, the annotators met so far, the pending batch.</summary>
+    private sealed class ImportRun(IDbContextFactory<AnnotateHubDbContext> dbFactory, ImportOptions options, bool isAdmin, DateTime now)
     {
         private readonly Dictionary<string, LabelDefinition> _labels = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, string> _knownHashes = new(StringComparer.Ordinal); // hash -> where it was first seen
+        private readonly Dictionary<string, ExistingDocument> _existingById = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ExistingDocument> _existingByHash = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _fileIds = new(StringComparer.Ordinal); // id -> where it was first used
+        private readonly Dictionary<string, string> _fileHashes = new(StringComparer.Ordinal); // hash -> where it was first seen
+        private readonly Dictionary<int, string> _attachedFrom = []; // existing document -> where in the file its spans came from
         private readonly Dictionary<string, string?> _annotators = new(StringComparer.OrdinalIgnoreCase); // name -> user id, null when refused
+        private readonly HashSet<string> _members = new(StringComparer.Ordinal);
+        private readonly List<string> _newMembers = [];
         private readonly List<(Document Document, InterchangeDocument Source, int[]? Map)> _pending = [];
+        private readonly List<ImportStagedSpan> _pendingStaged = [];
+        private readonly List<AppUser> _pendingAccounts = [];
+        private readonly List<string> _createdUserIds = [];
+        private readonly HashSet<(int DocumentId, string UserId, AssignmentState State)> _attachAssignments = [];
         private readonly List<FormatError> _errors = [];
         private readonly List<string> _duplicateDetails = [];
         private readonly List<string> _createdLabels = [];
         private readonly List<string> _createdAnnotators = [];
         private readonly List<string> _addedMembers = [];
         private readonly HashSet<string> _warnings = [];
-        private readonly SpanBulkWriter _bulk = new(db);
+        private readonly HashSet<int> _suggestionDocs = [], _annotationDocs = [], _goldDocs = [];
         private Project _project = null!;
+        private int _stagingId;
         private int _pendingSpans;
         private int _annotations, _gold, _suggestions;
+        private int _attachedAnnotations, _attachedGold, _attachedSuggestions, _alreadyThere;
 
-        public int ProjectId => _project.Id;
+        public int? BatchId { get; private set; }
+        public int TargetProjectId => _project.Id;
         public bool ProjectCreated { get; private set; }
         public int DocumentsRead { get; private set; }
+        public int DocumentsWritten { get; private set; }
         public int Duplicates { get; private set; }
         public int ErrorCount { get; private set; }
         public bool ShouldFlush => _pending.Count >= BatchDocuments || _pendingSpans >= BatchSpans;
 
         public async Task<string?> OpenProjectAsync(ProjectAccess access, string fileName, CancellationToken ct)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
             Project? project = null;
-            if (options.ProjectId is { } id) project = await db.Projects.FirstOrDefaultAsync(p => p.Id == id, ct);
-            else if (!string.IsNullOrWhiteSpace(options.ProjectName)) project = await db.Projects.FirstOrDefaultAsync(p => p.Name == options.ProjectName.Trim(), ct);
+            if (options.ProjectId is { } id) project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+            else if (!string.IsNullOrWhiteSpace(options.ProjectName)) project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Name == options.ProjectName.Trim(), ct);
             else return "Name the project to import into.";
 
             if (project is null)
@@ -122,12 +156,20 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     return "Only admins and supervisors create projects.";
                 var name = options.ProjectName!.Trim();
                 if (name.Length > 200) return "A project name is at most 200 characters.";
-                project = new Project { Name = name, OwnerId = options.ActorId, CreatedAt = now, Description = $"Imported from {fileName} on {now:yyyy-MM-dd}." };
+                if (await db.Projects.IgnoreQueryFilters().AnyAsync(p => p.Name == name, ct))
+                    return $"Another import is creating a project named \"{name}\" right now; try again when it has finished.";
+                // The new project is the staging area: hidden until the final commit.
+                project = new Project { Name = name, OwnerId = options.ActorId, CreatedAt = now, Description = $"Imported from {fileName} on {now:yyyy-MM-dd}.", ImportPending = true };
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 db.Projects.Add(project);
                 await db.SaveChangesAsync(ct);
                 db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = options.ActorId, Role = ProjectRole.Supervisor, AddedAt = now });
+                var batch = NewBatch(project.Id, project.Id);
+                db.ImportBatches.Add(batch);
                 await db.SaveChangesAsync(ct);
-                ProjectCreated = true;
+                await tx.CommitAsync(ct);
+                (BatchId, _stagingId, ProjectCreated) = (batch.Id, project.Id, true);
+                _members.Add(options.ActorId);
             }
             else
             {
@@ -135,13 +177,35 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 // Only supervisors add documents; others learn no more than that the project is not theirs to import into.
                 if (!permissions.IsMember) return options.ProjectId is not null ? "There is no such project." : $"A project named \"{project.Name}\" already exists and you are not a member of it.";
                 if (!permissions.IsSupervisor) return $"Only supervisors of \"{project.Name}\" import documents into it.";
+                var staging = new Project { Name = $"(import {Guid.NewGuid():N})", OwnerId = options.ActorId, CreatedAt = now, ImportPending = true };
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                db.Projects.Add(staging);
+                await db.SaveChangesAsync(ct);
+                var batch = NewBatch(project.Id, staging.Id);
+                db.ImportBatches.Add(batch);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                (BatchId, _stagingId) = (batch.Id, staging.Id);
+                foreach (var label in await db.Labels.AsNoTracking().Where(l => l.ProjectId == project.Id).ToListAsync(ct)) _labels[label.Name] = label;
+                foreach (var m in await db.ProjectMembers.Where(m => m.ProjectId == project.Id).Select(m => m.UserId).ToListAsync(ct)) _members.Add(m);
+                // What the project has, to attach spans to it: its documents' ids and hashes (not their text).
+                await foreach (var d in db.Documents.AsNoTracking().Where(d => d.ProjectId == project.Id)
+                                   .Select(d => new { d.Id, d.ExternalId, d.ContentHash, d.Title, d.Length }).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    var known = new ExistingDocument(d.Id, d.ContentHash, d.Title, d.Length);
+                    if (d.ExternalId is { Length: > 0 } external) _existingById.TryAdd(external, known);
+                    _existingByHash.TryAdd(d.ContentHash, known);
+                }
             }
             _project = project;
-            foreach (var label in await db.Labels.Where(l => l.ProjectId == project.Id).ToListAsync(ct)) _labels[label.Name] = label;
-            var hashes = await db.Documents.Where(d => d.ProjectId == project.Id).Select(d => new { d.ContentHash, d.Title }).ToListAsync(ct);
-            foreach (var h in hashes) _knownHashes.TryAdd(h.ContentHash, $"the project's document \"{h.Title}\"");
             return null;
         }
+
+        private ImportBatch NewBatch(int targetId, int stagingId) => new()
+        {
+            TargetProjectId = targetId, StagingProjectId = stagingId, ActorId = options.ActorId, Owner = ImportStaging.Owner,
+            StartedAt = now, HeartbeatAt = now,
+        };
 
         public void AddErrors(IEnumerable<FormatError> errors)
         {
@@ -150,22 +214,64 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 ErrorCount++;
                 if (_errors.Count < ImportReport.MaxListed) _errors.Add(e);
             }
-            // Once anything is wrong nothing will be written: stop holding documents.
+            // Once anything is wrong nothing more will be written: stop holding documents.
             _pending.Clear();
+            _pendingStaged.Clear();
             _pendingSpans = 0;
         }
 
         public async Task AddAsync(int line, InterchangeDocument source, CancellationToken ct)
         {
             DocumentsRead++;
-            var where = line > 0 ? $"line {line}" : source.Meta.GetValueOrDefault("source") ?? source.Id;
+            var name = source.Meta.GetValueOrDefault("source") ?? source.Id;
+            var where = line > 0 ? $"line {line}" : name;
+            // A zip's or brat's documents have no line: their errors name the file.
+            FormatError Error(string? field, string message) => line > 0 ? new FormatError(line, field, message)
+                : new FormatError(0, field is null ? name : $"{name} {field}", message);
+            var hasSpans = source.Annotations.Count > 0 || source.Gold.Count > 0 || (options.Spans == ImportedSpans.Annotations && source.Annotators.Count > 0);
+
+            if (source.Id.Length > 0)
+            {
+                if (_fileIds.TryGetValue(source.Id, out var first))
+                {
+                    AddErrors([Error("id", $"the id \"{source.Id}\" is already used by {first}; each document in a file needs its own id")]);
+                    return;
+                }
+                _fileIds[source.Id] = where;
+            }
             var (text, map) = ArticleText.NormalizeWithOffsets(source.Text);
             var hash = ArticleText.ContentHash(text);
-            if (!_knownHashes.TryAdd(hash, where + (source.Id.Length > 0 ? $" (id {source.Id})" : "")))
+            var idNote = source.Id.Length > 0 ? $" (id {source.Id})" : "";
+
+            ExistingDocument? existing = null;
+            if (source.Id.Length > 0 && _existingById.TryGetValue(source.Id, out var byId))
+            {
+                if (byId.Hash != hash)
+                {
+                    AddErrors([Error("text", $"the project's document with id \"{source.Id}\" (\"{byId.Title}\") has different text; " +
+                                             "correct the text, or give this document another id if it is a different one")]);
+                    return;
+                }
+                existing = byId;
+            }
+            else if (_existingByHash.TryGetValue(hash, out var byHash)) existing = byHash;
+
+            if (existing is null && _fileHashes.TryGetValue(hash, out var earlier) || existing is not null && _attachedFrom.TryGetValue(existing.Id, out earlier))
+            {
+                if (hasSpans)
+                {
+                    // Two lines with one text and spans on both: which line's spans mean what is for the file's author to say.
+                    AddErrors([Error("text", $"same text as {earlier}; put all of a document's spans on one line")]);
+                    return;
+                }
+                Duplicates++;
+                if (_duplicateDetails.Count < ImportReport.MaxListed) _duplicateDetails.Add($"{where}{idNote}: same text as {earlier}");
+                return;
+            }
+            if (existing is not null && !hasSpans)
             {
                 Duplicates++;
-                if (_duplicateDetails.Count < ImportReport.MaxListed)
-                    _duplicateDetails.Add($"{where}{(source.Id.Length > 0 ? $" (id {source.Id})" : "")}: same text as {_knownHashes[hash]}");
+                if (_duplicateDetails.Count < ImportReport.MaxListed) _duplicateDetails.Add($"{where}{idNote}: same text as the project's document \"{existing.Title}\"");
                 return;
             }
 
@@ -173,47 +279,55 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             for (var i = 0; i < source.Annotations.Count; i++)
             {
                 var s = source.Annotations[i];
-                if (Label(s.Label) is null) errors.Add(new FormatError(line, $"annotations[{i}].label", UnknownLabel(s.Label)));
+                if (Label(s.Label) is null) errors.Add(Error($"annotations[{i}].label", UnknownLabel(s.Label)));
                 if (options.Spans == ImportedSpans.Annotations && await AnnotatorAsync(s.Annotator, ct) is null)
-                    errors.Add(new FormatError(line, $"annotations[{i}].annotator", AnnotatorRefusal(s.Annotator)));
+                    errors.Add(Error($"annotations[{i}].annotator", AnnotatorRefusal(s.Annotator)));
                 else if (options.Spans == ImportedSpans.Suggestions && s.Annotator.Length > 256)
-                    errors.Add(new FormatError(line, $"annotations[{i}].annotator", "a source name is at most 256 characters"));
+                    errors.Add(Error($"annotations[{i}].annotator", "a source name is at most 256 characters"));
                 if (s.Attributes?.GetValueOrDefault("note") is { Length: > 4000 })
-                    errors.Add(new FormatError(line, $"annotations[{i}].attributes.note", "a note is at most 4000 characters"));
+                    errors.Add(Error($"annotations[{i}].attributes.note", "a note is at most 4000 characters"));
                 if (s.Attributes is { } attrs && attrs.Keys.Any(k => k != "note")) _warnings.Add("span attributes other than \"note\" are not kept.");
             }
             for (var i = 0; i < source.Gold.Count; i++)
             {
-                if (Label(source.Gold[i].Label) is null) errors.Add(new FormatError(line, $"label[{i}]", UnknownLabel(source.Gold[i].Label)));
+                if (Label(source.Gold[i].Label) is null) errors.Add(Error($"label[{i}]", UnknownLabel(source.Gold[i].Label)));
             }
             if (options.Spans == ImportedSpans.Annotations)
             {
                 for (var i = 0; i < source.Annotators.Count; i++)
                 {
                     if (await AnnotatorAsync(source.Annotators[i], ct) is null)
-                        errors.Add(new FormatError(line, $"annotators[{i}]", AnnotatorRefusal(source.Annotators[i])));
+                        errors.Add(Error($"annotators[{i}]", AnnotatorRefusal(source.Annotators[i])));
                 }
             }
+            if (existing is not null)
+            {
+                if (errors.Count > 0) AddErrors(errors);
+                else if (ErrorCount == 0) await AttachAsync(existing, source, map, where + idNote, Error, ct);
+                return;
+            }
+
             var title = source.Meta.GetValueOrDefault("title");
             if (string.IsNullOrWhiteSpace(title)) title = ArticleText.ReadMetadata(text, source.Id.Length > 0 ? source.Id : $"Document {DocumentsRead}").Title;
             DateOnly? published = null;
             if (source.Meta.GetValueOrDefault("published") is { Length: > 0 } date)
             {
                 if (DateOnly.TryParseExact(date.Length >= 10 ? date[..10] : date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) published = d;
-                else errors.Add(new FormatError(line, "meta.published", $"\"{date}\" is not a date like 2024-01-31"));
+                else errors.Add(Error("meta.published", $"\"{date}\" is not a date like 2024-01-31"));
             }
-            if (source.Id.Length > 200) errors.Add(new FormatError(line, "id", "an id is at most 200 characters"));
+            if (source.Id.Length > 200) errors.Add(Error("id", "an id is at most 200 characters"));
             if (errors.Count > 0)
             {
                 AddErrors(errors);
                 return;
             }
+            _fileHashes[hash] = where + idNote;
             if (ErrorCount > 0) return;
 
             var extra = source.Meta.Where(kv => !KnownMeta.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             var document = new Document
             {
-                ProjectId = _project.Id,
+                ProjectId = _stagingId,
                 Title = Clip(title, 500)!,
                 Outlet = Clip(source.Meta.GetValueOrDefault("outlet"), 200),
                 PublishedOn = published,
@@ -230,11 +344,125 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             _pendingSpans += source.Annotations.Count + source.Gold.Count + 1;
         }
 
+        /// <summary>
+        /// The file's spans for a document the project already has, with a live create's checks: offsets on its text,
+        /// known labels (checked by the caller), not locked by the annotator's "done", and no exact repeat of a span the
+        /// document already has (the same annotator's, the same source's, or gold), which is skipped and counted.
+        /// </summary>
+        private async Task AttachAsync(ExistingDocument existing, InterchangeDocument source, int[]? map, string where,
+            Func<string?, string, FormatError> error, CancellationToken ct)
+        {
+            int At(int offset) => map is null ? offset : map[offset];
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var errors = new List<FormatError>();
+            var staged = new List<ImportStagedSpan>();
+            var seen = new HashSet<(string? Who, int Start, int End, int LabelId)>();
+            if (options.Spans == ImportedSpans.Suggestions)
+            {
+                foreach (var s in await db.Suggestions.Where(x => x.DocumentId == existing.Id).Select(x => new { x.Source, x.Start, x.End, x.LabelId }).ToListAsync(ct))
+                    seen.Add((s.Source, s.Start, s.End, s.LabelId));
+            }
+            else
+            {
+                foreach (var s in await db.Annotations.Where(x => x.DocumentId == existing.Id).Select(x => new { x.AnnotatorId, x.Start, x.End, x.LabelId }).ToListAsync(ct))
+                    seen.Add((s.AnnotatorId, s.Start, s.End, s.LabelId));
+            }
+            var locked = options.Spans == ImportedSpans.Annotations
+                ? (await db.Assignments.Where(a => a.DocumentId == existing.Id && a.State == AssignmentState.Done).Select(a => a.UserId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal)
+                : [];
+            for (var i = 0; i < source.Annotations.Count; i++)
+            {
+                var s = source.Annotations[i];
+                var (start, end) = (At(s.Start), At(s.End));
+                if (start < 0 || end > existing.Length || start >= end)
+                {
+                    errors.Add(error($"annotations[{i}]", $"[{s.Start}, {s.End}) is not a span of the project's document \"{existing.Title}\""));
+                    continue;
+                }
+                var labelId = Label(s.Label)!.Id;
+                if (options.Spans == ImportedSpans.Suggestions)
+                {
+                    if (!seen.Add((s.Annotator, start, end, labelId))) { _alreadyThere++; continue; }
+                    staged.Add(Staged(existing.Id, StagedSpanKind.Suggestion, s.Annotator, start, end, labelId, null));
+                    continue;
+                }
+                var userId = _annotators[s.Annotator]!;
+                if (locked.Contains(userId))
+                {
+                    errors.Add(error($"annotations[{i}].annotator", $"{s.Annotator} marked the project's document \"{existing.Title}\" done, so their spans on it are locked; they reopen it first"));
+                    continue;
+                }
+                if (!seen.Add((userId, start, end, labelId))) { _alreadyThere++; continue; }
+                staged.Add(Staged(existing.Id, StagedSpanKind.Annotation, userId, start, end, labelId, s.Attributes?.GetValueOrDefault("note")));
+            }
+            if (source.Gold.Count > 0)
+            {
+                var gold = (await db.GoldAnnotations.Where(g => g.DocumentId == existing.Id).Select(g => new { g.Start, g.End, g.LabelId }).ToListAsync(ct))
+                    .Select(g => (g.Start, g.End, g.LabelId)).ToHashSet();
+                for (var i = 0; i < source.Gold.Count; i++)
+                {
+                    var g = source.Gold[i];
+                    var (start, end) = (At(g.Start), At(g.End));
+                    if (start < 0 || end > existing.Length || start >= end)
+                    {
+                        errors.Add(error($"label[{i}]", $"[{g.Start}, {g.End}) is not a span of the project's document \"{existing.Title}\""));
+                        continue;
+                    }
+                    var labelId = Label(g.Label)!.Id;
+                    if (!gold.Add((start, end, labelId))) { _alreadyThere++; continue; }
+                    staged.Add(Staged(existing.Id, StagedSpanKind.Gold, null, start, end, labelId, null));
+                }
+            }
+            if (errors.Count > 0)
+            {
+                AddErrors(errors);
+                return;
+            }
+            _attachedFrom[existing.Id] = where;
+            foreach (var s in staged)
+            {
+                switch (s.Kind)
+                {
+                    case StagedSpanKind.Suggestion: _attachedSuggestions++; _suggestionDocs.Add(existing.Id); break;
+                    case StagedSpanKind.Annotation: _attachedAnnotations++; _annotationDocs.Add(existing.Id); break;
+                    default: _attachedGold++; _goldDocs.Add(existing.Id); break;
+                }
+            }
+            if (options.Spans == ImportedSpans.Annotations)
+            {
+                // Who finished the document, and who worked on it; an assignment it already has is left as it is.
+                var done = source.Annotators.Select(a => _annotators[a]!).ToHashSet(StringComparer.Ordinal);
+                foreach (var userId in done) _attachAssignments.Add((existing.Id, userId, AssignmentState.Done));
+                foreach (var userId in staged.Where(s => s.Kind == StagedSpanKind.Annotation).Select(s => s.Who!).Where(u => !done.Contains(u)))
+                    _attachAssignments.Add((existing.Id, userId, AssignmentState.InProgress));
+            }
+            _pendingStaged.AddRange(staged);
+            _pendingSpans += staged.Count;
+        }
+
+        private ImportStagedSpan Staged(int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note) =>
+            new() { BatchId = BatchId!.Value, DocumentId = documentId, Kind = kind, Who = who, Start = start, End = end, LabelId = labelId, Note = note };
+
+        /// <summary>Writes what is pending in one short transaction: new accounts and labels, documents and their spans, staged spans.</summary>
         public async Task FlushAsync(CancellationToken ct)
         {
-            if (_pending.Count == 0 || ErrorCount > 0) return;
+            var newLabels = _labels.Values.Where(l => l.Id == 0).ToList();
+            if (ErrorCount > 0 || _pending.Count == 0 && _pendingStaged.Count == 0 && _pendingAccounts.Count == 0 && newLabels.Count == 0) return;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (_pendingAccounts.Count > 0)
+            {
+                db.Users.AddRange(_pendingAccounts);
+                _createdUserIds.AddRange(_pendingAccounts.Select(a => a.Id));
+                var ids = JsonSerializer.Serialize(_createdUserIds);
+                // In the same transaction as the accounts, so a crash's clean-up knows them.
+                await db.ImportBatches.Where(b => b.Id == BatchId).ExecuteUpdateAsync(b => b.SetProperty(x => x.CreatedUserIds, ids), ct);
+            }
+            db.Labels.AddRange(newLabels);
             db.Documents.AddRange(_pending.Select(p => p.Document));
             await db.SaveChangesAsync(ct);
+            await using var bulk = new SpanBulkWriter(db);
             foreach (var (document, source, map) in _pending)
             {
                 int At(int offset) => map is null ? offset : map[offset];
@@ -243,16 +471,16 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     var labelId = Label(s.Label)!.Id;
                     if (options.Spans == ImportedSpans.Suggestions)
                     {
-                        await _bulk.SuggestionAsync(document.Id, s.Annotator, At(s.Start), At(s.End), labelId, now, ct);
+                        await bulk.SuggestionAsync(document.Id, s.Annotator, At(s.Start), At(s.End), labelId, now, ct);
                         _suggestions++;
                         continue;
                     }
-                    await _bulk.AnnotationAsync(document.Id, _annotators[s.Annotator]!, At(s.Start), At(s.End), labelId, s.Attributes?.GetValueOrDefault("note"), now, ct);
+                    await bulk.AnnotationAsync(document.Id, _annotators[s.Annotator]!, At(s.Start), At(s.End), labelId, s.Attributes?.GetValueOrDefault("note"), now, ct);
                     _annotations++;
                 }
                 foreach (var g in source.Gold)
                 {
-                    await _bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct);
+                    await bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct);
                     _gold++;
                 }
                 if (options.Spans == ImportedSpans.Annotations)
@@ -260,25 +488,99 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     // Who finished the document ("annotators"), and who worked on it without being listed.
                     var done = source.Annotators.Select(a => _annotators[a]!).ToHashSet(StringComparer.Ordinal);
                     var working = source.Annotations.Select(a => _annotators[a.Annotator]!).Where(id => !done.Contains(id)).ToHashSet(StringComparer.Ordinal);
-                    foreach (var userId in done) await _bulk.AssignmentAsync(document.Id, userId, _project.Id, AssignmentState.Done, now, ct);
-                    foreach (var userId in working) await _bulk.AssignmentAsync(document.Id, userId, _project.Id, AssignmentState.InProgress, now, ct);
+                    foreach (var userId in done) await bulk.AssignmentAsync(document.Id, userId, _stagingId, AssignmentState.Done, now, ct);
+                    foreach (var userId in working) await bulk.AssignmentAsync(document.Id, userId, _stagingId, AssignmentState.InProgress, now, ct);
                 }
             }
-            db.ChangeTracker.Clear();
+            foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct);
+            await db.ImportBatches.Where(b => b.Id == BatchId).ExecuteUpdateAsync(b => b.SetProperty(x => x.HeartbeatAt, DateTime.UtcNow), ct);
+            await tx.CommitAsync(ct);
+            DocumentsWritten += _pending.Count;
             _pending.Clear();
+            _pendingStaged.Clear();
+            _pendingAccounts.Clear();
             _pendingSpans = 0;
         }
 
+        /// <summary>
+        /// The one short transaction that makes the import visible: the staged documents move into the project (or the new
+        /// project stops being hidden), the new members join, the staged spans are added (annotations with their change-log
+        /// rows, as live creates), and the batch is gone. Returns the annotation changes to announce after the commit.
+        /// </summary>
+        public async Task<List<DocumentChangeEvent>> CompleteAsync(CancellationToken ct)
+        {
+            var batchId = BatchId!.Value;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (ProjectCreated)
+            {
+                await db.Projects.IgnoreQueryFilters().Where(p => p.Id == _project.Id).ExecuteUpdateAsync(p => p.SetProperty(x => x.ImportPending, false), ct);
+            }
+            else
+            {
+                await db.Documents.Where(d => d.ProjectId == _stagingId).ExecuteUpdateAsync(d => d.SetProperty(x => x.ProjectId, _project.Id), ct);
+                await db.Assignments.Where(a => a.ProjectId == _stagingId).ExecuteUpdateAsync(a => a.SetProperty(x => x.ProjectId, _project.Id), ct);
+                await db.Projects.IgnoreQueryFilters().Where(p => p.Id == _stagingId && p.ImportPending).ExecuteDeleteAsync(ct);
+            }
+            foreach (var userId in _newMembers)
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "ProjectMembers" ("ProjectId", "UserId", "Role", "AddedAt") VALUES ({_project.Id}, {userId}, {nameof(ProjectRole.Annotator)}, {now}) ON CONFLICT DO NOTHING""", ct);
+            }
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "Suggestions" ("DocumentId", "Source", "Start", "End", "LabelId", "CreatedAt") SELECT "DocumentId", "Who", "Start", "End", "LabelId", {now} FROM "ImportStagedSpans" WHERE "BatchId" = {batchId} AND "Kind" = {nameof(StagedSpanKind.Suggestion)} ORDER BY "Id" """, ct);
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "GoldAnnotations" ("DocumentId", "Start", "End", "LabelId", "CreatedAt") SELECT "DocumentId", "Start", "End", "LabelId", {now} FROM "ImportStagedSpans" WHERE "BatchId" = {batchId} AND "Kind" = {nameof(StagedSpanKind.Gold)} ORDER BY "Id" """, ct);
+            var events = new List<DocumentChangeEvent>();
+            if (_attachedAnnotations > 0) await AddStagedAnnotationsAsync(db, batchId, events, ct);
+            foreach (var (documentId, userId, state) in _attachAssignments)
+            {
+                DateTime? doneAt = state == AssignmentState.Done ? now : null;
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "Assignments" ("DocumentId", "UserId", "ProjectId", "State", "AssignedAt", "StartedAt", "DoneAt") VALUES ({documentId}, {userId}, {_project.Id}, {state.ToString()}, {now}, {now}, {doneAt}) ON CONFLICT DO NOTHING""", ct);
+            }
+            await db.ImportBatches.Where(b => b.Id == batchId).ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
+            return events;
+        }
+
+        /// <summary>Annotations for documents the project had: each with its change-log row (the next sequence of its
+        /// document), so open pages and hub clients that catch up from the log get them as they get live creates.</summary>
+        private async Task AddStagedAnnotationsAsync(AnnotateHubDbContext db, int batchId, List<DocumentChangeEvent> events, CancellationToken ct)
+        {
+            var staged = await db.ImportStagedSpans.AsNoTracking().Where(s => s.BatchId == batchId && s.Kind == StagedSpanKind.Annotation)
+                .OrderBy(s => s.DocumentId).ThenBy(s => s.Id).ToListAsync(ct);
+            await using var commands = new Annotations.CreateGroupCommands(db);
+            var userNames = new Dictionary<string, string>(StringComparer.Ordinal);
+            var labelNames = new Dictionary<int, string>();
+            var sequences = new Dictionary<int, long>();
+            foreach (var s in staged)
+            {
+                var id = await commands.InsertAnnotationAsync(s.DocumentId, s.Who!, s.Start, s.End, s.LabelId, s.Note, now);
+                if (!userNames.TryGetValue(s.Who!, out var userName)) userNames[s.Who!] = userName = await commands.UserNameAsync(s.Who!);
+                if (!labelNames.TryGetValue(s.LabelId, out var labelName)) labelNames[s.LabelId] = labelName = await commands.LabelNameAsync(s.LabelId);
+                var view = Annotations.AnnotationService.ToView(new Annotation
+                {
+                    Id = id, DocumentId = s.DocumentId, AnnotatorId = s.Who!, Start = s.Start, End = s.End, LabelId = s.LabelId,
+                    Note = s.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
+                }, userName, labelName);
+                var sequence = (sequences.TryGetValue(s.DocumentId, out var last) ? last : await commands.LastSequenceAsync(s.DocumentId)) + 1;
+                sequences[s.DocumentId] = sequence;
+                // The live writer that wants the same number retries with the next one (decision 0026).
+                await commands.InsertChangeAsync(s.DocumentId, sequence, ChangeKind.AnnotationCreated, id, s.Who!, now, JsonSerializer.Serialize(view));
+                events.Add(new DocumentChangeEvent(s.DocumentId, sequence, ChangeKind.AnnotationCreated, view, s.Who!, now));
+            }
+        }
+
         /// <summary>A project this import created from files that name no labels (plain text, HTML) starts with the default labels.</summary>
-        public async Task EnsureLabelsAsync(CancellationToken ct)
+        public void EnsureLabels()
         {
             if (!ProjectCreated || ErrorCount > 0 || _labels.Count > 0) return;
             foreach (var (spec, i) in LabelRules.Defaults.Select((l, i) => (l, i)))
             {
-                db.Labels.Add(new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, Description = spec.Description, SortOrder = i });
+                _labels[spec.Name] = new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, Description = spec.Description, SortOrder = i };
                 _createdLabels.Add(spec.Name);
             }
-            await db.SaveChangesAsync(ct);
         }
 
         public ImportReport Report() => new()
@@ -286,10 +588,17 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             ProjectId = _project.Id,
             ProjectName = _project.Name,
             ProjectCreated = ProjectCreated,
-            Documents = ErrorCount == 0 ? DocumentsRead - Duplicates : 0,
+            Documents = ErrorCount == 0 ? DocumentsWritten : 0,
             Annotations = ErrorCount == 0 ? _annotations : 0,
             GoldSpans = ErrorCount == 0 ? _gold : 0,
             Suggestions = ErrorCount == 0 ? _suggestions : 0,
+            AttachedAnnotations = ErrorCount == 0 ? _attachedAnnotations : 0,
+            AttachedGoldSpans = ErrorCount == 0 ? _attachedGold : 0,
+            AttachedSuggestions = ErrorCount == 0 ? _attachedSuggestions : 0,
+            AnnotatedExisting = ErrorCount == 0 ? _annotationDocs.Count : 0,
+            GoldExisting = ErrorCount == 0 ? _goldDocs.Count : 0,
+            SuggestedExisting = ErrorCount == 0 ? _suggestionDocs.Count : 0,
+            AlreadyThere = ErrorCount == 0 ? _alreadyThere : 0,
             Duplicates = Duplicates,
             DuplicateDetails = _duplicateDetails,
             CreatedLabels = ErrorCount == 0 ? _createdLabels : [],
@@ -300,14 +609,13 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             Warnings = [.. _warnings],
         };
 
-        /// <summary>The project's label by name; a project the import created gains the labels its file uses.</summary>
+        /// <summary>The project's label by name; a project the import created gains the labels its file uses (written with the next batch).</summary>
         private LabelDefinition? Label(string name)
         {
             if (_labels.TryGetValue(name, out var label)) return label;
             if (!ProjectCreated || name.Length > LabelRules.MaxNameLength) return null;
             var spec = LabelRules.ForImport(name, _labels.Count);
             label = new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, SortOrder = _labels.Count };
-            db.Labels.Add(label);
             _labels[name] = label;
             _createdLabels.Add(spec.Name);
             return label;
@@ -323,47 +631,47 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
         /// <summary>
         /// The user an annotator name stands for. A member is used as is. Only an admin may bring in someone new: an
-        /// existing user is added to the team, an unknown name gets an account that cannot sign in until an admin sets
-        /// a password. Null when refused.
+        /// existing user joins the team, an unknown name gets an account that cannot sign in until an admin sets a
+        /// password. Accounts are written with the next batch (and removed if the import fails); members join in the final
+        /// commit. Null when refused.
         /// </summary>
         private async Task<string?> AnnotatorAsync(string name, CancellationToken ct)
         {
             if (_annotators.TryGetValue(name, out var known)) return known;
             var normalized = name.ToUpperInvariant();
-            var user = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => new { u.Id, u.UserName }).FirstOrDefaultAsync(ct);
             string? id = null;
-            if (user is not null)
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                var member = await db.ProjectMembers.AnyAsync(m => m.ProjectId == _project.Id && m.UserId == user.Id, ct)
-                    || db.ProjectMembers.Local.Any(m => m.ProjectId == _project.Id && m.UserId == user.Id);
-                if (member) id = user.Id;
-                else if (isAdmin)
+                var user = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => new { u.Id, u.UserName }).FirstOrDefaultAsync(ct);
+                if (user is not null)
                 {
-                    db.ProjectMembers.Add(new ProjectMember { ProjectId = _project.Id, UserId = user.Id, Role = ProjectRole.Annotator, AddedAt = now });
-                    await db.SaveChangesAsync(ct);
-                    _addedMembers.Add(user.UserName!);
-                    id = user.Id;
+                    if (_members.Contains(user.Id)) id = user.Id;
+                    else if (isAdmin)
+                    {
+                        _members.Add(user.Id);
+                        _newMembers.Add(user.Id);
+                        _addedMembers.Add(user.UserName!);
+                        id = user.Id;
+                    }
                 }
-            }
-            else if (isAdmin && IsValidUserName(name))
-            {
-                var account = new AppUser
+                else if (isAdmin && IsValidUserName(name))
                 {
-                    UserName = name, NormalizedUserName = normalized, DisplayName = name,
-                    SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString(),
-                    LockoutEnabled = true,
-                };
-                db.Users.Add(account);
-                db.ProjectMembers.Add(new ProjectMember { ProjectId = _project.Id, UserId = account.Id, Role = ProjectRole.Annotator, AddedAt = now });
-                await db.SaveChangesAsync(ct);
-                _createdAnnotators.Add(name);
-                id = account.Id;
+                    var account = new AppUser
+                    {
+                        UserName = name, NormalizedUserName = normalized, DisplayName = name,
+                        SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString(),
+                        LockoutEnabled = true,
+                    };
+                    _pendingAccounts.Add(account);
+                    _members.Add(account.Id);
+                    _newMembers.Add(account.Id);
+                    _createdAnnotators.Add(name);
+                    id = account.Id;
+                }
             }
             _annotators[name] = id;
             return id;
         }
-
-        public ValueTask DisposeAsync() => _bulk.DisposeAsync();
 
         private static bool IsValidUserName(string name) =>
             name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '@' or '+');

@@ -12,7 +12,7 @@ namespace AnnotateHub.Web.Features.Import;
 /// </summary>
 internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
 {
-    private DbCommand? _annotation, _gold, _suggestion, _assignment;
+    private DbCommand? _annotation, _gold, _suggestion, _assignment, _staged;
 
     public Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct) =>
         RunAsync(_annotation ??= Prepare(
@@ -35,6 +35,12 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
             "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, state.ToString(), at,
             state == AssignmentState.Done ? at : null);
 
+    /// <summary>A span for a document the project already has, held until the import's final commit (decision 0030).</summary>
+    public Task StagedAsync(int batchId, int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, CancellationToken ct) =>
+        RunAsync(_staged ??= Prepare(
+            """INSERT INTO "ImportStagedSpans" ("BatchId", "DocumentId", "Kind", "Who", "Start", "End", "LabelId", "Note") VALUES (@b, @d, @k, @w, @s, @e, @l, @n)""",
+            "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n"), ct, batchId, documentId, kind.ToString(), who, start, end, labelId, note);
+
     private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
     private static async Task RunAsync(DbCommand command, CancellationToken ct, params object?[] values)
@@ -45,7 +51,7 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var c in new[] { _annotation, _gold, _suggestion, _assignment })
+        foreach (var c in new[] { _annotation, _gold, _suggestion, _assignment, _staged })
             if (c is not null) await c.DisposeAsync();
     }
 }

@@ -1,0 +1,78 @@
+using System.Text;
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.IntegrationTests.Import;
+
+/// <summary>Spans for documents the project already has attach to them; duplicate ids in one file are refused by line.</summary>
+public sealed class ImportAttachTests(AppServer server) : IClassFixture<AppServer>
+{
+    private static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public async Task Suggestions_for_documents_the_project_has_attach_to_them_and_are_reported()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var admin = await server.AdminIdAsync();
+        var import = server.Get<ImportService>();
+        var first = await import.ImportAsync(Utf8($$"""
+            {"id": "a", "text": "Rockets hit the base. {{u}}", "annotations": [{"annotator": "ana-{{u}}", "start": 0, "end": 7, "label": "actor"}]}
+            {"id": "b", "text": "Two were hurt. {{u}}"}
+            """), "docs.jsonl", new ImportOptions(admin, ProjectName: "Attach " + u));
+        Assert.True(first.Succeeded, string.Join("\n", first.Describe()));
+
+        var again = await import.ImportAsync(Utf8($$"""
+            {"id": "a", "text": "Rockets hit the base. {{u}}", "annotations": [{"annotator": "model", "start": 0, "end": 7, "label": "actor"}, {"annotator": "model", "start": 8, "end": 11, "label": "actor"}]}
+            {"text": "Two were hurt. {{u}}", "annotations": [{"annotator": "model", "start": 0, "end": 3, "label": "actor"}]}
+            """), "model.jsonl", new ImportOptions(admin, ProjectName: "Attach " + u, Spans: ImportedSpans.Suggestions));
+
+        Assert.True(again.Succeeded, string.Join("\n", again.Describe()));
+        Assert.Equal((0, 0, 3, 2), (again.Documents, again.Suggestions, again.AttachedSuggestions, again.SuggestedExisting));
+        Assert.Contains("3 suggestions attached to 2 existing documents", again.Describe().First());
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var project = await db.Projects.SingleAsync(p => p.Name == "Attach " + u);
+        var counts = await db.Documents.Where(d => d.ProjectId == project.Id).OrderBy(d => d.Id)
+            .Select(d => db.Suggestions.Count(s => s.DocumentId == d.Id)).ToListAsync();
+        Assert.Equal([2, 1], counts);
+        Assert.Equal(0, await db.ImportBatches.CountAsync());
+        Assert.Equal(0, await db.Projects.IgnoreQueryFilters().CountAsync(p => p.ImportPending));
+
+        // The same file again adds nothing: every suggestion is already there.
+        var repeat = await import.ImportAsync(Utf8($$"""{"id": "a", "text": "Rockets hit the base. {{u}}", "annotations": [{"annotator": "model", "start": 0, "end": 7, "label": "actor"}]}"""),
+            "model.jsonl", new ImportOptions(admin, ProjectName: "Attach " + u, Spans: ImportedSpans.Suggestions));
+        Assert.Equal((0, 1), (repeat.AttachedSuggestions, repeat.AlreadyThere));
+    }
+
+    [Fact]
+    public async Task A_document_id_used_twice_in_a_file_is_refused_by_line_and_nothing_is_imported()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var report = await server.Get<ImportService>().ImportAsync(Utf8($$"""
+            {"id": "same", "text": "First text. {{u}}"}
+            {"id": "same", "text": "Second text. {{u}}"}
+            """), "dup.jsonl", new ImportOptions(await server.AdminIdAsync(), ProjectName: "Dup " + u));
+
+        Assert.False(report.Succeeded);
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((2, "id"), (error.Line, error.Field));
+        Assert.Contains("already used by line 1", error.Message);
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Projects.IgnoreQueryFilters().AnyAsync(p => p.Name == "Dup " + u));
+        Assert.Equal(0, await db.ImportBatches.CountAsync());
+    }
+
+    [Fact]
+    public async Task Text_that_differs_for_a_known_id_is_refused_by_line()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var admin = await server.AdminIdAsync();
+        var import = server.Get<ImportService>();
+        Assert.True((await import.ImportAsync(Utf8($$"""{"id": "x", "text": "Original. {{u}}"}"""), "x.jsonl", new ImportOptions(admin, ProjectName: "Changed " + u))).Succeeded);
+        var report = await import.ImportAsync(Utf8($$"""{"id": "x", "text": "Edited. {{u}}", "annotations": [{"annotator": "m", "start": 0, "end": 6, "label": "actor"}]}"""),
+            "x.jsonl", new ImportOptions(admin, ProjectName: "Changed " + u, Spans: ImportedSpans.Suggestions));
+        Assert.False(report.Succeeded);
+        Assert.Equal((1, "text"), (report.Errors[0].Line, report.Errors[0].Field));
+    }
+}
