@@ -71,3 +71,6 @@ public sealed class StringOrNumberConverter : JsonConverter<string?>
         else writer.WriteStringValue(value);
     }
 }
+
+/// <summary>Label and note replace the current ones (a null note clears it); refused unless ExpectedVersion is current.</summary>
+public sealed record UpdateAnnotationRequest(long AnnotationId, int ExpectedVersion, string? Label, int? LabelId, string? Note);

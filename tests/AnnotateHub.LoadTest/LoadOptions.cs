@@ -26,6 +26,21 @@ internal sealed record LoadOptions
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public bool Help { get; init; }
 
+    /// <summary>--soak: a long steady mixed load with browser pages and server heap checks (SoakRun) instead of the latency run.</summary>
+    public bool Soak { get; init; }
+    /// <summary>Chromium pages kept open on the soak's documents, dealt round-robin.</summary>
+    public int Pages { get; init; } = 20;
+    /// <summary>Most live spans the soak keeps on one document: past it, spans are only relabelled and deleted.</summary>
+    public int SpanCap { get; init; } = 40;
+    /// <summary>Seconds between the soak's samples (server heap after a full GC, working set, progress).</summary>
+    public int SampleSeconds { get; init; } = 60;
+    /// <summary>Each soak page reloads (a new circuit, the old one closed) about this often; 0: never.</summary>
+    public int PageReloadSeconds { get; init; } = 120;
+    /// <summary>Every this many seconds a tenth of the soak's hub clients reconnect and catch up; 0: never.</summary>
+    public int ReconnectSeconds { get; init; } = 60;
+    /// <summary>Most heap growth the soak accepts: managed heap after a full GC at the end over the start, minus one.</summary>
+    public double HeapGrowthLimit { get; init; } = 0.10;
+
     public int WarmupCreates => checked(Rate * WarmupSeconds);
     public int MeasuredCreates => checked(Rate * Seconds);
     public int TotalCreates => checked(WarmupCreates + MeasuredCreates);
@@ -33,9 +48,11 @@ internal sealed record LoadOptions
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         var o = new LoadOptions();
+        var given = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            given.Add(name);
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
             int Int(int min, int max)
             {
@@ -60,10 +77,32 @@ internal sealed record LoadOptions
                 "--strict" => o with { Strict = true },
                 "--server-env" => o with { ServerEnvironment = WithVariable(o.ServerEnvironment, Value()) },
                 "--help" or "-h" => o with { Help = true },
+                "--soak" => o with { Soak = true },
+                "--pages" => o with { Pages = Int(0, 100) },
+                "--minutes" => o with { Seconds = checked(60 * Int(1, 60)) },
+                "--span-cap" => o with { SpanCap = Int(1, 90) },
+                "--sample" => o with { SampleSeconds = Int(5, 3600) },
+                "--page-reload" => o with { PageReloadSeconds = Int(0, 3600) },
+                "--reconnect" => o with { ReconnectSeconds = Int(0, 3600) },
                 _ => throw new ArgumentException($"Unknown argument '{name}'."),
             };
         }
         if (o.Help) return o;
+        if (o.Soak)
+        {
+            // The soak's own defaults (docs/benchmarks.md, Soak): 200 clients and 20 pages on 10 documents, 20 changes/s, 10 minutes.
+            if (!given.Contains("--clients")) o = o with { Clients = 200 };
+            if (!given.Contains("--documents")) o = o with { Documents = 10 };
+            if (!given.Contains("--rate")) o = o with { Rate = 20 };
+            if (!given.Contains("--seconds") && !given.Contains("--minutes")) o = o with { Seconds = 600 };
+            if (!given.Contains("--warmup")) o = o with { WarmupSeconds = 30 };
+            if (!given.Contains("--grace")) o = o with { GraceSeconds = 60 };
+            if (o.Rate > 1000) throw new ArgumentException("--soak is a steady load: --rate must stay at or below 1,000 changes/s.");
+        }
+        else if (new[] { "--pages", "--minutes", "--span-cap", "--sample", "--page-reload", "--reconnect" }.FirstOrDefault(given.Contains) is { } soakOnly)
+        {
+            throw new ArgumentException($"{soakOnly} applies to --soak only.");
+        }
         if ((long)o.Rate * (o.Seconds + o.WarmupSeconds) > 10_000_000)
             throw new ArgumentException("--rate times (--seconds + --warmup) must stay at or below 10,000,000 creates.");
         if (o.Target is not null && o.ServerEnvironment.Count > 0)

@@ -34,6 +34,20 @@
 // generated articles: Seed__Directory points at a temp folder of load-0001.txt ... load-M.txt; a --server-env
 // Seed__Directory=... of your own wins), and always kills it at the end. Sign-in goes through the /Account/Login form; the Identity cookie rides on every connection.
 //
+// --soak: instead of the latency run, a long steady mixed load (decision 0037; docs/benchmarks.md, Soak):
+//   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- --soak --clients 200 --pages 20 --minutes 10 --strict
+// Hub clients create, relabel and delete spans (each change carrying the version it was made against) on --documents
+// documents (soak default 10) at --rate changes/s (soak default 20), keeping each document at or below --span-cap live
+// spans (default 40), while --pages Chromium pages (default 20; /usr/bin/chromium, headless) stay open on those
+// documents. Every --page-reload seconds (default 120) each page has reloaded once (a new circuit), and every
+// --reconnect seconds (default 60) a tenth of the hub clients reconnect and catch up. The server's managed heap after a
+// full compacting GC (GET /api/diagnostics/memory, on only with Diagnostics:MemoryProbe=true, which the tool sets on a
+// server it starts) is read after the --warmup (soak default 30 s), every --sample seconds (default 60) and at the end.
+// At the end the database, each page's DOM (span ids drawn and each listed span's label) and each hub client's events
+// must match what the clients were told was saved. --strict: exit 2 on any error (refused, failed or unanswered change,
+// hub disconnect, page console error, page error, crash, circuit disconnect), anything lost, or heap growth over 10%.
+// --seconds T runs T seconds instead of --minutes (for a short smoke); soak defaults: --grace 60.
+//
 // Every create carries the note "lt:<run>:<index>", so a receiver matches the event to its send time. After the
 // run, a fresh connection's snapshot must contain each committed create exactly once. Output: a summary, then
 // one JSON line (the last line). Exit codes: 0 completed, 1 could not run, 2 --strict found failures, 130 cancelled.
@@ -49,7 +63,7 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict] | --soak [--clients N] [--pages P] [--documents M] [--rate R] [--minutes T | --seconds T] [--span-cap C] [--sample S] [--page-reload S] [--reconnect S] [--strict]");
     return 64;
 }
 if (options.Help)
@@ -85,7 +99,7 @@ try
     if (options.Target is null)
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
-        server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token);
+        server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token, published: options.Soak);
         baseAddress = server.BaseAddress;
         Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
         foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");
@@ -96,6 +110,7 @@ try
     }
 
     Action<HttpConnectionOptions> authenticate;
+    System.Net.CookieContainer? cookies = null;
     if (options.Token is { } token)
     {
         authenticate = o => o.AccessTokenProvider = () => Task.FromResult<string?>(token);
@@ -103,9 +118,19 @@ try
     }
     else
     {
-        var cookies = await LoginForm.SignInAsync(baseAddress, user, password, cancel.Token);
-        authenticate = o => o.Cookies = cookies;
+        var signedIn = await LoginForm.SignInAsync(baseAddress, user, password, cancel.Token);
+        cookies = signedIn;
+        authenticate = o => o.Cookies = signedIn;
         Console.WriteLine($"signed in as '{user}' through /Account/Login");
+    }
+
+    if (options.Soak)
+    {
+        var pagePassword = options.Target is null || options.Password is not null ? password : null;
+        var soak = await new SoakRun(options, baseAddress, authenticate, cookies, options.Token, user, pagePassword, server, Console.Out).RunAsync(cancel.Token);
+        soak.Print(Console.Out);
+        Console.WriteLine(soak.ToJson());
+        return options.Strict && soak.HasFailures ? 2 : 0;
     }
 
     var report = await new LoadRun(options, baseAddress, authenticate, server, Console.Out).RunAsync(cancel.Token);

@@ -39,7 +39,10 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The last lines the server wrote, for error messages.</summary>
     public string Tail => string.Join(Environment.NewLine, _tail);
 
-    public static async Task<ServerProcess> StartAsync(string adminPassword, int documents, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct)
+    /// <param name="published">Run a <c>dotnet publish --no-build</c> copy instead of the build output: Production serves the
+    /// static web assets (blazor.web.js, MudBlazor's files) only from published output, and the soak's browser pages need them.</param>
+    public static async Task<ServerProcess> StartAsync(string adminPassword, int documents, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct,
+        bool published = false)
     {
         var repoRoot = FindRepositoryRoot();
         var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
@@ -51,6 +54,21 @@ internal sealed class ServerProcess : IDisposable
         }
 
         var dataDirectory = Directory.CreateTempSubdirectory("annotatehub-load-").FullName;
+        if (published)
+        {
+            var output = Path.Combine(dataDirectory, "app");
+            log.WriteLine($"publishing src/AnnotateHub.Web ({Configuration}, --no-build) to {output}");
+            try
+            {
+                await RunDotnetAsync(repoRoot, ["publish", "src/AnnotateHub.Web", "-c", Configuration, "--no-build", "--nologo", "-v", "q", "-o", output], ct);
+            }
+            catch
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+                throw;
+            }
+            dll = Path.Combine(output, "AnnotateHub.Web.dll");
+        }
         var baseAddress = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -73,6 +91,8 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // The fan-out floor (LoadRun.MeasureFanOutAsync) needs the hub's diagnostic probe.
         start.Environment["Realtime__FanOutProbe"] = "true";
+        // The soak's heap samples (SoakRun) need the admin-only memory probe, off by default.
+        start.Environment["Diagnostics__MemoryProbe"] = "true";
         start.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (key, value) in extraEnvironment) start.Environment[key] = value;
 
@@ -202,10 +222,13 @@ internal sealed class ServerProcess : IDisposable
         throw new TimeoutException($"The server did not answer GET {login} within {limit.TotalSeconds:0} s.{Environment.NewLine}{Tail}");
     }
 
-    private static async Task BuildAsync(string repoRoot, CancellationToken ct)
+    private static Task BuildAsync(string repoRoot, CancellationToken ct) =>
+        RunDotnetAsync(repoRoot, ["build", "src/AnnotateHub.Web", "-c", Configuration, "--nologo", "-v", "q"], ct);
+
+    private static async Task RunDotnetAsync(string repoRoot, string[] arguments, CancellationToken ct)
     {
         var build = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = repoRoot, UseShellExecute = false };
-        foreach (var a in new[] { "build", "src/AnnotateHub.Web", "-c", Configuration, "--nologo", "-v", "q" }) build.ArgumentList.Add(a);
+        foreach (var a in arguments) build.ArgumentList.Add(a);
         using var process = Process.Start(build) ?? throw new InvalidOperationException("dotnet build did not start.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(10));
@@ -218,7 +241,7 @@ internal sealed class ServerProcess : IDisposable
             process.Kill(entireProcessTree: true);
             throw;
         }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet build src/AnnotateHub.Web failed with exit code {process.ExitCode}.");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed with exit code {process.ExitCode}.");
     }
 
     private static string FindRepositoryRoot()

@@ -40,6 +40,7 @@ public static class FeatureServiceExtensions
         Export.ExportEndpoints.MapExportEndpoints(api);
         Import.ImportEndpoints.MapImportEndpoints(api);
         Agreement.AgreementEndpoints.MapAgreementEndpoints(api);
+        Operations.MemoryProbeEndpoint.MapMemoryProbe(api);
         return api;
     }
 
