@@ -161,6 +161,8 @@ public static class ImportFileReader
         DateOnly? published;
         if (isHtml)
         {
+            if (HtmlNesting.FindTooDeep(content) is { } deepLine)
+                return Fail($"the HTML nests elements more than {HtmlNesting.MaxDepth} levels deep (line {deepLine}); no article is that deep, so it is refused unread");
             var article = HtmlArticle.Extract(content);
             (text, title, outlet, published, url) = (article.Text, article.Title, article.Outlet, article.Published, article.Url);
             if (string.IsNullOrWhiteSpace(text)) return Fail("no article text found in the HTML");
