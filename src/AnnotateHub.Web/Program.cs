@@ -3,6 +3,7 @@ using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
+using AnnotateHub.Web.Features.Operations;
 using AnnotateHub.Web.Features.Tokens;
 using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Realtime;
@@ -44,6 +45,7 @@ builder.AddAnnotateHubFeatures();
 builder.AddApiTokens();
 builder.AddUserAdministration();
 builder.AddAnnotateHubSecurity();
+builder.AddAnnotateHubHealth();
 
 var app = builder.Build();
 
@@ -63,6 +65,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapHub<AnnotationHub>(AnnotationHub.Path);
 app.MapApiTokenEndpoints();
 app.MapAnnotateHubApi();
+app.MapAnnotateHubHealth();
 
 app.Run();
 return 0;

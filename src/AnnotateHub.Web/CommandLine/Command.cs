@@ -25,6 +25,13 @@ public abstract class Command
     /// </summary>
     public virtual bool NeedsDatabase(CommandArguments arguments) => true;
 
+    /// <summary>
+    /// Whether the host prepares the database before running the command: holds the shared "in use" lock and applies
+    /// pending migrations. False for commands that handle the file themselves (<c>backup</c> must not migrate a running
+    /// server's database; <c>restore</c> takes the lock exclusively): they get the app's services and nothing more.
+    /// </summary>
+    public virtual bool PreparesDatabase => true;
+
     /// <summary>Returns the process exit code (<see cref="ExitCodes"/>). Throw <see cref="CommandUsageException"/> for bad arguments.</summary>
     public abstract Task<int> RunAsync(CommandContext context, CancellationToken ct);
 

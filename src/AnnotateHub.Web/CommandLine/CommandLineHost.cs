@@ -100,14 +100,46 @@ public static class CommandLineHost
         }
 
         await using var app = BuildApp(settings);
+        DatabaseFileLock? inUse;
         try
         {
-            await DatabaseInitializer.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>(), ct);
+            inUse = command.PreparesDatabase ? await PrepareDatabaseAsync(app.Services, new ErrorWriterLogger(error), ct) : null;
+        }
+        catch (TimeoutException e)
+        {
+            // Another process is migrating or restoring the database for longer than Database:LockWaitSeconds.
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Refused;
+        }
+        try
+        {
             return await command.RunAsync(new CommandContext(arguments, app.Services, input, output, error), ct);
         }
         catch (CommandUsageException e)
         {
             return UsageError(error, command, e.Message);
+        }
+        finally
+        {
+            inUse?.Dispose();
+        }
+    }
+
+    // As a server's start does (DatabaseInitializer): the shared "in use" lock for the command's run, then migrations.
+    private static async Task<DatabaseFileLock?> PrepareDatabaseAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
+    {
+        var dbFactory = services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
+        var wait = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.LockWait;
+        var inUse = await DatabaseInitializer.HoldInUseLockAsync(dbFactory, logger, wait, ct);
+        try
+        {
+            await DatabaseInitializer.MigrateAsync(dbFactory, logger, wait, ct);
+            return inUse;
+        }
+        catch
+        {
+            inUse?.Dispose();
+            throw;
         }
     }
 
@@ -169,5 +201,21 @@ public static class CommandLineHost
         writer.WriteLine("options:");
         var width = command.Options.Max(o => (o.Name + " " + o.ValueName).Trim().Length);
         foreach (var o in command.Options) writer.WriteLine($"  {(o.Name + " " + o.ValueName).Trim().PadRight(width)}  {o.Description}");
+    }
+
+    /// <summary>
+    /// The start-up's messages on the command's stderr as "warning: ...": a cleared migration lock or a wait needs the
+    /// operator's eye; "applying migrations" is the server's news, not a command's.
+    /// </summary>
+    private sealed class ErrorWriterLogger(TextWriter error) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) error.WriteLine($"{(logLevel >= LogLevel.Error ? "error" : "warning")}: {formatter(state, exception)}");
+        }
     }
 }

@@ -5,6 +5,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Data;
 
+/// <summary>The <c>Database</c> section of the configuration (docs/operations.md, decisions 0004 and 0032).</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public const string DefaultSynchronous = "FULL";
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(5);
+
+    /// <summary>SQLite's <c>PRAGMA synchronous</c>: FULL (a commit is on disk before it is acknowledged) or NORMAL.</summary>
+    public string SqliteSynchronous { get; set; } = DefaultSynchronous;
+
+    /// <summary>How long a start waits for another process's migration (or a restore) before giving up with a message.</summary>
+    public int LockWaitSeconds { get; set; } = (int)DefaultLockWait.TotalSeconds;
+
+    public TimeSpan LockWait => TimeSpan.FromSeconds(Math.Max(0, LockWaitSeconds));
+}
+
 public static class DataServiceExtensions
 {
     public const string ConnectionStringName = "AnnotateHub";
@@ -14,7 +30,11 @@ public static class DataServiceExtensions
     {
         var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
             builder.Environment.ContentRootPath);
-        var synchronous = builder.Configuration["Database:SqliteSynchronous"] ?? "FULL";
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
+        var synchronous = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.SqliteSynchronous)}"] ?? DatabaseOptions.DefaultSynchronous;
+        // The value goes into a PRAGMA: only SQLite's own levels.
+        if (!new[] { "OFF", "NORMAL", "FULL", "EXTRA" }.Contains(synchronous.ToUpperInvariant()))
+            throw new InvalidOperationException($"Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA, not '{synchronous}'.");
         // Pooled: a context per operation is the rule (STYLE.md), and pooling makes each one cheap.
         builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous))
             // Documents reached through a hidden (import-pending) project are meant to disappear with it (decision 0030).

@@ -17,14 +17,23 @@ public sealed class SeedOptions
     public string? AdminPassword { get; set; }
 }
 
-/// <summary>Applies migrations, makes the first admin and imports the demo corpus, before the app takes requests.</summary>
-public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> options, ILogger<DatabaseInitializer> logger) : IHostedService
+/// <summary>
+/// Before the app takes requests: marks the database as in use, applies pending migrations (under a file lock, clearing a
+/// migration lock a killed process left: decision 0032), makes the first admin and imports the demo corpus. Each step
+/// survives being killed half-way: the next start finds it undone or done, never half done.
+/// </summary>
+public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> options,
+    Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
 {
+    private DatabaseFileLock? _inUse;
+
     public async Task StartAsync(CancellationToken ct)
     {
         using var scope = services.CreateScope();
         var sp = scope.ServiceProvider;
-        await MigrateAsync(sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>(), ct);
+        var dbFactory = sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
+        _inUse = await HoldInUseLockAsync(dbFactory, logger, database.Value.LockWait, ct);
+        await MigrateAsync(dbFactory, logger, database.Value.LockWait, ct);
 
         var adminId = await EnsureAdminAsync(sp);
         var importer = sp.GetRequiredService<TextDocumentImporter>();
@@ -41,17 +50,102 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         if (summary.Imported > 0) logger.LogInformation("Imported {Count} demo articles from {Directory}", summary.Imported, seedDir);
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Brings the schema up to date; also run by the command line, which does not start the web host.</summary>
-    public static async Task MigrateAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, CancellationToken ct)
+    public void Dispose()
+    {
+        _inUse?.Dispose();
+        _inUse = null;
+    }
+
+    /// <summary>
+    /// The shared "in use" lock beside the database, held for as long as the caller keeps it: any number of servers and
+    /// commands together, never while <c>restore</c> replaces the file. Null for a database that is not a file.
+    /// </summary>
+    public static async Task<DatabaseFileLock?> HoldInUseLockAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, ILogger logger, TimeSpan wait, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite())
+        if (SqliteFilePath(db) is not { } path) return null;
+        var lockPath = DatabaseFileLock.InUseLockPath(path);
+        return await DatabaseFileLock.AcquireAsync(lockPath, exclusive: false, wait,
+            waited => logger.LogWarning("Waiting for {Database} to be released by a restore (lock file {LockFile}; {Seconds:0} s so far, giving up after {Limit:0} s)",
+                path, lockPath, waited.TotalSeconds, wait.TotalSeconds), ct);
+    }
+
+    /// <summary>Brings the schema up to date; also run by the command line, which does not start the web host.</summary>
+    public static Task MigrateAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, CancellationToken ct) =>
+        MigrateAsync(dbFactory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, DatabaseOptions.DefaultLockWait, ct);
+
+    /// <summary>
+    /// Applies pending migrations. Nothing pending and no leftover lock row: no lock at all (the common start). Otherwise
+    /// under the exclusive migration file lock: a <c>__EFMigrationsLock</c> row still there can only be a dead process's
+    /// (every migrator takes the file lock first), so it is deleted and logged; then EF Core migrates as usual.
+    /// </summary>
+    public static async Task MigrateAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, ILogger logger, TimeSpan lockWait, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
         {
-            // Write-ahead logging: readers never block the writer, and a commit costs one fsync, not several.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            await db.Database.MigrateAsync(ct);
+            return;
+        }
+        // Write-ahead logging: readers never block the writer, and a commit costs one fsync, not several. The mode is
+        // stored in the file, so this is a no-op after the first start; first, so migrating is logged the same way.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+
+        var path = SqliteFilePath(db);
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var leftover = await ReadMigrationLockAsync(db, ct);
+        if (pending.Count == 0 && leftover is null) return;
+
+        using var fileLock = path is null ? null : await DatabaseFileLock.AcquireAsync(DatabaseFileLock.MigrationLockPath(path), exclusive: true, lockWait,
+            waited => logger.LogWarning("Waiting for another process to finish migrating {Database} (lock file {LockFile}; {Seconds:0} s so far, giving up after {Limit:0} s)",
+                path, DatabaseFileLock.MigrationLockPath(path), waited.TotalSeconds, lockWait.TotalSeconds), ct);
+
+        // Read again under the lock: whoever held it may have migrated, or died half-way.
+        leftover = await ReadMigrationLockAsync(db, ct);
+        if (leftover is not null)
+        {
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsLock\";", ct);
+            logger.LogWarning("Cleared the migration lock left in {Database} by a process that stopped while migrating (taken at {Taken}); no other process is migrating it",
+                path ?? "the database", leftover);
+        }
+        pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count == 0) return;
+        logger.LogInformation("Applying {Count} migration(s) to {Database}: {Migrations}", pending.Count, path ?? "the database", string.Join(", ", pending));
+        await db.Database.MigrateAsync(ct);
+        logger.LogInformation("Migrated {Database} to {Migration}", path ?? "the database", pending[^1]);
+    }
+
+    /// <summary>The full path of a context's SQLite file, or null for an in-memory database.</summary>
+    public static string? SqliteFilePath(AnnotateHubDbContext db)
+    {
+        var csb = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (string.IsNullOrEmpty(csb.DataSource) || csb.DataSource == ":memory:" || csb.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory) return null;
+        return Path.GetFullPath(csb.DataSource);
+    }
+
+    /// <summary>When EF Core's migration lock row exists, the time it was taken (as stored); else null.</summary>
+    private static async Task<string?> ReadMigrationLockAsync(AnnotateHubDbContext db, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock';";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0) return null;
+            command.CommandText = "SELECT \"Timestamp\" FROM \"__EFMigrationsLock\" LIMIT 1;";
+            return await command.ExecuteScalarAsync(ct) is { } taken and not DBNull ? Convert.ToString(taken, System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
         }
     }
 
@@ -59,12 +153,19 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
     {
         var users = sp.GetRequiredService<UserManager<AppUser>>();
         var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
+        // One transaction (Identity's stores share the scope's context): a start killed between creating the account
+        // and granting the role leaves no admin who is not an admin; the next start makes it again.
+        await using var transaction = await sp.GetRequiredService<AnnotateHubDbContext>().Database.BeginTransactionAsync();
         if (!await roles.RoleExistsAsync(LabelService.AdminRole))
             Check(await roles.CreateAsync(new IdentityRole(LabelService.AdminRole)));
 
         var name = options.Value.AdminUserName;
         var admin = await users.FindByNameAsync(name);
-        if (admin is not null) return admin.Id;
+        if (admin is not null)
+        {
+            await transaction.CommitAsync();
+            return admin.Id;
+        }
 
         var password = string.IsNullOrEmpty(options.Value.AdminPassword) ? PasswordGenerator.Generate() : options.Value.AdminPassword;
         admin = new AppUser { UserName = name, DisplayName = "Administrator", EmailConfirmed = true };
@@ -79,6 +180,8 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
             Console.WriteLine("==================================================================");
             Console.WriteLine();
         }
+        // After printing: killed in between, the next start prints a new password rather than none.
+        await transaction.CommitAsync();
         return admin.Id;
     }
 
