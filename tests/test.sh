@@ -12,4 +12,7 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
 fi
 
-dotnet test AnnotateHub.sln -c Release --logger "console;verbosity=normal" "$@"
+# Build the whole solution first: the soak smoke test runs the load tool's build output, which no test project
+# references, so a plain `dotnet test` may start the tests before that project is built.
+dotnet build AnnotateHub.sln -c Release
+dotnet test AnnotateHub.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
