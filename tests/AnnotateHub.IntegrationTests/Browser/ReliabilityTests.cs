@@ -86,7 +86,7 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
     {
         const string phrase = "lightly injured";
         var page = await fixture.SignedInPageAsync();
-        var cut = new SocketCut();
+        var cut = new NetworkCut();
         await page.RouteWebSocketAsync(new Regex("/_blazor"), cut.Attach);
         var view = await DocumentView.OpenAsync(page, _documentId, Text);
 
@@ -268,51 +268,6 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
         return await db.Annotations.AsNoTracking().Where(a => a.DocumentId == _documentId).ToListAsync();
     }
 
-    /// <summary>Forwards a page's /_blazor sockets; going down closes both ends and refuses new sockets until it comes back.</summary>
-    private sealed class SocketCut
-    {
-        private readonly Lock _gate = new();
-        private (IWebSocketRoute Page, IWebSocketRoute Server)? _live;
-        private bool _down;
-
-        public int Connections { get; private set; }
-
-        public void Attach(IWebSocketRoute page)
-        {
-            lock (_gate)
-            {
-                Connections++;
-                if (_down)
-                {
-                    _ = page.CloseAsync(new() { Code = 1011, Reason = "offline" });
-                    return;
-                }
-                var server = page.ConnectToServer();
-                page.OnMessage(frame => HeldFrames.Forward(server, frame));
-                server.OnMessage(frame => HeldFrames.Forward(page, frame));
-                _live = (page, server);
-            }
-        }
-
-        public async Task GoDownAsync()
-        {
-            (IWebSocketRoute Page, IWebSocketRoute Server) live;
-            lock (_gate)
-            {
-                _down = true;
-                live = _live ?? throw new InvalidOperationException("No /_blazor socket is open.");
-                _live = null;
-            }
-            await live.Server.CloseAsync(new() { Code = 1011, Reason = "network lost" });
-            await live.Page.CloseAsync(new() { Code = 1011, Reason = "network lost" });
-        }
-
-        public void ComeBack()
-        {
-            lock (_gate) _down = false;
-        }
-    }
-
     /// <summary>Forwards a page's /_blazor frames; while held, the server's frames to the page wait, in order.</summary>
     private sealed class HeldFrames
     {
@@ -369,7 +324,7 @@ public sealed class ReliabilityTests(BrowserFixture fixture) : IAsyncLifetime
             }
         }
 
-        public static void Forward(IWebSocketRoute to, IWebSocketFrame frame)
+        private static void Forward(IWebSocketRoute to, IWebSocketFrame frame)
         {
             if (frame.Binary is { } bytes) to.Send(bytes); else to.Send(frame.Text ?? "");
         }
