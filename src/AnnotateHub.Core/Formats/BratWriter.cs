@@ -18,7 +18,7 @@ public sealed class BratWriter : IExportFormat
 
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
-        var zip = new ZipOutput(output);
+        await using var zip = new ZipOutput(output);
         var types = new Dictionary<string, string>(StringComparer.Ordinal); // label → brat type
         var labels = new Dictionary<string, string>(StringComparer.Ordinal); // brat type → label
         var ordinal = 0;

@@ -59,7 +59,7 @@ public sealed class ConllWriter : IExportFormat
                 part.Writer.Flush();
                 await part.Buffer.DrainIfFullAsync(ct);
             }
-            var zip = new ZipOutput(output);
+            await using var zip = new ZipOutput(output);
             var order = SplitSpec.Names.Concat(parts.Keys.Except(SplitSpec.Names).Order(StringComparer.Ordinal));
             foreach (var split in order)
             {
