@@ -99,7 +99,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandb
             await AssertChangeLogsAreGaplessAsync(documents.Select(d => d.Id));
             output.WriteLine($"round {round}: killed after {clock.Elapsed.TotalSeconds:0.0} s with {stillWriting}/{Writers} writers mid-loop " +
                 $"(stopped by {string.Join(", ", clients.Select(c => c.StoppedBy ?? "none").Distinct())}); " +
-                $"{acknowledged} creates acknowledged this round, {all.Count} in all, {stored.Count} stored ({stored.Count - all.Count} committed without an acknowledgment)");
+                $"{acknowledged} creates acknowledged this round, {all.Count} in all, {stored.Count} stored ({stored.Count - all.Count} of them committed but never acknowledged, the kills cut their answers)");
         }
 
         output.WriteLine($"{Rounds} rounds, {clients.Sum(c => c.Acknowledged.Count)} acknowledged creates, all stored; {caughtUp} changes caught up after restarts, " +
