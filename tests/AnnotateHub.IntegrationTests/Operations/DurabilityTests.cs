@@ -15,7 +15,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// <summary>
 /// Issue 13's SIGKILL tests: real server processes (<see cref="AppProcess"/>) killed with SIGKILL on one SQLite file, under
 /// hub writes and during start-up, then started again on it. The users and the team are made with the command line
-/// in-process (hence the "Command line" collection: it builds a host, see <see cref="CommandLineCollection"/>).
+/// in-process (hence the "Command line" collection: it builds a host, see <see cref="CommandLineCollection"/>). Decision 0038.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
 public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandbox
@@ -99,7 +99,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandb
             await AssertChangeLogsAreGaplessAsync(documents.Select(d => d.Id));
             output.WriteLine($"round {round}: killed after {clock.Elapsed.TotalSeconds:0.0} s with {stillWriting}/{Writers} writers mid-loop " +
                 $"(stopped by {string.Join(", ", clients.Select(c => c.StoppedBy ?? "none").Distinct())}); " +
-                $"{acknowledged} creates acknowledged this round, {all.Count} in all, {stored.Count} stored ({stored.Count - all.Count} of them committed but never acknowledged, the kills cut their answers)");
+                $"{acknowledged} creates acknowledged this round, {all.Count} in all, {stored.Count} stored ({stored.Count - all.Count} of them committed but never acknowledged, a kill or a disconnect cut their answers)");
         }
 
         output.WriteLine($"{Rounds} rounds, {clients.Sum(c => c.Acknowledged.Count)} acknowledged creates, all stored; {caughtUp} changes caught up after restarts, " +
