@@ -11,7 +11,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// <summary>
 /// The migration lock (decision 0032) in-process: a <c>__EFMigrationsLock</c> row left by a killed process is cleared, a
 /// start with nothing pending takes no lock, and one that must wait for another migrator says so and gives up clearly.
-/// The command line is the start-up here (it migrates the same way as the server); <see cref="CrashTests"/> kills real servers.
+/// The command line is the start-up here (it migrates the same way as the server); <see cref="DurabilityTests"/> kills real servers.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
 public sealed class StartUpLockTests : CommandLineSandbox

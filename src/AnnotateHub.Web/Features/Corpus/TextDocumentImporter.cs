@@ -19,6 +19,9 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.Projects.Where(p => p.Name == name).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
         if (existing is { } id) return id;
+        // One transaction: a process killed between the two saves would leave a project nobody supervises, which the
+        // next start (finding the project) would never fix.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var project = new Project { Name = name, Description = description, OwnerId = ownerId, CreatedAt = clock.GetUtcNow().UtcDateTime };
         project.Labels.AddRange(LabelRules.Defaults.Select((l, i) => new LabelDefinition
         {
@@ -29,6 +32,7 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
         // Whoever creates a project supervises it.
         db.ProjectMembers.Add(new Projects.ProjectMember { ProjectId = project.Id, UserId = ownerId, Role = Core.Projects.ProjectRole.Supervisor, AddedAt = project.CreatedAt });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return project.Id;
     }
 
