@@ -15,7 +15,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// <summary>
 /// Issue 13's SIGKILL tests: real server processes (<see cref="AppProcess"/>) killed with SIGKILL on one SQLite file, under
 /// hub writes and during start-up, then started again on it. The users and the team are made with the command line
-/// in-process (hence the "Command line" collection: it builds a host, see <see cref="CommandLineCollection"/>). Decision 0038.
+/// in-process (hence the "Command line" collection: it builds a host, see <see cref="CommandLineCollection"/>). Decision 0041.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
 public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandbox
