@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AnnotateHub.Web.Components.Shared;
@@ -5,12 +6,27 @@ using AnnotateHub.Web.Features.Projects;
 
 namespace AnnotateHub.Web.Features.Import;
 
-/// <summary>How large an uploaded file may be (the browser's upload and the REST import): <c>Import:MaxUploadBytes</c>.</summary>
+/// <summary>
+/// How large an uploaded file may be (the browser's upload and the REST import): <c>Import:MaxUploadBytes</c>; and how
+/// much one zip may expand to when read, whichever door it came through: <c>Import:MaxZipExpandedBytes</c> (decision 0040).
+/// </summary>
 public static class ImportLimits
 {
     public const long DefaultMaxUploadBytes = 64L * 1024 * 1024;
+    public const long DefaultMaxZipExpandedBytes = 1L << 30;
 
     public static long MaxUploadBytes(IConfiguration configuration) => configuration.GetValue("Import:MaxUploadBytes", DefaultMaxUploadBytes);
+
+    public static long MaxZipExpandedBytes(IConfiguration configuration) => configuration.GetValue("Import:MaxZipExpandedBytes", DefaultMaxZipExpandedBytes);
+
+    /// <summary>A size as a person reads it: "1 GB", "64 MB", "1.5 MB", "900 KB".</summary>
+    public static string Describe(long bytes) => bytes switch
+    {
+        >= 1L << 30 when bytes % (1L << 30) == 0 => $"{bytes >> 30} GB",
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.#} KB"),
+        _ => $"{bytes} bytes",
+    };
 }
 
 /// <summary>
