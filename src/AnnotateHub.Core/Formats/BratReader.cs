@@ -20,28 +20,42 @@ public static class BratReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static IEnumerable<BratDocument> Read(Stream zip)
+    /// <summary>
+    /// The documents of a brat zip in path order. With a <paramref name="budget"/> every file is read against it: a file
+    /// too large is an error of its path, and once the zip passes its total the reading stops after an error saying so
+    /// (<see cref="ZipExpansionBudget.Exhausted"/> tells the caller).
+    /// </summary>
+    public static IEnumerable<BratDocument> Read(Stream zip, ZipExpansionBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(zip);
+        budget ??= new ZipExpansionBudget(long.MaxValue, long.MaxValue);
         using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToDictionary(e => e.FullName, StringComparer.Ordinal);
-        var labels = entries.TryGetValue("visual.conf", out var visual) ? VisualLabels(ReadText(visual) ?? "") : [];
+        var labels = entries.TryGetValue("visual.conf", out var visual) ? VisualLabels(ReadText(visual, budget, out _) ?? "") : [];
+        if (budget.Exhausted)
+        {
+            yield return new BratDocument("visual.conf", null, [new FormatError(0, null, TooMuch(budget))]);
+            yield break;
+        }
         foreach (var (path, entry) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             if (path.EndsWith(".ann", StringComparison.Ordinal) && !entries.ContainsKey(path[..^4] + ".txt"))
                 yield return new BratDocument(path, null, [new FormatError(0, null, "has no .txt beside it")]);
             if (!path.EndsWith(".txt", StringComparison.Ordinal)) continue;
-            var text = ReadText(entry);
+            var text = ReadText(entry, budget, out var textProblem);
             if (text is null)
             {
-                yield return new BratDocument(path, null, [new FormatError(0, null, "is not valid UTF-8; brat files are UTF-8")]);
+                yield return new BratDocument(path, null, [new FormatError(0, null, textProblem!)]);
+                if (budget.Exhausted) yield break;
                 continue;
             }
             var annPath = path[..^4] + ".ann";
-            var ann = entries.TryGetValue(annPath, out var annEntry) ? ReadText(annEntry) : "";
+            string? annProblem = null;
+            var ann = entries.TryGetValue(annPath, out var annEntry) ? ReadText(annEntry, budget, out annProblem) : "";
             if (ann is null)
             {
-                yield return new BratDocument(annPath, null, [new FormatError(0, null, "is not valid UTF-8; brat files are UTF-8")]);
+                yield return new BratDocument(annPath, null, [new FormatError(0, null, annProblem!)]);
+                if (budget.Exhausted) yield break;
                 continue;
             }
             var slash = path.LastIndexOf('/');
@@ -164,20 +178,24 @@ public static class BratReader
         return labels;
     }
 
-    private static string? ReadText(ZipArchiveEntry entry)
+    /// <summary>The entry as UTF-8 text; null with the reason when it is too large, the zip's budget is spent, or it is not UTF-8.</summary>
+    private static string? ReadText(ZipArchiveEntry entry, ZipExpansionBudget budget, out string? problem)
     {
-        using var stream = entry.Open();
-        using var bytes = new MemoryStream();
-        stream.CopyTo(bytes);
+        var bytes = budget.Read(entry, out var tooLarge);
+        problem = budget.Exhausted ? TooMuch(budget) : tooLarge ? $"is larger than {budget.MaxEntryBytes} bytes" : null;
+        if (bytes is null) return null;
         try
         {
-            return StrictUtf8.GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
+            problem = "is not valid UTF-8; brat files are UTF-8";
             return null;
         }
     }
+
+    private static string TooMuch(ZipExpansionBudget budget) => $"the zip expands to more than {budget.MaxTotalBytes} bytes";
 
     private static string Short(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }

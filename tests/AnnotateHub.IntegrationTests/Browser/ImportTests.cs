@@ -31,6 +31,10 @@ public sealed class ImportTests(BrowserFixture fixture)
             await page.GotoAsync($"/projects/{projectId}");
             await Live.WaitForCircuitAsync(page);
             await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
+            // The tab says what this test then shows: a known document's spans attach to it, its text is not imported twice.
+            await Expect(page.Locator("[data-testid=import-intro]")).ToContainTextAsync(
+                "A document the project already has (same id, or same text) is not imported again: its annotations, gold spans and suggestions in the file are added to the existing document.");
+            await Expect(page.Locator("[data-testid=import-intro]")).Not.ToContainTextAsync("skipped");
             var panel = page.Locator("[data-testid=import-panel]");
             await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
             await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
@@ -44,6 +48,7 @@ public sealed class ImportTests(BrowserFixture fixture)
             await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
             await panel.Locator("[data-testid=import-start]").ClickAsync();
             await Expect(report).ToContainTextAsync("1 suggestion attached to 1 existing document");
+            Assert.Equal(1, await DocumentsInAsync(projectId));
             await fixture.ScreenshotAsync(page, "import-attached");
         }
         finally

@@ -55,4 +55,37 @@ public sealed class ImportCommandTests : CommandLineSandbox
         Assert.Equal((1, "error: Unknown format \"xml\"; the formats are jsonl, spacy, conll, brat, w3c, csv, parquet.\n"), (badFormat.ExitCode, badFormat.Error));
         Assert.False(File.Exists(Path.Combine(Folder, "x")));
     }
+
+    [Fact]
+    public async Task Suggestions_for_documents_the_project_has_attach_through_the_command_and_the_output_counts_them()
+    {
+        Assert.Equal(0, (await RunAsync("users", "add", "root", "--role", "admin", "--password", "Root-pw-88231")).ExitCode);
+        var corpus = Path.Combine(Folder, "corpus.jsonl");
+        await File.WriteAllTextAsync(corpus,
+            """
+            {"id": "1", "text": "Iran fired missiles.", "annotations": [{"annotator": "ana", "start": 0, "end": 4, "label": "actor"}]}
+            {"id": "2", "text": "Nobody was hurt."}
+
+            """);
+        var model = Path.Combine(Folder, "model.jsonl");
+        // Document 1 by its id, document 2 by its text (no id on the line).
+        await File.WriteAllTextAsync(model,
+            """
+            {"id": "1", "text": "Iran fired missiles.", "annotations": [{"annotator": "ner-v2", "start": 0, "end": 4, "label": "actor"}, {"annotator": "ner-v2", "start": 11, "end": 19, "label": "actor"}]}
+            {"text": "Nobody was hurt.", "annotations": [{"annotator": "ner-v2", "start": 0, "end": 6, "label": "actor"}]}
+
+            """);
+
+        Assert.Equal(0, (await RunAsync("import", "--project", "Base attacks", "--input", corpus)).ExitCode);
+        var attached = await RunAsync("import", "--project", "Base attacks", "--input", model, "--suggestions");
+
+        Assert.Equal((0, ""), (attached.ExitCode, attached.Error));
+        Assert.Equal("Imported 0 documents into \"Base attacks\": 0 annotations, 0 gold spans, 0 suggestions; 3 suggestions attached to 2 existing documents.\n", attached.Out);
+        await using var db = CreateDbContext();
+        Assert.Equal(2, await db.Documents.CountAsync());
+        var suggestions = await db.Suggestions.Join(db.Documents, s => s.DocumentId, d => d.Id, (s, d) => new { s.Source, s.Start, s.End, Document = d.ExternalId })
+            .OrderBy(s => s.Document).ThenBy(s => s.Start).ToListAsync();
+        Assert.Equal([("1", 0, 4), ("1", 11, 19), ("2", 0, 6)], suggestions.Select(s => (s.Document, s.Start, s.End)));
+        Assert.All(suggestions, s => Assert.Equal("ner-v2", s.Source));
+    }
 }

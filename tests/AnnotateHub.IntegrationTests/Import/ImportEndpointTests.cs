@@ -53,6 +53,47 @@ public sealed class ImportEndpointTests(AppServer server) : IClassFixture<AppSer
     }
 
     [Fact]
+    public async Task Suggestions_for_documents_the_project_has_attach_by_id_and_by_text_and_the_response_counts_them()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var projectId = await server.CreateProjectAsync("API attach " + u);
+        using var client = await ClientAsync(AppServer.AdminUserName, AppServer.AdminPassword);
+        using var first = await client.PostAsync($"/api/projects/{projectId}/import?name=corpus.jsonl", Body($$"""
+            {"id": "r1", "text": "Rockets hit the base at dawn. {{u}}"}
+            {"id": "r2", "text": "Two guards were hurt. {{u}}"}
+            """));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        // r1 by its id, the second line (no id) by its text: both are documents the project has.
+        using var response = await client.PostAsync($"/api/projects/{projectId}/import?name=model.jsonl&spans=suggestions", Body($$"""
+            {"id": "r1", "text": "Rockets hit the base at dawn. {{u}}", "annotations": [{"annotator": "ner-v3", "start": 0, "end": 7, "label": "actor"}, {"annotator": "ner-v3", "start": 16, "end": 20, "label": "actor"}]}
+            {"text": "Two guards were hurt. {{u}}", "annotations": [{"annotator": "ner-v3", "start": 4, "end": 10, "label": "casualty figure"}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        int Int(string name) => root.GetProperty(name).GetInt32();
+        Assert.Equal((0, 0, 3, 2, 0, 0, 0, 0), (Int("documents"), Int("suggestions"), Int("attachedSuggestions"), Int("suggestedExisting"),
+            Int("attachedAnnotations"), Int("attachedGoldSpans"), Int("alreadyThere"), Int("duplicates")));
+        Assert.Equal($"Imported 0 documents into \"API attach {u}\": 0 annotations, 0 gold spans, 0 suggestions; 3 suggestions attached to 2 existing documents.",
+            root.GetProperty("lines")[0].GetString());
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var documents = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)
+            .Select(d => new { d.ExternalId, Suggestions = db.Suggestions.Where(s => s.DocumentId == d.Id && s.Source == "ner-v3").OrderBy(s => s.Start).Select(s => s.Start).ToList() })
+            .ToListAsync();
+        Assert.Equal(["r1", "r2"], documents.Select(d => d.ExternalId));
+        Assert.Equal([[0, 16], [4]], documents.Select(d => d.Suggestions));
+
+        // The same file again: every suggestion is already there, and the response says so.
+        using var again = await client.PostAsync($"/api/projects/{projectId}/import?name=model.jsonl&spans=suggestions", Body(
+            $$"""{"id": "r1", "text": "Rockets hit the base at dawn. {{u}}", "annotations": [{"annotator": "ner-v3", "start": 0, "end": 7, "label": "actor"}]}"""));
+        using var againJson = JsonDocument.Parse(await again.Content.ReadAsStringAsync());
+        Assert.Equal((0, 1), (againJson.RootElement.GetProperty("attachedSuggestions").GetInt32(), againJson.RootElement.GetProperty("alreadyThere").GetInt32()));
+        Assert.Equal(2, await DocumentsAsync(projectId));
+    }
+
+    [Fact]
     public async Task A_bad_file_is_400_with_every_error_and_changes_nothing()
     {
         var u = Guid.NewGuid().ToString("N")[..8];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AnnotateHub.Web.Components.Shared;
@@ -5,12 +6,27 @@ using AnnotateHub.Web.Features.Projects;
 
 namespace AnnotateHub.Web.Features.Import;
 
-/// <summary>How large an uploaded file may be (the browser's upload and the REST import): <c>Import:MaxUploadBytes</c>.</summary>
+/// <summary>
+/// How large an uploaded file may be (the browser's upload and the REST import): <c>Import:MaxUploadBytes</c>; and how
+/// much one zip may expand to when read, whichever door it came through: <c>Import:MaxZipExpandedBytes</c> (decision 0040).
+/// </summary>
 public static class ImportLimits
 {
     public const long DefaultMaxUploadBytes = 64L * 1024 * 1024;
+    public const long DefaultMaxZipExpandedBytes = 1L << 30;
 
     public static long MaxUploadBytes(IConfiguration configuration) => configuration.GetValue("Import:MaxUploadBytes", DefaultMaxUploadBytes);
+
+    public static long MaxZipExpandedBytes(IConfiguration configuration) => configuration.GetValue("Import:MaxZipExpandedBytes", DefaultMaxZipExpandedBytes);
+
+    /// <summary>A size as a person reads it: "1 GB", "64 MB", "1.5 MB", "900 KB".</summary>
+    public static string Describe(long bytes) => bytes switch
+    {
+        >= 1L << 30 when bytes % (1L << 30) == 0 => $"{bytes >> 30} GB",
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.#} KB"),
+        _ => $"{bytes} bytes",
+    };
 }
 
 /// <summary>
@@ -56,9 +72,7 @@ public static partial class ImportEndpoints
                 {
                     report = await importer.ImportAsync(input, fileName, new ImportOptions(user.Id(), ProjectId: projectId, Spans: kind.Value), progress: null, ct);
                 }
-                var body = new ImportResponse(report.Succeeded, report.Documents, report.Annotations, report.GoldSpans, report.Suggestions,
-                    report.Duplicates, report.DuplicateDetails, report.CreatedLabels, report.AddedMembers, report.CreatedAnnotators,
-                    report.ErrorCount, report.Errors.Select(e => new ImportErrorDto(e.Line, e.Field, e.Message, e.ToString())).ToList(), report.Warnings);
+                var body = ImportResponse.From(report);
                 return report.Succeeded ? TypedResults.Ok(body) : TypedResults.BadRequest(body);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -78,8 +92,23 @@ public static partial class ImportEndpoints
 
 public sealed record ImportErrorDto(int Line, string? Field, string Message, string Text);
 
-/// <summary>The import report as JSON: what came in, or (with <c>succeeded</c> false and status 400) every error.</summary>
+/// <summary>
+/// The import report as JSON: what came in, or (with <c>succeeded</c> false and status 400) every error. New documents
+/// are counted in <c>documents</c>, <c>annotations</c>, <c>goldSpans</c>, <c>suggestions</c>; spans for documents the
+/// project already had in the <c>attached...</c> counts, with how many of those documents got them (<c>...Existing</c>).
+/// <c>lines</c> is the report as the browser and the command line show it.
+/// </summary>
 public sealed record ImportResponse(
-    bool Succeeded, int Documents, int Annotations, int GoldSpans, int Suggestions, int Duplicates, IReadOnlyList<string> DuplicateDetails,
+    bool Succeeded, int Documents, int Annotations, int GoldSpans, int Suggestions,
+    int AttachedAnnotations, int AttachedGoldSpans, int AttachedSuggestions, int AnnotatedExisting, int GoldExisting, int SuggestedExisting, int AlreadyThere,
+    int Duplicates, IReadOnlyList<string> DuplicateDetails,
     IReadOnlyList<string> CreatedLabels, IReadOnlyList<string> AddedMembers, IReadOnlyList<string> CreatedAnnotators,
-    int ErrorCount, IReadOnlyList<ImportErrorDto> Errors, IReadOnlyList<string> Warnings);
+    int ErrorCount, IReadOnlyList<ImportErrorDto> Errors, IReadOnlyList<string> Warnings, IReadOnlyList<string> Lines)
+{
+    public static ImportResponse From(ImportReport report) => new(
+        report.Succeeded, report.Documents, report.Annotations, report.GoldSpans, report.Suggestions,
+        report.AttachedAnnotations, report.AttachedGoldSpans, report.AttachedSuggestions, report.AnnotatedExisting, report.GoldExisting, report.SuggestedExisting, report.AlreadyThere,
+        report.Duplicates, report.DuplicateDetails, report.CreatedLabels, report.AddedMembers, report.CreatedAnnotators,
+        report.ErrorCount, report.Errors.Select(e => new ImportErrorDto(e.Line, e.Field, e.Message, e.ToString())).ToList(), report.Warnings,
+        report.Describe().ToList());
+}

@@ -25,14 +25,16 @@ public static class ImportFileReader
             : $"\"{Path.GetFileName(fileName)}\" is not a file AnnotateHub imports: use JSONL (.jsonl), plain text (.txt), HTML (.html) or a .zip of text and HTML files (or a brat standoff zip).";
     }
 
-    public static IEnumerable<InterchangeLine> Read(Stream input, string fileName)
+    /// <summary>The file's documents and errors in file order; a zip expands to at most <paramref name="maxZipBytes"/> in all
+    /// (<see cref="ImportLimits.MaxZipExpandedBytes"/>).</summary>
+    public static IEnumerable<InterchangeLine> Read(Stream input, string fileName, long maxZipBytes = ImportLimits.DefaultMaxZipExpandedBytes)
     {
         switch (Path.GetExtension(fileName).ToLowerInvariant())
         {
             case ".jsonl" or ".ndjson":
                 return InterchangeReader.Read(input);
             case ".zip":
-                return ReadZip(input);
+                return ReadZip(input, new ZipExpansionBudget(MaxDocumentBytes, maxZipBytes));
             case ".txt" or ".html" or ".htm":
                 return [ReadArticle(ReadAll(input, fileName, out var tooLarge), tooLarge, Path.GetFileName(fileName))];
             default:
@@ -54,7 +56,7 @@ public static class ImportFileReader
         return buffer.ToArray();
     }
 
-    private static IEnumerable<InterchangeLine> ReadZip(Stream input)
+    private static IEnumerable<InterchangeLine> ReadZip(Stream input, ZipExpansionBudget budget)
     {
         if (!input.CanSeek)
         {
@@ -83,6 +85,13 @@ public static class ImportFileReader
         using (zip)
         {
             var entries = zip.Entries.Where(e => !IsSkipped(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToList();
+            // What the entries say they hold refuses an honest zip before anything is decompressed; the budget counts the
+            // bytes actually read, for a zip whose entries lie about their size.
+            if (budget.DeclaredTooLarge(entries))
+            {
+                yield return TooMuch(budget);
+                yield break;
+            }
             if (entries.Any(e => e.FullName.EndsWith(".ann", StringComparison.Ordinal) || e.FullName == "annotation.conf"))
             {
                 // brat standoff: .txt + .ann pairs (as the brat export writes them, or from brat itself).
@@ -92,8 +101,13 @@ public static class ImportFileReader
                     yield break;
                 }
                 input.Position = 0;
-                foreach (var brat in BratReader.Read(input))
+                foreach (var brat in BratReader.Read(input, budget))
                 {
+                    if (budget.Exhausted)
+                    {
+                        yield return TooMuch(budget);
+                        yield break;
+                    }
                     yield return brat.Document is not null
                         ? new InterchangeLine(0, brat.Document, [])
                         : new InterchangeLine(0, null, brat.Errors.Select(e => new FormatError(e.Line, e.Field is null ? brat.Path : $"{brat.Path} {e.Field}", e.Message)).ToList());
@@ -118,18 +132,12 @@ public static class ImportFileReader
                     yield return new InterchangeLine(0, null, [new FormatError(0, entry.FullName, "only .txt and .html files are imported from a zip")]);
                     continue;
                 }
-                if (entry.Length > MaxDocumentBytes)
-                {
-                    yield return new InterchangeLine(0, null, [new FormatError(0, entry.FullName, $"larger than {MaxDocumentBytes / (1024 * 1024)} MB")]);
-                    continue;
-                }
-                byte[] bytes;
+                byte[]? bytes;
                 bool tooLarge;
                 string? readError = null;
                 try
                 {
-                    using var stream = entry.Open();
-                    bytes = ReadAll(stream, entry.FullName, out tooLarge);
+                    bytes = budget.Read(entry, out tooLarge);
                 }
                 catch (InvalidDataException e)
                 {
@@ -137,12 +145,20 @@ public static class ImportFileReader
                     tooLarge = false;
                     readError = $"cannot be read from the zip ({e.Message.TrimEnd('.')})";
                 }
+                if (budget.Exhausted)
+                {
+                    yield return TooMuch(budget);
+                    yield break;
+                }
                 yield return readError is not null
                     ? new InterchangeLine(0, null, [new FormatError(0, entry.FullName, readError)])
-                    : ReadArticle(bytes, tooLarge, entry.FullName);
+                    : ReadArticle(bytes ?? [], tooLarge, entry.FullName);
             }
         }
     }
+
+    private static InterchangeLine TooMuch(ZipExpansionBudget budget) => new(0, null, [new FormatError(0, null,
+        $"the zip's files expand to more than {ImportLimits.Describe(budget.MaxTotalBytes)}; at most that much is read from one zip, so split it into smaller zips")]);
 
     private static bool IsSkipped(string name) =>
         name.EndsWith('/') || name.StartsWith("__MACOSX/", StringComparison.Ordinal) || Path.GetFileName(name).StartsWith('.');

@@ -20,7 +20,7 @@ namespace AnnotateHub.Web.Features.Import;
 /// file's spans attached. Memory stays flat: the file is streamed and written in batches.
 /// </summary>
 public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
-    TimeProvider clock, ILogger<ImportService> logger)
+    TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger)
 {
     public const int BatchDocuments = 500;
     public const int BatchSpans = 20_000;
@@ -45,7 +45,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             long? total = input.CanSeek ? input.Length : null;
             var lastReport = 0L;
             // Reading and parsing (a large HTML page, a zip) happen here, outside any transaction: only run.FlushAsync writes.
-            foreach (var line in ImportFileReader.Read(counting, fileName))
+            foreach (var line in ImportFileReader.Read(counting, fileName, ImportLimits.MaxZipExpandedBytes(configuration)))
             {
                 ct.ThrowIfCancellationRequested();
                 if (line.Document is null) run.AddErrors(line.Errors);
