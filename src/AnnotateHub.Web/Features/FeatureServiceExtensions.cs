@@ -79,6 +79,7 @@ public static class FeatureServiceExtensions
     {
         services.AddSingleton<DocumentChangeNotifier>();
         services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<AnnotateHub.Web.Data.InteractiveWrites>();
         services.AddSingleton<DocumentWriter>();
         services.AddSingleton<AnnotationService>();
         services.AddSingleton<LabelService>();

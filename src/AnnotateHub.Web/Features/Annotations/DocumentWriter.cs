@@ -30,8 +30,12 @@ public sealed class DocumentWriter(
     IDbContextFactory<AnnotateHubDbContext> dbFactory,
     DocumentChangeNotifier notifier,
     TimeProvider clock,
-    ILogger<DocumentWriter> logger)
+    ILogger<DocumentWriter> logger,
+    InteractiveWrites? interactive = null)
 {
+    // Imports wait for these before each batch (Data/InteractiveWrites.cs).
+    private readonly InteractiveWrites _interactive = interactive ?? new InteractiveWrites();
+
     private const int MaxGroup = 256;
     private const int MaxSequenceAttempts = 5;
     // A caller that became the writer commits at most this many groups (its own first) before it hands what is
@@ -137,6 +141,7 @@ public sealed class DocumentWriter(
 
     private async Task CommitGroupAsync(int documentId, IReadOnlyList<AnnotationChange> group)
     {
+        using var counted = _interactive.Begin();
         await using var db = await dbFactory.CreateDbContextAsync();
         _isSqlite ??= db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true;
         if (_isSqlite != true)

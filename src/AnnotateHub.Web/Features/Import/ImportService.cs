@@ -20,8 +20,11 @@ namespace AnnotateHub.Web.Features.Import;
 /// file's spans attached. Memory stays flat: the file is streamed and written in batches.
 /// </summary>
 public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
-    TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger)
+    TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger, InteractiveWrites interactive)
 {
+    /// <summary>How long a batch waits for people's writes in flight before it writes anyway (Data/InteractiveWrites.cs).</summary>
+    private static readonly TimeSpan YieldLimit = TimeSpan.FromSeconds(2);
+
     public const int BatchDocuments = 500;
     public const int BatchSpans = 20_000;
 
@@ -35,7 +38,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         // What a crashed process left: removed before this import looks at the project (start-up does it too).
         await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, ct);
 
-        var run = new ImportRun(dbFactory, options, isAdmin, clock.GetUtcNow().UtcDateTime);
+        var run = new ImportRun(dbFactory, interactive, options, isAdmin, clock.GetUtcNow().UtcDateTime);
         var completed = false;
         try
         {
@@ -102,7 +105,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     private sealed record ExistingDocument(int Id, string Hash, string Title, int Length);
 
     /// <summary>The state of one import: the project, its labels and documents, the annotators met so far, the pending batch.</summary>
-    private sealed class ImportRun(IDbContextFactory<AnnotateHubDbContext> dbFactory, ImportOptions options, bool isAdmin, DateTime now)
+    private sealed class ImportRun(IDbContextFactory<AnnotateHubDbContext> dbFactory, InteractiveWrites interactive, ImportOptions options, bool isAdmin, DateTime now)
     {
         private readonly Dictionary<string, LabelDefinition> _labels = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, ExistingDocument> _existingById = new(StringComparer.Ordinal);
@@ -448,6 +451,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         {
             var newLabels = _labels.Values.Where(l => l.Id == 0).ToList();
             if (ErrorCount > 0 || _pending.Count == 0 && _pendingStaged.Count == 0 && _pendingAccounts.Count == 0 && newLabels.Count == 0) return;
+            // People's saves first: a create waiting on the file gets in before this batch takes it.
+            await interactive.YieldAsync(YieldLimit, ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -510,6 +515,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         public async Task<List<DocumentChangeEvent>> CompleteAsync(CancellationToken ct)
         {
             var batchId = BatchId!.Value;
+            await interactive.YieldAsync(YieldLimit, ct);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (ProjectCreated)
