@@ -21,19 +21,22 @@ public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId
 
 /// <summary>
 /// The gatekeeper every door asks (pages, hub, REST API, export): a user's permissions in a project and on a
-/// document. A project's team (mode, members, assignments) is read once and kept until a change through
-/// <see cref="TeamService"/> drops it, or for <see cref="MaxAge"/> at most, so changes made by another process
-/// (the command line, another instance) take effect within that time.
+/// document. A project's mode and members are read once and kept until a change through <see cref="TeamService"/>
+/// drops them, or for <see cref="MaxAge"/> at most, so changes made by another process (the command line, another
+/// instance) take effect within that time. Assignments are read one (document, user) pair at a time and kept under
+/// the same rules in a bounded cache: a project of 100,000 documents and three annotators is 300,000 assignments,
+/// which the whole-team read used to load (and drop, and load again every 15 s) for any one question.
 /// </summary>
 public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFactory, CorpusService corpus, TimeProvider clock)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(15);
 
-    private sealed record ProjectTeam(
-        ProjectMode Mode,
-        IReadOnlyDictionary<string, ProjectRole> Members,
-        IReadOnlyDictionary<(int DocumentId, string UserId), AssignmentState> Assignments,
-        DateTimeOffset ReadAt);
+    /// <summary>Past this many cached assignments the cache starts again empty (each entry is one indexed read away).</summary>
+    public const int MaxCachedAssignments = 50_000;
+
+    private sealed record ProjectTeam(ProjectMode Mode, IReadOnlyDictionary<string, ProjectRole> Members, DateTimeOffset ReadAt);
+
+    private sealed record KnownAssignment(AssignmentState? State, int Generation, DateTimeOffset ReadAt);
 
     private sealed record AdminFlag(bool IsAdmin, DateTimeOffset ReadAt);
 
@@ -41,6 +44,7 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
     private readonly ConcurrentDictionary<string, AdminFlag> _admins = new(StringComparer.Ordinal);
     // Bumped by Invalidate: a read that started before a change must not store what it read.
     private readonly ConcurrentDictionary<int, int> _generations = new();
+    private readonly ConcurrentDictionary<(int DocumentId, string UserId), KnownAssignment> _assignments = new();
 
     public async Task<bool> IsAdminAsync(string userId, CancellationToken ct = default)
     {
@@ -72,7 +76,7 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
         if (team is null) return null;
         var isAdmin = await IsAdminAsync(userId, ct);
         var permissions = new ProjectPermissions(team.Members.GetValueOrDefault(userId), team.Mode, isAdmin);
-        AssignmentState? assignment = team.Assignments.TryGetValue((documentId, userId), out var state) ? state : null;
+        var assignment = await AssignmentAsync(facts.ProjectId, documentId, userId, ct);
         return new DocumentAccess(documentId, facts.ProjectId, userId, permissions, assignment);
     }
 
@@ -111,11 +115,23 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
         if (mode is null) return null;
         var members = await db.ProjectMembers.AsNoTracking().Where(m => m.ProjectId == projectId)
             .ToDictionaryAsync(m => m.UserId, m => m.Role, StringComparer.Ordinal, ct);
-        var assignments = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId)
-            .Select(a => new { a.DocumentId, a.UserId, a.State }).ToListAsync(ct);
-        var team = new ProjectTeam(mode.Value, members, assignments.ToDictionary(a => (a.DocumentId, a.UserId), a => a.State), clock.GetUtcNow());
+        var team = new ProjectTeam(mode.Value, members, clock.GetUtcNow());
         if (_generations.GetValueOrDefault(projectId) == generation) _teams[projectId] = team;
         return team;
+    }
+
+    /// <summary>The user's assignment to the document, if any: cached until the project's next change (or <see cref="MaxAge"/>).</summary>
+    private async Task<AssignmentState?> AssignmentAsync(int projectId, int documentId, string userId, CancellationToken ct)
+    {
+        var generation = _generations.GetValueOrDefault(projectId);
+        if (_assignments.TryGetValue((documentId, userId), out var known) && known.Generation == generation && Fresh(known.ReadAt)) return known.State;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var state = await db.Assignments.AsNoTracking().Where(a => a.DocumentId == documentId && a.UserId == userId)
+            .Select(a => (AssignmentState?)a.State).FirstOrDefaultAsync(ct);
+        if (_assignments.Count >= MaxCachedAssignments) _assignments.Clear();
+        // Stored under the generation read before the query: a change meanwhile makes this entry stale at once.
+        _assignments[(documentId, userId)] = new KnownAssignment(state, generation, clock.GetUtcNow());
+        return state;
     }
 
     private bool Fresh(DateTimeOffset readAt) => clock.GetUtcNow() - readAt < MaxAge;
