@@ -90,7 +90,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
         await panel.Locator("[data-testid=import-start]").ClickAsync();
         var report = panel.Locator("[data-testid=import-report]");
-        await Expect(report).ToContainTextAsync($"Imported 2 documents into \"Upload {u}\": 0 annotations, 0 gold spans, 1 suggestions.");
+        await Expect(report).ToContainTextAsync($"Imported 2 documents into \"Upload {u}\": 0 annotations, 0 gold spans, 1 suggestion.");
         await fixture.ScreenshotAsync(page, "import-report");
 
         await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Documents$") }).ClickAsync();

@@ -31,7 +31,7 @@ public sealed class ImportCommandTests : CommandLineSandbox
         Assert.Equal(0, imported.ExitCode);
         Assert.Equal(
             """
-            Imported 2 documents into "Base attacks" (new project): 1 annotations, 0 gold spans, 0 suggestions.
+            Imported 2 documents into "Base attacks" (new project): 1 annotation, 0 gold spans, 0 suggestions.
             New labels: actor.
             Accounts created for annotators named in the file (no password, cannot sign in until an admin sets one): ana.
 
@@ -80,7 +80,7 @@ public sealed class ImportCommandTests : CommandLineSandbox
         var attached = await RunAsync("import", "--project", "Base attacks", "--input", model, "--suggestions");
 
         Assert.Equal((0, ""), (attached.ExitCode, attached.Error));
-        Assert.Equal("Imported 0 documents into \"Base attacks\": 0 annotations, 0 gold spans, 0 suggestions; 3 suggestions attached to 2 existing documents.\n", attached.Out);
+        Assert.Equal("No new documents in \"Base attacks\": 3 suggestions attached to 2 existing documents.\n", attached.Out);
         await using var db = CreateDbContext();
         Assert.Equal(2, await db.Documents.CountAsync());
         var suggestions = await db.Suggestions.Join(db.Documents, s => s.DocumentId, d => d.Id, (s, d) => new { s.Source, s.Start, s.End, Document = d.ExternalId })

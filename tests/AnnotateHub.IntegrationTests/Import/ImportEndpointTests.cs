@@ -76,7 +76,7 @@ public sealed class ImportEndpointTests(AppServer server) : IClassFixture<AppSer
         int Int(string name) => root.GetProperty(name).GetInt32();
         Assert.Equal((0, 0, 3, 2, 0, 0, 0, 0), (Int("documents"), Int("suggestions"), Int("attachedSuggestions"), Int("suggestedExisting"),
             Int("attachedAnnotations"), Int("attachedGoldSpans"), Int("alreadyThere"), Int("duplicates")));
-        Assert.Equal($"Imported 0 documents into \"API attach {u}\": 0 annotations, 0 gold spans, 0 suggestions; 3 suggestions attached to 2 existing documents.",
+        Assert.Equal($"No new documents in \"API attach {u}\": 3 suggestions attached to 2 existing documents.",
             root.GetProperty("lines")[0].GetString());
         await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
         var documents = await db.Documents.Where(d => d.ProjectId == projectId).OrderBy(d => d.Id)

@@ -73,9 +73,17 @@ public sealed record ImportReport
         if (AttachedSuggestions > 0) attached.Add($"{AttachedSuggestions} suggestion{S(AttachedSuggestions)} attached to {SuggestedExisting} existing document{S(SuggestedExisting)}");
         if (AttachedAnnotations > 0) attached.Add($"{AttachedAnnotations} annotation{S(AttachedAnnotations)} attached to {AnnotatedExisting} existing document{S(AnnotatedExisting)}");
         if (AttachedGoldSpans > 0) attached.Add($"{AttachedGoldSpans} gold span{S(AttachedGoldSpans)} attached to {GoldExisting} existing document{S(GoldExisting)}");
-        yield return $"Imported {Documents} document{S(Documents)} into \"{ProjectName}\"{(ProjectCreated ? " (new project)" : "")}: "
-            + $"{Annotations} annotations, {GoldSpans} gold spans, {Suggestions} suggestions"
-            + (attached.Count > 0 ? "; " + string.Join("; ", attached) : "") + ".";
+        if (Documents == 0 && Annotations == 0 && GoldSpans == 0 && Suggestions == 0 && attached.Count > 0)
+        {
+            // Only spans for documents the project had: say that, not "Imported 0 documents".
+            yield return $"No new documents in \"{ProjectName}\": " + string.Join("; ", attached) + ".";
+        }
+        else
+        {
+            yield return $"Imported {Documents} document{S(Documents)} into \"{ProjectName}\"{(ProjectCreated ? " (new project)" : "")}: "
+                + $"{Annotations} annotation{S(Annotations)}, {GoldSpans} gold span{S(GoldSpans)}, {Suggestions} suggestion{S(Suggestions)}"
+                + (attached.Count > 0 ? "; " + string.Join("; ", attached) : "") + ".";
+        }
         if (AlreadyThere > 0)
             yield return $"Skipped {AlreadyThere} span{S(AlreadyThere)} the project's documents already had (same annotator or source, offsets and label).";
         if (Duplicates > 0)
