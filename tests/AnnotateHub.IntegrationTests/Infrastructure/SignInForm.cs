@@ -17,13 +17,14 @@ internal static partial class SignInForm
 
     /// <summary>Fetches the form, then posts it; <paramref name="withAntiforgery"/> false leaves out the token and its cookie.
     /// <paramref name="from"/> is sent as X-Forwarded-For (the client address when the server trusts 127.0.0.1 as a proxy).</summary>
-    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string userName, string password, bool withAntiforgery = true, string? from = null) =>
-        PostFieldsAsync(client, [new("Input.UserName", userName), new("Input.Password", password)], withAntiforgery, from);
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string userName, string password, bool withAntiforgery = true,
+        string? from = null, Action? beforePost = null) =>
+        PostFieldsAsync(client, [new("Input.UserName", userName), new("Input.Password", password)], withAntiforgery, from, beforePost: beforePost);
 
     /// <summary>Fetches the form, then posts exactly <paramref name="fields"/> (repeats kept) with the handler and token,
-    /// to /Account/Login plus <paramref name="query"/>.</summary>
+    /// to /Account/Login plus <paramref name="query"/>; <paramref name="beforePost"/> runs just before the POST is sent.</summary>
     public static async Task<HttpResponseMessage> PostFieldsAsync(HttpClient client, IEnumerable<KeyValuePair<string, string>> fields,
-        bool withAntiforgery = true, string? from = null, string query = "")
+        bool withAntiforgery = true, string? from = null, string query = "", Action? beforePost = null)
     {
         using var get = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
         if (from is not null) get.Headers.Add("X-Forwarded-For", from);
@@ -39,6 +40,7 @@ internal static partial class SignInForm
             post.Headers.Add("Cookie", string.Join("; ", SetCookies(form).Select(c => c.Split(';')[0])));
         }
         post.Content = new FormUrlEncodedContent(posted);
+        beforePost?.Invoke();
         return await client.SendAsync(post);
     }
 
