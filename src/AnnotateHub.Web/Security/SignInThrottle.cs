@@ -43,12 +43,17 @@ public readonly record struct SignInDecision(SignInRefusal Refusal, int RetryAft
     /// <summary>One line for the sign-in page; it says nothing about whether the name exists.</summary>
     public string Message => Refusal switch
     {
-        SignInRefusal.Address => $"Too many sign-in attempts from your address. Wait {RetryAfterSeconds} seconds, then try again.",
-        SignInRefusal.Account => $"Too many sign-in attempts for this user name. Wait {RetryAfterSeconds} seconds, then try again.",
-        SignInRefusal.PairDelay => $"Too many wrong passwords for this user name from your address. Wait {RetryAfterSeconds} seconds, then try again.",
-        SignInRefusal.AddressDelay => $"Too many wrong passwords from your address. Wait {RetryAfterSeconds} seconds, then try again.",
+        SignInRefusal.Address => $"Too many sign-in attempts from your address. Wait {Wait}, then try again.",
+        SignInRefusal.Account => $"Too many sign-in attempts for this user name. Wait {Wait}, then try again.",
+        SignInRefusal.PairDelay => $"Too many wrong passwords for this user name from your address. Wait {Wait}, then try again.",
+        SignInRefusal.AddressDelay => $"Too many wrong passwords from your address. Wait {Wait}, then try again.",
         _ => "",
     };
+
+    // Seconds up to a minute and a half, then whole minutes rounded up (Retry-After always has the seconds).
+    private string Wait => RetryAfterSeconds <= 90
+        ? (RetryAfterSeconds == 1 ? "1 second" : $"{RetryAfterSeconds} seconds")
+        : $"{(RetryAfterSeconds + 59) / 60} minutes";
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed class SignInLimitPageTests(BrowserFixture fixture)
         Assert.Equal(429, refused.Status);
         Assert.Matches("^[1-9][0-9]*$", await refused.HeaderValueAsync("retry-after") ?? "");
         await Expect(page.Locator("[data-testid=login-error]"))
-            .ToHaveTextAsync(new Regex("^Too many sign-in attempts for this user name. Wait [0-9]+ seconds, then try again.$"));
+            .ToHaveTextAsync(new Regex("^Too many sign-in attempts for this user name. Wait 60 minutes, then try again.$"));
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == SignInForm.IdentityCookie);
         await fixture.ScreenshotAsync(page, "login-429");
     }

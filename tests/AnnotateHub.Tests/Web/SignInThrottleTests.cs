@@ -94,6 +94,16 @@ public sealed class SignInThrottleTests
     }
 
     [Theory]
+    [InlineData(1, "Wait 1 second")]
+    [InlineData(90, "Wait 90 seconds")]
+    [InlineData(91, "Wait 2 minutes")]
+    [InlineData(900, "Wait 15 minutes")]
+    public void The_message_gives_the_wait_in_seconds_then_in_whole_minutes(int seconds, string wait)
+    {
+        Assert.Equal($"Too many sign-in attempts from your address. {wait}, then try again.", new SignInDecision(SignInRefusal.Address, seconds).Message);
+    }
+
+    [Theory]
     [InlineData("192.0.2.1", "192.0.2.1")]
     [InlineData("::ffff:192.0.2.1", "192.0.2.1")]
     [InlineData("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")]
