@@ -49,13 +49,13 @@ public static class DataServiceExtensions
                 // defaults), 5 different characters, and not a common word or the user name dressed up.
                 o.Password.RequiredLength = 10;
                 o.Password.RequiredUniqueChars = 5;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // Wrong passwords never lock an account (the sign-in page passes lockoutOnFailure: false and waits
+                // grow per account and address instead, decision 0048): a lock is an admin's act only.
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AnnotateHubDbContext>()
             .AddPasswordValidator<CommonPasswordValidator>()
-            .AddSignInManager()
+            .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
 
         builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection(SeedOptions.Section));

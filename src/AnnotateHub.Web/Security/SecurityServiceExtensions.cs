@@ -8,6 +8,7 @@ public static class SecurityServiceExtensions
     public static IHostApplicationBuilder AddAnnotateHubSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRequestRateLimits(builder.Configuration);
+        builder.Services.AddSignInLimits(builder.Configuration);
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.HttpOnly = true;
@@ -21,16 +22,18 @@ public static class SecurityServiceExtensions
     }
 
     /// <summary>
-    /// Call first. Security headers (before anything can answer, so sign-in redirects and 401s carry them too), HSTS
-    /// outside Development, authentication, the rate limits (after authentication: /api is limited per user), then
-    /// authorization. Calling UseAuthentication/UseAuthorization here stops WebApplication adding them ahead of the headers.
+    /// Call first. The client's address from a configured proxy (before anything reads it), security headers (before anything can answer, so sign-in redirects and 401s carry them too), HSTS
+    /// outside Development, authentication, the rate limits (after authentication: /api is limited per user), the
+    /// refusal of ambiguous sign-in forms, then authorization. Calling UseAuthentication/UseAuthorization here stops WebApplication adding them ahead of the headers.
     /// </summary>
     public static WebApplication UseAnnotateHubSecurity(this WebApplication app)
     {
+        app.UseClientAddressFromProxy();
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseAuthentication();
         app.UseRequestRateLimits();
+        app.UseSignInFormCheck();
         app.UseAuthorization();
         return app;
     }

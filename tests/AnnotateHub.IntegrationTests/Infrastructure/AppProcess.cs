@@ -49,7 +49,10 @@ internal sealed class AppProcess : IDisposable
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={databasePath}";
         start.Environment["Seed__AdminPassword"] = AppServer.AdminPassword;
-        start.Environment["RateLimits__SignIn__PermitLimit"] = "100000";
+        start.Environment["RateLimits__SignIn__PerAddress__PermitLimit"] = "100000";
+        start.Environment["RateLimits__SignIn__PerAccount__PermitLimit"] = "100000";
+        start.Environment["RateLimits__SignIn__PairFailuresBeforeDelay"] = "100000";
+        start.Environment["RateLimits__SignIn__AddressFailuresBeforeDelay"] = "100000";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Information";

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,16 +32,19 @@ public sealed class AppServer : IAsyncLifetime
 
     private readonly bool _ownsDirectory;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private AppFactory? _factory;
 
     public AppServer() : this(settings: new Dictionary<string, string?>())
     {
     }
 
-    /// <summary>A server whose configuration has <paramref name="settings"/> on top (e.g. a low rate limit).</summary>
-    internal AppServer(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>A server whose configuration has <paramref name="settings"/> on top (e.g. a low rate limit), and whose
+    /// services <paramref name="services"/> may replace (e.g. with a counting decorator).</summary>
+    internal AppServer(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         _settings = settings;
+        _services = services;
         Directory = Path.Combine(Path.GetTempPath(), "annotatehub-it-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         DatabasePath = Path.Combine(Directory, "test.db");
@@ -63,7 +67,7 @@ public sealed class AppServer : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new AppFactory($"Data Source={DatabasePath}", _settings);
+        _factory = new AppFactory($"Data Source={DatabasePath}", _settings, _services);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -196,7 +200,8 @@ public sealed class AppServer : IAsyncLifetime
         return connection;
     }
 
-    private sealed class AppFactory(string connectionString, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class AppFactory(string connectionString, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -204,10 +209,15 @@ public sealed class AppServer : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting($"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}", connectionString);
             builder.UseSetting("Seed:AdminPassword", AdminPassword);
-            // The suites sign in as admin from 127.0.0.1 dozens of times a minute; RateLimitTests set their own low limit.
-            builder.UseSetting("RateLimits:SignIn:PermitLimit", "100000");
+            // The suites sign in as admin from 127.0.0.1 dozens of times a minute (and mistype on purpose now and then);
+            // SignInLimitTests set their own low limits.
+            builder.UseSetting("RateLimits:SignIn:PerAddress:PermitLimit", "100000");
+            builder.UseSetting("RateLimits:SignIn:PerAccount:PermitLimit", "100000");
+            builder.UseSetting("RateLimits:SignIn:PairFailuresBeforeDelay", "100000");
+            builder.UseSetting("RateLimits:SignIn:AddressFailuresBeforeDelay", "100000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            if (services is not null) builder.ConfigureTestServices(services);
         }
     }
 }

@@ -5,16 +5,14 @@ using AnnotateHub.Web.Features.Tokens;
 
 namespace AnnotateHub.IntegrationTests.Security;
 
-/// <summary>The rate limits with a low limit set through configuration. The window is an hour, so it cannot roll over
-/// while a test runs and the counts are exact.</summary>
+/// <summary>The /api rate limit with a low limit set through configuration (sign-in's own limits: SignInLimitTests). The
+/// window is an hour, so it cannot roll over while a test runs and the counts are exact.</summary>
 public sealed class RateLimitTests : IAsyncLifetime
 {
     private const int Limit = 3;
 
     private readonly AppServer _server = new(new Dictionary<string, string?>
     {
-        ["RateLimits:SignIn:PermitLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["RateLimits:SignIn:WindowSeconds"] = "3600",
         ["RateLimits:Api:PermitLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RateLimits:Api:WindowSeconds"] = "3600",
     });
@@ -22,42 +20,6 @@ public sealed class RateLimitTests : IAsyncLifetime
     public Task InitializeAsync() => _server.InitializeAsync();
 
     public Task DisposeAsync() => _server.DisposeAsync();
-
-    [Fact]
-    public async Task Sign_in_posts_past_the_limit_for_one_user_name_get_429_with_Retry_After()
-    {
-        using var client = SignInForm.CreateClient(_server.BaseAddress);
-        for (var i = 0; i < Limit; i++)
-        {
-            using var allowed = await SignInForm.PostAsync(client, "guessed-name", "Wrong-password-" + i);
-            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        }
-
-        using var refused = await SignInForm.PostAsync(client, "guessed-name", "Wrong-password-x");
-
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        var retryAfter = Assert.Single(refused.Headers.GetValues("Retry-After"));
-        Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
-        Assert.Equal($"Too many sign-in attempts for this user name from your address. Wait {retryAfter} seconds, then try again.",
-            await refused.Content.ReadAsStringAsync());
-        Assert.Null(SignInForm.SetCookie(refused, SignInForm.IdentityCookie));
-    }
-
-    [Fact]
-    public async Task Another_user_name_from_the_same_address_has_its_own_budget_and_the_form_still_loads()
-    {
-        using var client = SignInForm.CreateClient(_server.BaseAddress);
-        for (var i = 0; i <= Limit; i++)
-        {
-            using var _ = await SignInForm.PostAsync(client, "noisy-name", "Wrong-password-" + i);
-        }
-
-        using var page = await client.GetAsync("/Account/Login");
-        using var other = await SignInForm.PostAsync(client, AppServer.AdminUserName, AppServer.AdminPassword);
-
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.NotNull(SignInForm.SetCookie(other, SignInForm.IdentityCookie));
-    }
 
     [Fact]
     public async Task Api_requests_past_the_limit_for_one_token_get_429_while_another_token_goes_on()

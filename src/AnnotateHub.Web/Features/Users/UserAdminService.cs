@@ -122,7 +122,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return UserAdminResult.From(result);
     }
 
-    /// <summary>Lifts a lock, whether an admin set it or failed sign-ins did.</summary>
+    /// <summary>Lifts a lock (an admin's; failed sign-ins no longer lock, decision 0048, but older databases may hold such a lock).</summary>
     public async Task<UserAdminResult> UnlockAsync(string userName, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
