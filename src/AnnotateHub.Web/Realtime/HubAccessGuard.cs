@@ -153,5 +153,8 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
             await groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.EveryoneGroup(stream.DocumentId));
         }
         _streams[(stream.ConnectionId, stream.DocumentId)] = stream with { AsSupervisor = standing.Permissions.IsSupervisor };
+        // What the client holds from before may show more than it may now see: it re-joins (a fresh snapshot) if so.
+        await hub.Clients.Client(stream.ConnectionId).SendAsync("StandingChanged",
+            new StandingChangedDto(stream.DocumentId, standing.Permissions.IsSupervisor, standing.Permissions.SeesOthers));
     }
 }
