@@ -22,8 +22,9 @@ public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId
 /// <summary>
 /// The gatekeeper every door asks (pages, hub, REST API, export): a user's permissions in a project and on a
 /// document. A project's team (mode, members, assignments) is read once and kept until a change through
-/// <see cref="TeamService"/> drops it, or for <see cref="MaxAge"/> at most, so changes made by another process
-/// (the command line, another instance) take effect within that time.
+/// <see cref="TeamService"/> drops it; a change made by another process (the command line, another instance) drops it
+/// when <see cref="AccessChangeWatcher"/> reads its <see cref="AccessChange"/> row, within a poll. <see cref="MaxAge"/>
+/// only bounds what a missed signal could cost.
 /// </summary>
 public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFactory, CorpusService corpus, TimeProvider clock)
 {
