@@ -21,6 +21,7 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<SuggestionDecision> SuggestionDecisions => Set<SuggestionDecision>();
     public DbSet<Features.Import.ImportBatch> ImportBatches => Set<Features.Import.ImportBatch>();
     public DbSet<Features.Import.ImportStagedSpan> ImportStagedSpans => Set<Features.Import.ImportStagedSpan>();
+    public DbSet<AccessChange> AccessChanges => Set<AccessChange>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -4,6 +4,7 @@ using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.SignalR;
 
 namespace AnnotateHub.Web.Features;
 
@@ -18,6 +19,10 @@ public static class FeatureServiceExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
         builder.Services.AddSingleton<HubAccessGuard>();
+        builder.Services.AddSingleton<StandingHubFilter>();
+        // Rights changes that other processes commit reach this one's caches, circuits and hub connections (decision 0042).
+        builder.Services.Configure<AccessOptions>(builder.Configuration.GetSection(AccessOptions.Section));
+        builder.Services.AddHostedService<AccessChangeWatcher>();
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
         builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(o =>
         {
@@ -26,6 +31,7 @@ public static class FeatureServiceExtensions
             // otherwise wait for each commit in turn; in parallel they join the document writer's next group.
             o.MaximumParallelInvocationsPerClient = AnnotationHub.MaxParallelInvocations;
             o.EnableDetailedErrors = false;
+            o.AddFilter<StandingHubFilter>();
         });
         return builder;
     }
@@ -78,6 +84,7 @@ public static class FeatureServiceExtensions
     public static IServiceCollection AddAnnotationServices(this IServiceCollection services)
     {
         services.AddSingleton<DocumentChangeNotifier>();
+        services.AddSingleton<AnnotateHub.Web.Data.AccessChangeLog>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<AnnotateHub.Web.Data.InteractiveWrites>();
         services.AddSingleton<DocumentWriter>();
@@ -85,6 +92,7 @@ public static class FeatureServiceExtensions
         services.AddSingleton<LabelService>();
         services.AddSingleton<CorpusService>();
         services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<Users.CallerStanding>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<Export.ExportService>();
         services.AddSingleton<TextDocumentImporter>();

@@ -11,6 +11,10 @@ public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKi
 /// <summary>A project's mode, members or assignments changed (committed); open views re-check what they may show.</summary>
 public sealed record TeamChangedEvent(int ProjectId);
 
+/// <summary>A user's account or tokens changed (committed): locked, unlocked, removed, signed out everywhere, made or
+/// unmade admin, a token revoked. Open connections and circuits of the user check again whether they may go on.</summary>
+public sealed record UserAccessChangedEvent(string UserId);
+
 /// <summary>A user accepted or rejected suggestions of a document (committed); that user's open views drop them.</summary>
 public sealed record SuggestionsDecidedEvent(int DocumentId, string UserId, IReadOnlyList<long> SuggestionIds);
 
@@ -33,6 +37,9 @@ public sealed class DocumentChangeNotifier
     private readonly ConcurrentDictionary<int, Handlers<PresenceChangedEvent>> _presence = new();
     private readonly ConcurrentDictionary<int, Handlers<TeamChangedEvent>> _teams = new();
     private readonly ConcurrentDictionary<int, Handlers<SuggestionsDecidedEvent>> _suggestions = new();
+    private readonly ConcurrentDictionary<string, Handlers<UserAccessChangedEvent>> _users = new(StringComparer.Ordinal);
+    // Listeners to every user's changes (the caches and the hub's guard) under one key.
+    private const string AnyUser = "";
     private readonly OutboundQueue[] _outbound;
     private readonly IRemoteFanOut _remote;
     private readonly ILogger<DocumentChangeNotifier> _logger;
@@ -61,6 +68,19 @@ public sealed class DocumentChangeNotifier
     public IDisposable SubscribeTeam(int projectId, Func<TeamChangedEvent, Task> handler) => Add(_teams, projectId, handler);
 
     public IDisposable SubscribeSuggestions(int documentId, Func<SuggestionsDecidedEvent, Task> handler) => Add(_suggestions, documentId, handler);
+
+    /// <summary>The changes of one user's rights (a circuit of that user).</summary>
+    public IDisposable SubscribeUser(string userId, Func<UserAccessChangedEvent, Task> handler) => Add(_users, userId, handler);
+
+    /// <summary>The changes of every user's rights (caches, the hub's guard); these run before the user's own listeners.</summary>
+    public IDisposable SubscribeAnyUser(Func<UserAccessChangedEvent, Task> handler) => Add(_users, AnyUser, handler);
+
+    /// <summary>In-process listeners only: hub connections are ended by <see cref="HubAccessGuard"/>, which listens.</summary>
+    public void PublishUserAccess(UserAccessChangedEvent user)
+    {
+        Deliver(_users, AnyUser, user);
+        Deliver(_users, user.UserId, user);
+    }
 
     /// <summary>Circuits only: a decision concerns only its user's views; programs ask the REST API for what is pending.</summary>
     public void PublishSuggestionsDecided(SuggestionsDecidedEvent decided) => Deliver(_suggestions, decided.DocumentId, decided);
@@ -188,7 +208,7 @@ public sealed class DocumentChangeNotifier
         }
     }
 
-    private void Deliver<T>(ConcurrentDictionary<int, Handlers<T>> map, int key, T item)
+    private void Deliver<TKey, T>(ConcurrentDictionary<TKey, Handlers<T>> map, TKey key, T item) where TKey : notnull
     {
         if (!map.TryGetValue(key, out var handlers)) return;
         foreach (var handler in handlers.Items)
@@ -222,7 +242,7 @@ public sealed class DocumentChangeNotifier
         }
     }
 
-    private static IDisposable Add<T>(ConcurrentDictionary<int, Handlers<T>> map, int key, Func<T, Task> handler)
+    private static IDisposable Add<TKey, T>(ConcurrentDictionary<TKey, Handlers<T>> map, TKey key, Func<T, Task> handler) where TKey : notnull
     {
         map.AddOrUpdate(key, _ => new Handlers<T>([handler]), (_, h) => h.Add(handler));
         return new Subscription(() => map.AddOrUpdate(key, _ => new Handlers<T>([]), (_, h) => h.Remove(handler)));

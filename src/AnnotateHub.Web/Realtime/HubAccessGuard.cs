@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.SignalR;
 
 namespace AnnotateHub.Web.Realtime;
@@ -11,15 +12,77 @@ namespace AnnotateHub.Web.Realtime;
 /// presence and gets an <c>AccessRevoked</c> event; one whose role changed moves to the groups of its new role (so a
 /// demoted supervisor of a blind project stops receiving the others' spans). Blazor circuits re-check on their own
 /// (<see cref="TeamChangedEvent"/> reaches them directly).
+/// When a user's account or tokens change (<see cref="UserAccessChangedEvent"/>: locked, removed, sessions ended, a
+/// token revoked), each of the user's connections is checked against the database: one that may not go on
+/// (<see cref="CallerStanding"/>) leaves every group and its presence, gets <c>AccessRevoked</c> for each document it
+/// was on (document 0 if none) and is closed. Either event may come from this process or, through
+/// <see cref="AccessChangeWatcher"/>, from another (docs/decisions/0042).
 /// </summary>
 public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess access, PresenceTracker presence,
-    DocumentChangeNotifier notifier, ILogger<HubAccessGuard> logger)
+    DocumentChangeNotifier notifier, CallerStanding standing, ILogger<HubAccessGuard> logger)
 {
     /// <summary>A connection on a document, and whether it is in the supervisors' group.</summary>
     private sealed record Stream(int ProjectId, int DocumentId, string ConnectionId, string UserId, bool AsSupervisor);
 
+    /// <summary>An open connection: its context, to read its caller and to close it.</summary>
+    private sealed record Caller(HubCallerContext Context, string UserId);
+
     private readonly ConcurrentDictionary<(string ConnectionId, int DocumentId), Stream> _streams = new();
     private readonly ConcurrentDictionary<int, IDisposable> _watchedProjects = new();
+    private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
+    private IDisposable? _userChanges;
+
+    /// <summary>A connection opened (before any of its calls).</summary>
+    public void Connected(HubCallerContext context)
+    {
+        // Once, for the life of the app (a singleton); off the publisher's thread, as the checks read the database.
+        LazyInitializer.EnsureInitialized(ref _userChanges, () => notifier.SubscribeAnyUser(changed =>
+        {
+            if (_callers.Values.Any(c => c.UserId == changed.UserId)) _ = Task.Run(() => RecheckUserAsync(changed.UserId));
+            return Task.CompletedTask;
+        }));
+        if (context.UserIdentifier is { } userId) _callers[context.ConnectionId] = new Caller(context, userId);
+    }
+
+    /// <summary>Ends a connection whose caller may not go on: out of every group, told why, closed.</summary>
+    public async Task EndAsync(string connectionId, string reason)
+    {
+        if (!_callers.TryRemove(connectionId, out var caller)) return;
+        var streams = _streams.Values.Where(s => s.ConnectionId == connectionId).ToList();
+        foreach (var stream in streams)
+        {
+            _streams.TryRemove((stream.ConnectionId, stream.DocumentId), out _);
+            foreach (var group in AnnotationHub.DocumentGroups(stream.DocumentId, stream.UserId)) await hub.Groups.RemoveFromGroupAsync(connectionId, group);
+            presence.Leave(stream.DocumentId, connectionId);
+        }
+        foreach (var projectId in streams.Select(s => s.ProjectId).Distinct()) await hub.Groups.RemoveFromGroupAsync(connectionId, AnnotationHub.ProjectGroup(projectId));
+        var client = hub.Clients.Client(connectionId);
+        foreach (var documentId in streams.Count == 0 ? [0] : streams.Select(s => s.DocumentId).ToArray())
+            await client.SendAsync("AccessRevoked", new AccessRevokedDto(documentId, reason));
+        caller.Context.Abort();
+    }
+
+    /// <summary>Re-checks every connection of the user: ends those that may not go on, moves the others' groups if their
+    /// standing in a project changed (an admin flag granted or taken away).</summary>
+    public async Task RecheckUserAsync(string userId)
+    {
+        foreach (var caller in _callers.Values.Where(c => c.UserId == userId).ToList())
+        {
+            try
+            {
+                if (caller.Context.User is { } principal && await standing.RefusalAsync(principal, fresh: true) is { } reason)
+                {
+                    await EndAsync(caller.Context.ConnectionId, reason);
+                    continue;
+                }
+                foreach (var stream in _streams.Values.Where(s => s.ConnectionId == caller.Context.ConnectionId).ToList()) await RecheckAsync(stream);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Re-checking hub connection {ConnectionId} of a changed user failed", caller.Context.ConnectionId);
+            }
+        }
+    }
 
     /// <summary>The connection joined the document with this standing (called after it joined the groups).</summary>
     public void Joined(string connectionId, DocumentAccess standing)
@@ -37,6 +100,7 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
 
     public void Disconnected(string connectionId)
     {
+        _callers.TryRemove(connectionId, out _);
         foreach (var key in _streams.Keys.Where(k => k.ConnectionId == connectionId).ToList()) _streams.TryRemove(key, out _);
     }
 
@@ -89,5 +153,8 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
             await groups.RemoveFromGroupAsync(stream.ConnectionId, AnnotationHub.EveryoneGroup(stream.DocumentId));
         }
         _streams[(stream.ConnectionId, stream.DocumentId)] = stream with { AsSupervisor = standing.Permissions.IsSupervisor };
+        // What the client holds from before may show more than it may now see: it re-joins (a fresh snapshot) if so.
+        await hub.Clients.Client(stream.ConnectionId).SendAsync("StandingChanged",
+            new StandingChangedDto(stream.DocumentId, standing.Permissions.IsSupervisor, standing.Permissions.SeesOthers));
     }
 }

@@ -47,6 +47,10 @@ public sealed record PresenceDto(int DocumentId, IReadOnlyList<ViewerDto> Viewer
 /// document's stream and receives nothing more of it.</summary>
 public sealed record AccessRevokedDto(int DocumentId, string Reason);
 
+/// <summary>The connection's role on a joined document changed (it now receives that role's stream); a client that
+/// no longer <see cref="SeesOthers"/> drops the others' spans it holds, e.g. by joining again for a snapshot.</summary>
+public sealed record StandingChangedDto(int DocumentId, bool IsSupervisor, bool SeesOthers);
+
 public sealed record JoinResult(
     int DocumentId, int ProjectId, long Sequence, bool Snapshot,
     IReadOnlyList<AnnotationDto> Annotations, IReadOnlyList<ChangeDto> Changes,

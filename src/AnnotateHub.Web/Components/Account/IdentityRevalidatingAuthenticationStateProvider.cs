@@ -1,47 +1,84 @@
 using System.Security.Claims;
+using AnnotateHub.Web.Features.Users;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-using AnnotateHub.Web.Data;
 
 namespace AnnotateHub.Web.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every minute an interactive circuit is connected: a locked or demoted user's open pages lose access within a minute.
-internal sealed class IdentityRevalidatingAuthenticationStateProvider(
-        ILoggerFactory loggerFactory,
-        IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+// A server-side AuthenticationStateProvider that checks the circuit's user (CallerStanding: account there, not locked by
+// an admin, sessions not ended) as soon as their account changes, and every minute besides. The change arrives as a
+// UserAccessChangedEvent, from this process at commit or from another through AccessChangeWatcher (decision 0042).
+// A failed check makes the circuit anonymous: its pages render as signed out and send the browser to sign in.
+internal sealed class IdentityRevalidatingAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    private static readonly AuthenticationState SignedOut = new(new ClaimsPrincipal(new ClaimsIdentity()));
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(
-        AuthenticationState authenticationState, CancellationToken cancellationToken)
+    private readonly CallerStanding _standing;
+    private readonly DocumentChangeNotifier _notifier;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _gate = new();
+    private IDisposable? _subscription;
+
+    public IdentityRevalidatingAuthenticationStateProvider(ILoggerFactory loggerFactory, CallerStanding standing, DocumentChangeNotifier notifier)
+        : base(loggerFactory)
     {
-        // Get the user manager from a new scope to ensure it fetches fresh data
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        _standing = standing;
+        _notifier = notifier;
+        AuthenticationStateChanged += task => _ = ListenAsync(task);
     }
 
-    private async Task<bool> ValidateSecurityStampAsync(UserManager<AppUser> userManager, ClaimsPrincipal principal)
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        authenticationState.User.Identity?.IsAuthenticated != true
+        || await _standing.RefusalAsync(authenticationState.User, fresh: true, cancellationToken) is null;
+
+    protected override void Dispose(bool disposing)
     {
-        var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (disposing)
         {
-            return false;
+            _disposed.Cancel();
+            lock (_gate) _subscription?.Dispose();
         }
-        else if (!userManager.SupportsUserSecurityStamp)
+        base.Dispose(disposing);
+    }
+
+    // Listens to the changes of whoever the circuit is signed in as now.
+    private async Task ListenAsync(Task<AuthenticationState> task)
+    {
+        AuthenticationState state;
+        try
         {
-            return true;
+            state = await task;
         }
-        else
+        catch
         {
-            var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
-            var userStamp = await userManager.GetSecurityStampAsync(user);
-            return principalStamp == userStamp;
+            return;
         }
+        var userId = state.User.Identity?.IsAuthenticated == true ? state.User.FindFirstValue(ClaimTypes.NameIdentifier) : null;
+        lock (_gate)
+        {
+            _subscription?.Dispose();
+            _subscription = userId is null || _disposed.IsCancellationRequested ? null : _notifier.SubscribeUser(userId, changed =>
+            {
+                // Off the publisher's thread: the check reads the database.
+                _ = Task.Run(() => RevalidateNowAsync(state));
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private async Task RevalidateNowAsync(AuthenticationState state)
+    {
+        try
+        {
+            if (await ValidateAuthenticationStateAsync(state, _disposed.Token)) return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        SetAuthenticationState(Task.FromResult(SignedOut));
     }
 }

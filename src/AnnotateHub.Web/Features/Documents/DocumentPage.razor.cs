@@ -24,6 +24,7 @@ public sealed partial class DocumentPage
     [Inject] private SuggestionService Suggestions { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
+    [Inject] private Users.CallerStanding Standing { get; set; } = default!;
     [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
     [Inject] private CircuitConnection Connection { get; set; } = default!;
@@ -378,13 +379,17 @@ public sealed partial class DocumentPage
         StateHasChanged();
     }
 
+    /// <summary>Why this circuit's user may no longer change anything (locked, removed, signed out everywhere), or null.
+    /// The circuit is signed out by the same signal a moment later; a save in between is refused here.</summary>
+    private async Task<string?> SignedOutAsync() => await Standing.RefusalAsync((await AuthState).User);
+
     private async Task<SuggestionResult> DecideAsync(Func<Task<SuggestionResult>> decide)
     {
         _deciding = true;
         StateHasChanged();
         try
         {
-            return await decide();
+            return await SignedOutAsync() is { } refusal ? SuggestionResult.Fail(AnnotationOutcome.Forbidden, refusal) : await decide();
         }
         catch (Exception ex)
         {
@@ -490,7 +495,8 @@ public sealed partial class DocumentPage
         AnnotationResult result;
         try
         {
-            result = await Annotations.CreateAsync(DocumentId, _userId, start, end, label.Id, note: null);
+            result = await SignedOutAsync() is { } refusal ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, refusal)
+                : await Annotations.CreateAsync(DocumentId, _userId, start, end, label.Id, note: null);
         }
         catch (Exception ex)
         {
@@ -526,7 +532,8 @@ public sealed partial class DocumentPage
         AnnotationResult result;
         try
         {
-            result = await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
+            result = await SignedOutAsync() is { } refusal ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, refusal)
+                : await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
         }
         catch (Exception ex)
         {
@@ -553,7 +560,8 @@ public sealed partial class DocumentPage
         AnnotationResult result;
         try
         {
-            result = await Annotations.DeleteAsync(annotation.Id, _userId, annotation.Version);
+            result = await SignedOutAsync() is { } refusal ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, refusal)
+                : await Annotations.DeleteAsync(annotation.Id, _userId, annotation.Version);
         }
         catch (Exception ex)
         {

@@ -22,10 +22,11 @@ public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId
 /// <summary>
 /// The gatekeeper every door asks (pages, hub, REST API, export): a user's permissions in a project and on a
 /// document. A project's mode and members are read once and kept until a change through <see cref="TeamService"/>
-/// drops them, or for <see cref="MaxAge"/> at most, so changes made by another process (the command line, another
-/// instance) take effect within that time. Assignments are read one (document, user) pair at a time and kept under
-/// the same rules in a bounded cache: a project of 100,000 documents and three annotators is 300,000 assignments,
-/// which the whole-team read used to load (and drop, and load again every 15 s) for any one question.
+/// drops them; a change made by another process (the command line, another instance) drops them when
+/// <see cref="AccessChangeWatcher"/> reads its <see cref="AccessChange"/> row, within a poll. <see cref="MaxAge"/> only
+/// bounds what a missed signal could cost. Assignments are read one (document, user) pair at a time and kept under the
+/// same rules in a bounded cache: a project of 100,000 documents and three annotators is 300,000 assignments, which
+/// the whole-team read used to load (and drop, and load again every 15 s) for any one question.
 /// </summary>
 public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFactory, CorpusService corpus, TimeProvider clock)
 {

@@ -34,7 +34,8 @@ public sealed record AnnotatorQueue(int ProjectId, string ProjectName, IReadOnly
 /// made by supervisors (or admins), except an annotator marking their own document done or reopening it. Each
 /// change is committed, then the access cache is dropped and open views are told.
 /// </summary>
-public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier, TimeProvider clock)
+public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
+    AccessChangeLog accessLog, TimeProvider clock)
 {
     public const int MaxPerDocument = 50;
 
@@ -109,6 +110,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
                 return TeamResult.Fail("You are the project's only supervisor; add another before becoming an annotator.");
             member.Role = role;
         }
+        accessLog.ProjectChanged(db, projectId);
         await db.SaveChangesAsync(ct);
         Changed(projectId);
         return TeamResult.Ok;
@@ -128,6 +130,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ProjectMembers.Remove(member);
         db.Assignments.RemoveRange(db.Assignments.Where(a => a.ProjectId == projectId && a.UserId == userId));
+        accessLog.ProjectChanged(db, projectId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         Changed(projectId);
@@ -141,6 +144,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await db.Projects.FirstAsync(p => p.Id == projectId, ct);
         project.Mode = mode;
+        accessLog.ProjectChanged(db, projectId);
         await db.SaveChangesAsync(ct);
         Changed(projectId);
         return TeamResult.Ok;
@@ -169,6 +173,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         {
             return TeamResult.Ok;
         }
+        accessLog.ProjectChanged(db, projectId);
         await db.SaveChangesAsync(ct);
         Changed(projectId);
         return TeamResult.Done(1);
@@ -193,6 +198,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         {
             DocumentId = p.DocumentId, UserId = p.AnnotatorId, ProjectId = projectId, State = AssignmentState.NotStarted, AssignedAt = now,
         }));
+        accessLog.ProjectChanged(db, projectId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         Changed(projectId);

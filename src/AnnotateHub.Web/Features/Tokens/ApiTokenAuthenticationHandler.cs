@@ -29,9 +29,9 @@ internal sealed class ApiTokenAuthenticationHandler(
         var token = ReadToken(Request);
         if (token is null) return AuthenticateResult.NoResult();
 
-        var userId = await tokens.ValidateAsync(token, Context.RequestAborted);
-        if (userId is null) return AuthenticateResult.Fail("The API token is not valid, or it was revoked or has expired.");
-        var user = await users.FindByIdAsync(userId);
+        var live = await tokens.ValidateTokenAsync(token, Context.RequestAborted);
+        if (live is null) return AuthenticateResult.Fail("The API token is not valid, or it was revoked or has expired.");
+        var user = await users.FindByIdAsync(live.UserId);
         if (user is null) return AuthenticateResult.Fail("The API token's user no longer exists.");
         if (await users.IsLockedOutAsync(user)) return AuthenticateResult.Fail("The API token's user is locked out.");
 
@@ -39,6 +39,8 @@ internal sealed class ApiTokenAuthenticationHandler(
         {
             new(ClaimTypes.NameIdentifier, user.Id),
             new(ClaimTypes.Name, user.UserName ?? user.Id),
+            // A hub connection outlives this request: its later calls check that this token is still live (CallerStanding).
+            new(ApiTokenDefaults.TokenIdClaim, live.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange((await users.GetRolesAsync(user)).Select(role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role));

@@ -8,6 +8,9 @@ public static class ApiTokenDefaults
     /// <summary>Authorization policy for endpoints that programs use: the sign-in cookie or an API token.</summary>
     public const string CookieOrToken = "CookieOrToken";
 
+    /// <summary>The claim that names the token a request (or hub connection) signed in with: its id.</summary>
+    public const string TokenIdClaim = "annotatehub:token";
+
     /// <summary>Paths where the query string may carry the token: browsers cannot set headers on WebSockets.</summary>
     public const string HubsPath = "/hubs";
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,11 +17,17 @@ public enum ApiTokenStatus
 /// <summary>What a user sees of a token after creation: never the plaintext, never the hash.</summary>
 public sealed record ApiTokenView(int Id, string Name, string Prefix, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt, DateTime? ExpiresAt, ApiTokenStatus Status);
 
+/// <summary>A token that may be used now: its id and its owner.</summary>
+public sealed record LiveToken(int Id, string UserId);
+
 /// <summary>The one moment the plaintext exists outside the caller's script: right after creation.</summary>
 public sealed record CreatedApiToken(ApiTokenView Token, string Plaintext);
 
 /// <summary>Creates, lists, revokes and validates personal API tokens (<c>ah_</c> + 32 random bytes, base64url).</summary>
-public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time)
+/// <remarks>A revoke writes an <see cref="AccessChange"/> row in its transaction and tells this process's listeners, so the
+/// token's open hub connections end at once here and within a poll elsewhere (docs/decisions/0042).</remarks>
+public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time,
+    AccessChangeLog accessLog, DocumentChangeNotifier notifier)
 {
     public const string TokenPrefix = "ah_";
     private const int RandomBytes = 32;
@@ -76,17 +83,27 @@ public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = Now();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.ApiTokens
             .Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
-        return changed == 1;
+        if (changed != 1) return false;
+        accessLog.UserChanged(db, userId);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        notifier.PublishUserAccess(new UserAccessChangedEvent(userId));
+        return true;
     }
 
     /// <summary>
     /// The id of the token's owner, or null for anything that is not a live token (malformed, unknown, revoked, expired).
     /// Records the use, at most once a minute per token so that busy scripts do not write on every request.
     /// </summary>
-    public async Task<string?> ValidateAsync(string? presented, CancellationToken ct = default)
+    public async Task<string?> ValidateAsync(string? presented, CancellationToken ct = default) =>
+        (await ValidateTokenAsync(presented, ct))?.UserId;
+
+    /// <summary>As <see cref="ValidateAsync"/>, with the token's id (for the checks of a connection that outlives the request).</summary>
+    public async Task<LiveToken?> ValidateTokenAsync(string? presented, CancellationToken ct = default)
     {
         if (!LooksLikeToken(presented)) return null;
         // The lookup is by hash, so response times say nothing about how much of a guess was right.
@@ -107,7 +124,7 @@ public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFa
             await db.ApiTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt <= threshold))
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         }
-        return token.UserId;
+        return new LiveToken(token.Id, token.UserId);
     }
 
     /// <summary>SHA-256 of the token, lower-case hex. The token is 256 random bits, so a fast hash is enough.</summary>

@@ -1,5 +1,6 @@
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,9 +22,13 @@ public sealed record UserAdminResult(IReadOnlyList<string> Errors)
 /// <summary>
 /// Account administration shared by the admin page (/admin/users) and the command line (users ...): create, reset a
 /// password, grant or revoke Admin, lock, unlock, remove. Each operation runs in its own DI scope, so Identity's
-/// UserManager gets a fresh DbContext (a circuit lives long; its scope must not hold one).
+/// UserManager gets a fresh DbContext (a circuit lives long; its scope must not hold one). A change that can take rights
+/// away (lock, unlock, new password, Admin granted or revoked, removal) writes an <see cref="AccessChange"/> row in its
+/// transaction and then tells this process's listeners (<see cref="UserAccessChangedEvent"/>); other processes see the
+/// row (docs/decisions/0042).
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time,
+    AccessChangeLog accessLog, DocumentChangeNotifier notifier)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -85,52 +90,57 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         if (!removed.Succeeded) return UserAdminResult.From(removed);
         var added = await users.AddPasswordAsync(user, password);
         if (!added.Succeeded) return UserAdminResult.From(added);
-        await tx.CommitAsync(ct);
-        return UserAdminResult.Ok;
+        return await CommitAsync(db, tx, user.Id, ct);
     }
 
     /// <summary>Grants or revokes the global Admin role. The last admin who can sign in keeps it.</summary>
     public async Task<UserAdminResult> SetAdminAsync(string userName, bool isAdmin, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var (users, _) = Resolve(scope);
+        var (users, db) = Resolve(scope);
         if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
         await EnsureAdminRoleAsync(scope);
         var has = await users.IsInRoleAsync(user, LabelService.AdminRole);
         if (has == isAdmin) return UserAdminResult.Ok;
         if (!isAdmin && await IsLastActiveAdminAsync(user.Id, ct))
             return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var result = isAdmin ? await users.AddToRoleAsync(user, LabelService.AdminRole) : await users.RemoveFromRoleAsync(user, LabelService.AdminRole);
         if (!result.Succeeded) return UserAdminResult.From(result);
-        // Admins supervise every project: the gatekeeper must not keep the old answer (another process: within its 15 s).
-        scope.ServiceProvider.GetService<Projects.ProjectAccess>()?.InvalidateUser(user.Id);
         // A new stamp makes open sessions re-read their roles at the next validation.
-        return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+        result = await users.UpdateSecurityStampAsync(user);
+        if (!result.Succeeded) return UserAdminResult.From(result);
+        // Admins supervise every project: the gatekeeper must not keep the old answer (other processes: AccessChangeWatcher).
+        scope.ServiceProvider.GetService<Projects.ProjectAccess>()?.InvalidateUser(user.Id);
+        return await CommitAsync(db, tx, user.Id, ct);
     }
 
     /// <summary>Locks the account until an admin unlocks it, and ends its sessions.</summary>
     public async Task<UserAdminResult> LockAsync(string userName, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var (users, _) = Resolve(scope);
+        var (users, db) = Resolve(scope);
         if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
         if (await IsLastActiveAdminAsync(user.Id, ct))
             return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var result = await users.SetLockoutEnabledAsync(user, true);
         if (result.Succeeded) result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
         if (result.Succeeded) result = await users.UpdateSecurityStampAsync(user);
-        return UserAdminResult.From(result);
+        return result.Succeeded ? await CommitAsync(db, tx, user.Id, ct) : UserAdminResult.From(result);
     }
 
     /// <summary>Lifts a lock (an admin's; failed sign-ins no longer lock, decision 0048, but older databases may hold such a lock).</summary>
     public async Task<UserAdminResult> UnlockAsync(string userName, CancellationToken ct = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var (users, _) = Resolve(scope);
+        var (users, db) = Resolve(scope);
         if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
+        // Recorded too: every server's cache of the lock must let go of it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var result = await users.SetLockoutEndDateAsync(user, null);
         if (result.Succeeded) result = await users.ResetAccessFailedCountAsync(user);
-        return UserAdminResult.From(result);
+        return result.Succeeded ? await CommitAsync(db, tx, user.Id, ct) : UserAdminResult.From(result);
     }
 
     /// <summary>Deletes an account that has no work in the database; one with spans or projects is locked instead.</summary>
@@ -150,13 +160,36 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
         try
         {
-            return UserAdminResult.From(await users.DeleteAsync(user));
+            // The memberships go with the user (cascade): their projects' teams changed too.
+            var projectIds = await db.ProjectMembers.Where(m => m.UserId == user.Id).Select(m => m.ProjectId).ToListAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var deleted = await users.DeleteAsync(user);
+            if (!deleted.Succeeded) return UserAdminResult.From(deleted);
+            foreach (var projectId in projectIds) accessLog.ProjectChanged(db, projectId);
+            var outcome = await CommitAsync(db, tx, user.Id, ct);
+            var projectAccess = scope.ServiceProvider.GetService<Projects.ProjectAccess>();
+            foreach (var projectId in projectIds)
+            {
+                projectAccess?.Invalidate(projectId);
+                notifier.PublishTeam(new TeamChangedEvent(projectId));
+            }
+            return outcome;
         }
         catch (DbUpdateException)
         {
             // Another table that keeps its rows' author (added later) refused the delete.
             return UserAdminResult.Refused($"{user.UserName} still has work in the database; lock the account instead.");
         }
+    }
+
+    /// <summary>Records the change of the user's rights in the transaction, commits, then tells this process's listeners.</summary>
+    private async Task<UserAdminResult> CommitAsync(AnnotateHubDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, string userId, CancellationToken ct)
+    {
+        accessLog.UserChanged(db, userId);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        notifier.PublishUserAccess(new UserAccessChangedEvent(userId));
+        return UserAdminResult.Ok;
     }
 
     private static (UserManager<AppUser> Users, AnnotateHubDbContext Db) Resolve(AsyncServiceScope scope) =>
