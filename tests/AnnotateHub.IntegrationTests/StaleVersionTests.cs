@@ -44,6 +44,7 @@ public sealed class StaleVersionTests(AppServer server) : IClassFixture<AppServe
         var id = created.Annotation!.Id;
         using var client = server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword));
+        client.DefaultRequestHeaders.Add("Origin", server.Origin);
 
         using var won = await client.PutAsJsonAsync($"/api/annotations/{id}", new { expectedVersion = 1, label = "actor" });
         using var stale = await client.PutAsJsonAsync($"/api/annotations/{id}", new { expectedVersion = 1, label = "casualty figure" });

@@ -226,6 +226,7 @@ public sealed class SuggestionServiceTests(AppServer server) : IClassFixture<App
     {
         using var http = server.CreateHttpClient();
         http.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(_aliceName, AppServer.AnnotatorPassword));
+        http.DefaultRequestHeaders.Add("Origin", server.Origin);
 
         var listed = await http.GetFromJsonAsync<List<SuggestionDto>>($"/api/documents/{_documentId}/suggestions");
         Assert.Equal([(_claim, "claim", "ner-model-v2", 0, 20), (_casualty, "casualty figure", "ner-model-v2", 22, 43)],
@@ -246,6 +247,7 @@ public sealed class SuggestionServiceTests(AppServer server) : IClassFixture<App
         await server.CreateUserAsync(outsider);
         using var stranger = server.CreateHttpClient();
         stranger.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(outsider, AppServer.AnnotatorPassword));
+        stranger.DefaultRequestHeaders.Add("Origin", server.Origin);
         var otherSuggestion = await AddSuggestionAsync(_documentId, 49, 56, "casualty figure");
         using var strangerAccept = await stranger.PostAsync($"/api/suggestions/{otherSuggestion}/accept", null);
         Assert.Equal(HttpStatusCode.NotFound, strangerAccept.StatusCode);

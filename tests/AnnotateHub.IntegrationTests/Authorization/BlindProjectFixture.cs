@@ -74,6 +74,7 @@ public sealed class BlindProjectFixture : IAsyncLifetime
         var cookie = await Server.SignInCookieAsync(await UserNameAsync(userId), AppServer.AnnotatorPassword);
         var client = Server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", cookie);
+        client.DefaultRequestHeaders.Add("Origin", Server.Origin);
         return client;
     }
 

@@ -16,6 +16,7 @@ public sealed class ImportEndpointTests(AppServer server) : IClassFixture<AppSer
     {
         var client = server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(userName, password));
+        client.DefaultRequestHeaders.Add("Origin", server.Origin);
         return client;
     }
 

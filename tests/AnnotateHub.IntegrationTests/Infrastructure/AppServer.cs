@@ -91,6 +91,12 @@ public sealed class AppServer : IAsyncLifetime
 
     public AnnotateHubDbContext CreateDbContext() => Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext();
 
+    /// <summary>
+    /// The app's origin ("http://127.0.0.1:PORT"), as its own pages send it in <c>Origin</c>. A test client that POSTs
+    /// to /api with the sign-in cookie sends it too: a cookie request without it is refused as cross-site (decision 0045).
+    /// </summary>
+    public string Origin => BaseAddress.GetLeftPart(UriPartial.Authority);
+
     public HttpClient CreateHttpClient(bool allowAutoRedirect = true) =>
         new(new HttpClientHandler { AllowAutoRedirect = allowAutoRedirect, UseCookies = false }) { BaseAddress = BaseAddress };
 

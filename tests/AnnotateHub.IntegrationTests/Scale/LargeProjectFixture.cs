@@ -43,6 +43,7 @@ public sealed class LargeProjectFixture : IAsyncLifetime
         var client = Server.CreateHttpClient(allowAutoRedirect: false);
         client.Timeout = TimeSpan.FromMinutes(5);
         client.DefaultRequestHeaders.Add("Cookie", await Server.SignInCookieAsync(userName, password));
+        client.DefaultRequestHeaders.Add("Origin", Server.Origin);
         return client;
     }
 }

@@ -1,4 +1,6 @@
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Security;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -6,12 +8,31 @@ namespace Microsoft.AspNetCore.Routing;
 
 internal static class IdentityComponentsEndpointRouteBuilderExtensions
 {
-    /// <summary>Sign-out is a form POST (antiforgery-checked), so it cannot be triggered by a link on another site.</summary>
+    /// <summary>
+    /// Sign-out is a form POST whose antiforgery token is checked here (a minimal endpoint that binds no form is not
+    /// checked by UseAntiforgery), so another site's page cannot sign anyone out. It renews the user's security stamp:
+    /// the old cookie, wherever a copy of it is, stops working at once (decision 0046).
+    /// </summary>
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var accountGroup = endpoints.MapGroup("/Account");
-        accountGroup.MapPost("/Logout", async ([FromServices] SignInManager<AppUser> signInManager) =>
+        accountGroup.MapPost("/Logout", async Task<IResult> (HttpContext http, [FromServices] IAntiforgery antiforgery,
+            [FromServices] SignInManager<AppUser> signInManager, [FromServices] SessionStamps stamps) =>
         {
+            // Without a valid cookie there is no session to end (and a token made for the user would not match anyway).
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    return TypedResults.Problem("Signing out needs the form on AnnotateHub's own pages; this request came without its antiforgery token.",
+                        statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
+                }
+                if (await signInManager.UserManager.GetUserAsync(http.User) is { } user)
+                {
+                    await signInManager.UserManager.UpdateSecurityStampAsync(user);
+                    stamps.Forget(user.Id);
+                }
+            }
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~/Account/Login");
         });
