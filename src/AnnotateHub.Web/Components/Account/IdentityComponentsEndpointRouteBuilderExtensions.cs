@@ -17,7 +17,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
     {
         var accountGroup = endpoints.MapGroup("/Account");
         accountGroup.MapPost("/Logout", async Task<IResult> (HttpContext http, [FromServices] IAntiforgery antiforgery,
-            [FromServices] SignInManager<AppUser> signInManager, [FromServices] SessionStamps stamps) =>
+            [FromServices] SignInManager<AppUser> signInManager, [FromServices] SessionStamps stamps,
+            [FromServices] AnnotateHub.Web.Features.Users.UserAdminService accounts) =>
         {
             // Without a valid cookie there is no session to end (and a token made for the user would not match anyway).
             if (http.User.Identity?.IsAuthenticated == true)
@@ -27,10 +28,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
                     return TypedResults.Problem("Signing out needs the form on AnnotateHub's own pages; this request came without its antiforgery token.",
                         statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused");
                 }
-                if (await signInManager.UserManager.GetUserAsync(http.User) is { } user)
+                if (signInManager.UserManager.GetUserId(http.User) is { } userId)
                 {
-                    await signInManager.UserManager.UpdateSecurityStampAsync(user);
-                    stamps.Forget(user.Id);
+                    // Recorded as a rights change: open hub connections and circuits of the user end too (decision 0042).
+                    await accounts.EndSessionsAsync(userId, http.RequestAborted);
+                    stamps.Forget(userId);
                 }
             }
             await signInManager.SignOutAsync();

@@ -130,6 +130,20 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return result.Succeeded ? await CommitAsync(db, tx, user.Id, ct) : UserAdminResult.From(result);
     }
 
+    /// <summary>
+    /// Ends every session of the user (sign-out does this: decision 0046): a new security stamp, recorded as a change of
+    /// the user's rights so this process's caches (<see cref="CallerStanding"/>) and other processes drop the old one.
+    /// </summary>
+    public async Task<UserAdminResult> EndSessionsAsync(string userId, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        if (await users.FindByIdAsync(userId) is not { } user) return UnknownUser(userId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var result = await users.UpdateSecurityStampAsync(user);
+        return result.Succeeded ? await CommitAsync(db, tx, user.Id, ct) : UserAdminResult.From(result);
+    }
+
     /// <summary>Lifts a lock (an admin's; failed sign-ins no longer lock, decision 0048, but older databases may hold such a lock).</summary>
     public async Task<UserAdminResult> UnlockAsync(string userName, CancellationToken ct = default)
     {
