@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using AnnotateHub.Web.Features.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +16,8 @@ public sealed class RateLimitOptions
     /// <summary>Sign-in form posts per client address and user name.</summary>
     public WindowLimit SignIn { get; set; } = new() { PermitLimit = 10, WindowSeconds = 60 };
 
-    /// <summary>Requests to /api/* per API token, signed-in user, or (anonymous) client address.</summary>
+    /// <summary>Requests to /api/* per user (all their API tokens and their cookie together), or per client address
+    /// for requests that sign in as nobody.</summary>
     public WindowLimit Api { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
 }
 
@@ -35,6 +35,7 @@ public static class RateLimits
     // The sign-in form's user-name field (Login.razor), read before the limiter so the partition can name the user.
     private const string UserNameField = "Input.UserName";
     private static readonly object SignInUserKey = new();
+    private static readonly object TokenOwnerKey = new();
 
     public static IServiceCollection AddRequestRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -85,6 +86,13 @@ public static class RateLimits
                 var form = await context.Request.ReadFormAsync(context.RequestAborted);
                 context.Items[SignInUserKey] = form[UserNameField].ToString();
             }
+            // The token's owner, so every token of a user draws on one budget. The handler keeps its result for the
+            // request, so the authorization that follows does not look the token up again.
+            if (context.Request.Path.StartsWithSegments(ApiTokenDefaults.ApiPath) && ApiTokenAuthenticationHandler.ReadToken(context.Request) is not null)
+            {
+                var result = await context.AuthenticateAsync(ApiTokenDefaults.AuthenticationScheme);
+                if (result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is { } owner) context.Items[TokenOwnerKey] = owner;
+            }
             await next(context);
         });
         return app.UseRateLimiter();
@@ -104,12 +112,13 @@ public static class RateLimits
     // Behind a reverse proxy this is the proxy's address unless forwarded headers are configured (decision 0011).
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>Who pays for an API request: the token (by its hash), else the signed-in user, else the address.</summary>
+    /// <summary>Who pays for an API request: the user (a token's owner, else the cookie's user), else the address
+    /// (anonymous requests, and tokens that are not valid, so guessing tokens costs the guesser's address).</summary>
     private static string ApiCaller(HttpContext context)
     {
-        if (ApiTokenAuthenticationHandler.ReadToken(context.Request) is { } token)
-            return "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "user:" + userId;
+        if (context.Items[TokenOwnerKey] is string owner) return "user:" + owner;
+        if (ApiTokenAuthenticationHandler.ReadToken(context.Request) is null
+            && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "user:" + userId;
         return "ip:" + ClientAddress(context);
     }
 }
