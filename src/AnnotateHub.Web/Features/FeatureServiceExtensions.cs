@@ -4,6 +4,7 @@ using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.SignalR;
 
 namespace AnnotateHub.Web.Features;
 
@@ -26,7 +27,13 @@ public static class FeatureServiceExtensions
             // otherwise wait for each commit in turn; in parallel they join the document writer's next group.
             o.MaximumParallelInvocationsPerClient = AnnotationHub.MaxParallelInvocations;
             o.EnableDetailedErrors = false;
+            o.AddFilter<HubCallLimitFilter>();
         });
+        // After every AddSignalR: calls whose arguments cannot be bound answer with the reason (decision 0051).
+        ArgumentReportingJsonProtocol.Register(builder.Services);
+        builder.Services.Configure<HubRateLimitOptions>(builder.Configuration.GetSection(HubRateLimitOptions.Section));
+        builder.Services.AddSingleton<HubCallLimiter>();
+        builder.Services.AddSingleton<HubCallLimitFilter>();
         return builder;
     }
 

@@ -50,6 +50,9 @@ internal sealed class AppProcess : IDisposable
         start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={databasePath}";
         start.Environment["Seed__AdminPassword"] = AppServer.AdminPassword;
         start.Environment["RateLimits__SignIn__PermitLimit"] = "100000";
+        // The durability clients create as fast as the server answers; HubRateLimitTests pin the hub's limit.
+        start.Environment["RateLimits__Hub__BurstLimit"] = "1000000";
+        start.Environment["RateLimits__Hub__PerSecond"] = "1000000";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Information";

@@ -206,6 +206,9 @@ public sealed class AppServer : IAsyncLifetime
             builder.UseSetting("Seed:AdminPassword", AdminPassword);
             // The suites sign in as admin from 127.0.0.1 dozens of times a minute; RateLimitTests set their own low limit.
             builder.UseSetting("RateLimits:SignIn:PermitLimit", "100000");
+            // Some suites send changes through the hub faster than a person; HubRateLimitTests set their own low limit.
+            builder.UseSetting("RateLimits:Hub:BurstLimit", "1000000");
+            builder.UseSetting("RateLimits:Hub:PerSecond", "1000000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         }
