@@ -87,6 +87,22 @@ public sealed class HubHostileInputTests(AppServer server, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task The_dotnet_client_with_wrong_typed_arguments_gets_invalid_or_a_hub_exception_with_the_reason()
+    {
+        var (documentId, _) = await DocumentWithOneSpanAsync();
+        await using var hub = await server.ConnectToHubAsync();
+
+        var delete = await hub.InvokeCoreAsync<MutationResult>("DeleteAnnotation", ["seventeen", null]);
+        var create = await hub.InvokeCoreAsync<MutationResult>("CreateAnnotation", [new { documentId, start = "zero", end = 4 }]);
+        var join = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeCoreAsync<JoinResult>("JoinDocument", [documentId.ToString(System.Globalization.CultureInfo.InvariantCulture), null, 7]));
+
+        Assert.Equal(("invalid", "Argument 1 of DeleteAnnotation (annotationId) must be an integer, not a string."), (delete.Code, delete.Error));
+        Assert.Equal(("invalid", "Argument 1 of CreateAnnotation (request): \"start\" must be an integer from -2147483648 to 2147483647, not a string."), (create.Code, create.Error));
+        Assert.EndsWith("JoinDocument takes 2 arguments (JoinDocument(documentId: an integer from -2147483648 to 2147483647, afterSequence: an integer or null)), not 3.", join.Message, StringComparison.Ordinal);
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+    }
+
+    [Fact]
     public async Task Seeded_random_creates_with_hostile_values_are_each_answered_and_only_valid_ones_are_written()
     {
         var (documentId, _) = await DocumentWithOneSpanAsync();
