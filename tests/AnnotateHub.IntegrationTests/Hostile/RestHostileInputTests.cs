@@ -92,6 +92,16 @@ public sealed partial class RestHostileInputTests(AppServer server, ITestOutputH
         Assert.Equal(path, new Uri(server.BaseAddress, response.Headers.Location!).AbsolutePath);
     }
 
+    [Fact]
+    public async Task An_absolute_return_url_of_this_app_as_RedirectToLogin_sends_it_is_followed()
+    {
+        using var response = await SignInAsync(new Uri(server.BaseAddress, "/projects?tab=team").AbsoluteUri);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var target = new Uri(server.BaseAddress, response.Headers.Location!);
+        Assert.Equal((server.BaseAddress.Authority, "/projects", "?tab=team"), (target.Authority, target.AbsolutePath, target.Query));
+    }
+
     private async Task<HttpResponseMessage> SignInAsync(string returnUrl)
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.BaseAddress };
