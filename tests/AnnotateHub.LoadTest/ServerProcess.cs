@@ -93,6 +93,10 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Realtime__FanOutProbe"] = "true";
         // The soak's heap samples (SoakRun) need the admin-only memory probe, off by default.
         start.Environment["Diagnostics__MemoryProbe"] = "true";
+        // Every client of a run signs in as one user, and a load run sends up to 100,000 creates/s: far past the per-user
+        // hub limit that protects a real server (RateLimits:Hub, decision 0050). A --target server needs the same settings.
+        start.Environment["RateLimits__Hub__BurstLimit"] = "10000000";
+        start.Environment["RateLimits__Hub__PerSecond"] = "1000000";
         start.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (key, value) in extraEnvironment) start.Environment[key] = value;
 

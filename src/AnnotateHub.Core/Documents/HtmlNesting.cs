@@ -29,7 +29,9 @@ public static class HtmlNesting
     public static int? FindTooDeep(string html, int maxDepth = MaxDepth)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var depth = 0;
+        // The open elements by name: an end tag closes only an element that is open (down to it), as the parser does,
+        // so a page of "<div></i>" pairs, whose stray end tags the parser ignores, still counts as deep.
+        var open = new List<string>();
         var line = 1;
         var i = 0;
         while (i < html.Length)
@@ -59,7 +61,7 @@ public static class HtmlNesting
             if (NotNesting.Contains(name) || selfClosing) continue;
             if (closing)
             {
-                if (depth > 0) depth--;
+                Close(open, name);
                 continue;
             }
             if (Array.Exists(RawText, r => r.Equals(name, StringComparison.OrdinalIgnoreCase)))
@@ -68,12 +70,47 @@ public static class HtmlNesting
                 var stop = endRaw < 0 ? html.Length : endRaw;
                 line += CountNewlines(html, i, stop);
                 i = stop;
-                depth++;
+                open.Add(name);
+                if (open.Count > maxDepth) return line;
                 continue;
             }
-            if (++depth > maxDepth) return line;
+            open.Add(name);
+            if (open.Count > maxDepth) return line;
         }
         return null;
+    }
+
+    // The HTML standard's "special" elements that can be open here: an end tag of another element does not close them.
+    private static readonly HashSet<string> Special = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "address", "applet", "article", "aside", "blockquote", "button", "center", "details", "dir", "div", "dl", "fieldset",
+        "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "iframe",
+        "listing", "main", "marquee", "menu", "nav", "noembed", "noframes", "noscript", "object", "ol", "plaintext", "pre",
+        "script", "search", "section", "select", "style", "summary", "table", "template", "textarea", "title", "ul", "xmp",
+    };
+
+    // The elements that end the scope a special element's end tag looks in.
+    private static readonly HashSet<string> ScopeBoundary = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+    };
+
+    /// <summary>
+    /// An end tag closes its element and what is open inside it only when the parser would: a special element's end tag
+    /// stops at a scope boundary, any other end tag at a special element (the parser ignores it, or, for a formatting
+    /// element such as &lt;b&gt;, moves it while the special element stays open). When unsure, leave it open: counting
+    /// too deep refuses a page, counting too shallow lets the parser's quadratic work through.
+    /// </summary>
+    private static void Close(List<string> open, string name)
+    {
+        var at = open.FindLastIndex(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+        if (at < 0) return;
+        var stops = Special.Contains(name) ? ScopeBoundary : Special;
+        for (var k = at + 1; k < open.Count; k++)
+        {
+            if (stops.Contains(open[k])) return;
+        }
+        open.RemoveRange(at, open.Count - at);
     }
 
     private static int CountNewlines(string text, int from, int to)

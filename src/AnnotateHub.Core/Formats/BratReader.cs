@@ -181,7 +181,17 @@ public static class BratReader
     /// <summary>The entry as UTF-8 text; null with the reason when it is too large, the zip's budget is spent, or it is not UTF-8.</summary>
     private static string? ReadText(ZipArchiveEntry entry, ZipExpansionBudget budget, out string? problem)
     {
-        var bytes = budget.Read(entry, out var tooLarge);
+        byte[]? bytes;
+        bool tooLarge;
+        try
+        {
+            bytes = budget.Read(entry, out tooLarge);
+        }
+        catch (InvalidDataException e)
+        {
+            problem = $"cannot be read from the zip ({e.Message.TrimEnd('.')})";
+            return null;
+        }
         problem = budget.Exhausted ? TooMuch(budget) : tooLarge ? $"is larger than {budget.MaxEntryBytes} bytes" : null;
         if (bytes is null) return null;
         try

@@ -58,7 +58,7 @@ public static class InterchangeReader
                 yield return Fail(lineNumber, null, $"not valid UTF-8 (byte {badAt + 1} of the line); save the file as UTF-8");
                 continue;
             }
-            yield return ParseLine(lineNumber, span);
+            yield return ParseLineOrRefuse(lineNumber, span);
         }
         if (!sawContent) yield return Fail(0, null, "the file is empty: it holds no documents");
     }
@@ -113,6 +113,20 @@ public static class InterchangeReader
             }
         }
         if (line.WrittenCount > 0 || tooLong) yield return (line.WrittenSpan.ToArray(), tooLong, first);
+    }
+
+    /// <summary>A line whose strings cannot become .NET strings (an escaped lone surrogate such as \ud800, which
+    /// JsonDocument accepts but cannot read back) is an error of that line, not an exception.</summary>
+    private static InterchangeLine ParseLineOrRefuse(int line, ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            return ParseLine(line, bytes);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(line, null, "holds a lone surrogate (an escape such as \\ud800 without its pair): text must be valid Unicode");
+        }
     }
 
     private static InterchangeLine ParseLine(int line, ReadOnlyMemory<byte> bytes)

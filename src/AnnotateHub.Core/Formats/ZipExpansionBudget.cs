@@ -43,14 +43,19 @@ public sealed class ZipExpansionBudget
     }
 
     /// <summary>The entry's bytes; null when it is larger than <see cref="MaxEntryBytes"/> (<paramref name="tooLarge"/>)
-    /// or the archive passed <see cref="MaxTotalBytes"/> (<see cref="Exhausted"/>).</summary>
+    /// or the archive passed <see cref="MaxTotalBytes"/> (<see cref="Exhausted"/>). Throws <see cref="InvalidDataException"/>
+    /// when the bytes do not match the entry's CRC-32: the runtime stops a deflated entry at its declared size, so an entry
+    /// that declares less than it holds would otherwise come in silently cut short.</summary>
     public byte[]? Read(ZipArchiveEntry entry, out bool tooLarge)
     {
         ArgumentNullException.ThrowIfNull(entry);
         tooLarge = entry.Length > MaxEntryBytes;
         if (tooLarge || Exhausted) return null;
         using var stream = entry.Open();
-        return Read(stream, out tooLarge);
+        var bytes = Read(stream, out tooLarge);
+        if (bytes is not null && System.IO.Hashing.Crc32.HashToUInt32(bytes) != entry.Crc32)
+            throw new InvalidDataException($"its content does not match its checksum: it holds other or more data than the {entry.Length} bytes it declares");
+        return bytes;
     }
 
     /// <summary>An entry's decompressed stream read whole against the budget (what <see cref="Read(ZipArchiveEntry, out bool)"/> does once it is open).</summary>

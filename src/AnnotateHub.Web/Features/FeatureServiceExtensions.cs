@@ -1,7 +1,8 @@
+using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
-using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.SignalR;
@@ -15,8 +16,10 @@ public static class FeatureServiceExtensions
         builder.Services.AddAnnotationServices();
         // After the database initializer (registered before the features): removes what a crashed import staged (decision 0030).
         builder.Services.AddHostedService<Import.ImportBatchCleaner>();
-        // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400.
+        // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400: binding failures throw, and
+        // UseApiBodyLimit's middleware answers them with the reason (decision 0052).
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
         builder.Services.AddSingleton<HubAccessGuard>();
         builder.Services.AddSingleton<StandingHubFilter>();
@@ -32,7 +35,13 @@ public static class FeatureServiceExtensions
             o.MaximumParallelInvocationsPerClient = AnnotationHub.MaxParallelInvocations;
             o.EnableDetailedErrors = false;
             o.AddFilter<StandingHubFilter>();
+            o.AddFilter<HubCallLimitFilter>();
         });
+        // After every AddSignalR: calls whose arguments cannot be bound answer with the reason (decision 0051).
+        ArgumentReportingJsonProtocol.Register(builder.Services);
+        builder.Services.Configure<HubRateLimitOptions>(builder.Configuration.GetSection(HubRateLimitOptions.Section));
+        builder.Services.AddSingleton<HubCallLimiter>();
+        builder.Services.AddSingleton<HubCallLimitFilter>();
         return builder;
     }
 
@@ -47,6 +56,9 @@ public static class FeatureServiceExtensions
         Import.ImportEndpoints.MapImportEndpoints(api);
         Agreement.AgreementEndpoints.MapAgreementEndpoints(api);
         Operations.MemoryProbeEndpoint.MapMemoryProbe(api);
+        // Anything else under /api is a problem-details 404, not the app's HTML page (and not a 405 from the pages' routes).
+        api.Map("/{**path}", (HttpRequest request) => ApiProblems.NotFound($"There is no API endpoint for {request.Method} {request.Path}; see docs/api.md."))
+            .WithOrder(int.MaxValue);
         return api;
     }
 
@@ -59,9 +71,51 @@ public static class FeatureServiceExtensions
     {
         if (!context.Request.Path.StartsWithSegments(Tokens.ApiTokenDefaults.ApiPath))
         {
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // The pages' minimal endpoints (sign-out) bind too; they answer the bare status, as they did before.
+                context.Response.StatusCode = e.StatusCode;
+            }
             return;
         }
+        try
+        {
+            await LimitBodyAsync(context, next);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await BindingProblem(e).ExecuteAsync(context);
+        }
+    });
+
+    /// <summary>A request the endpoint could not bind, as problem details with why: a route value that is not a number,
+    /// a body that is not JSON or not of the expected shape (400), a body past the limit (413).</summary>
+    private static IResult BindingProblem(BadHttpRequestException e)
+    {
+        if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return TypedResults.Problem($"The request body is larger than {AnnotationEndpoints.MaxBodyBytes / 1024} KiB.", statusCode: e.StatusCode, title: "Too large");
+        var detail = e.InnerException switch
+        {
+            System.Text.Json.JsonException { Path: { Length: > 1 } path } json when json.Message.Contains("could not be converted", StringComparison.Ordinal) =>
+                $"The request body has a value of the wrong type at {path} (see docs/api.md for the body's fields and their types).",
+            System.Text.Json.JsonException json => $"The request body is not valid JSON ({FirstSentence(json.Message)}).",
+            _ => e.Message,
+        };
+        return TypedResults.Problem(detail, statusCode: e.StatusCode, title: "Invalid request");
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return (end < 0 ? message : message[..end]).TrimEnd('.') + ".";
+    }
+
+    private static async Task LimitBodyAsync(HttpContext context, RequestDelegate next)
+    {
         // A file upload to the import endpoint may be as large as a browser upload; everything else is small.
         var max = Import.ImportEndpoints.IsImport(context.Request)
             ? Import.ImportLimits.MaxUploadBytes(context.RequestServices.GetRequiredService<IConfiguration>())
@@ -78,7 +132,7 @@ public static class FeatureServiceExtensions
             limit.MaxRequestBodySize = max;
         }
         await next(context);
-    });
+    }
 
     /// <summary>The feature services without the web host (also used by the component tests and the benchmark).</summary>
     public static IServiceCollection AddAnnotationServices(this IServiceCollection services)

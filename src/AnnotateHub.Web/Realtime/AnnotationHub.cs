@@ -55,7 +55,9 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         {
             var head = await annotations.LastSequenceAsync(documentId);
             var missed = await annotations.ChangesAfterAsync(standing, after, MaxCatchUp + 1);
-            if (missed.Count <= MaxCatchUp)
+            // A sequence past the head is not one this document gave (another server's, a restored backup's): the
+            // client's copy cannot be trusted, so it gets a snapshot rather than its own number back.
+            if (missed.Count <= MaxCatchUp && after <= head)
             {
                 var sequence = Math.Max(Math.Max(after, head), missed.Count > 0 ? missed[^1].Sequence : 0);
                 return new JoinResult(documentId, standing.ProjectId, sequence, false, [], missed.Select(ChangeDto.From).ToList(), labelSet, viewers);
@@ -111,6 +113,13 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         var result = await annotations.DeleteAsync(annotationId, UserId, expectedVersion);
         return MutationResult.From(result, current.Annotation.DocumentId, UserId, DateTime.UtcNow);
     }
+
+    /// <summary>What <see cref="ArgumentReportingJsonProtocol"/> calls instead of a method whose arguments could not be read:
+    /// the answer of an invalid call of <paramref name="method"/>, with <paramref name="reason"/>.</summary>
+    public MutationResult InvalidArguments(string method, string reason) =>
+        HubCallLimiter.IsChange(method) ? MutationResult.Invalid(reason) : throw new HubException(reason);
+
+    public const string InvalidArgumentsMethod = nameof(InvalidArguments);
 
     /// <summary>Returns its argument: the round trip without the database, the floor the load tool compares with.</summary>
     public string Echo(string payload) => payload;

@@ -68,6 +68,7 @@ public sealed record MutationResult(bool Ok, string Code, string? Error, ChangeD
 
     public static MutationResult Invalid(string error) => new(false, "invalid", error, null, null);
     public static MutationResult NotFound(string error) => new(false, "not_found", error, null, null);
+    public static MutationResult RateLimited(string error) => new(false, "rate_limited", error, null, null);
 
     private static string CodeOf(AnnotationOutcome outcome) => outcome switch
     {

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using AnnotateHub.Web.Features.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,8 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Requests to /api/* per API token, signed-in user, or (anonymous) client address.</summary>
+    /// <summary>Requests to /api/* per user (all their API tokens and their cookie together), or per client address
+    /// for requests that sign in as nobody.</summary>
     public WindowLimit Api { get; set; } = new() { PermitLimit = 600, WindowSeconds = 60 };
 }
 
@@ -28,6 +28,8 @@ public sealed class WindowLimit
 /// limits, kept by the sign-in page (<see cref="SignInThrottle"/>, decision 0048).</summary>
 public static class RateLimits
 {
+    private static readonly object TokenOwnerKey = new();
+
     public static IServiceCollection AddRequestRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
@@ -58,7 +60,21 @@ public static class RateLimits
         return services;
     }
 
-    public static IApplicationBuilder UseRequestRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
+    /// <summary>Finds the owner of an API token before the limiter (so every token of a user draws on one budget), then applies the limits.</summary>
+    public static IApplicationBuilder UseRequestRateLimits(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            // The handler keeps its result for the request, so the authorization that follows does not look the token up again.
+            if (context.Request.Path.StartsWithSegments(ApiTokenDefaults.ApiPath) && ApiTokenAuthenticationHandler.ReadToken(context.Request) is not null)
+            {
+                var result = await context.AuthenticateAsync(ApiTokenDefaults.AuthenticationScheme);
+                if (result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is { } owner) context.Items[TokenOwnerKey] = owner;
+            }
+            await next(context);
+        });
+        return app.UseRateLimiter();
+    }
 
     private static FixedWindowRateLimiterOptions Window(WindowLimit limit) => new()
     {
@@ -71,12 +87,13 @@ public static class RateLimits
     // Behind a reverse proxy this is the proxy's address unless ForwardedHeaders:KnownProxies names it (decision 0049).
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>Who pays for an API request: the token (by its hash), else the signed-in user, else the address.</summary>
+    /// <summary>Who pays for an API request: the user (a token's owner, else the cookie's user), else the address
+    /// (anonymous requests, and tokens that are not valid, so guessing tokens costs the guesser's address).</summary>
     private static string ApiCaller(HttpContext context)
     {
-        if (ApiTokenAuthenticationHandler.ReadToken(context.Request) is { } token)
-            return "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "user:" + userId;
+        if (context.Items[TokenOwnerKey] is string owner) return "user:" + owner;
+        if (ApiTokenAuthenticationHandler.ReadToken(context.Request) is null
+            && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "user:" + userId;
         return "ip:" + ClientAddress(context);
     }
 }

@@ -188,11 +188,12 @@ public sealed class RestDoorTests(BlindProjectFixture fixture) : IClassFixture<B
         using var oversized = await client.PostAsync($"/api/documents/{open.Two}/annotations",
             new StringContent(JsonSerializer.Serialize(new CreateAnnotationBody(0, 7, "claim", null, new string('x', 100_000))), Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, outOfRange.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, unknownLabel.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, outOfRange.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, backwards.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownLabel.StatusCode);
         Assert.StartsWith("Unknown label \"weapon\"", await DetailOf(unknownLabel), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.StartsWith("The request body is not valid JSON", await DetailOf(malformed), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
         Assert.Equal(before, await fixture.StateOfAsync(open.Two));
 

@@ -88,4 +88,22 @@ public sealed class ImportCommandTests : CommandLineSandbox
         Assert.Equal([("1", 0, 4), ("1", 11, 19), ("2", 0, 6)], suggestions.Select(s => (s.Document, s.Start, s.End)));
         Assert.All(suggestions, s => Assert.Equal("ner-v2", s.Source));
     }
+
+    [Fact]
+    public async Task Hostile_files_on_the_command_line_are_refused_with_their_reason_and_exit_1()
+    {
+        Assert.Equal(0, (await RunAsync("users", "add", "root", "--role", "admin", "--password", "Root-pw-88231")).ExitCode);
+        var deep = Path.Combine(Folder, "deep.html");
+        await File.WriteAllTextAsync(deep, "<html><body>" + string.Concat(Enumerable.Repeat("<div>", 200_000)));
+        var surrogate = Path.Combine(Folder, "surrogate.jsonl");
+        await File.WriteAllTextAsync(surrogate, "{\"text\": \"half \\ud800 a pair\"}\n");
+
+        var deepRun = await RunAsync("import", "--project", "Hostile", "--input", deep);
+        var surrogateRun = await RunAsync("import", "--project", "Hostile", "--input", surrogate);
+
+        Assert.Equal(1, deepRun.ExitCode);
+        Assert.Contains("deep.html: the HTML nests elements more than 512 levels deep (line 1)", deepRun.Error, StringComparison.Ordinal);
+        Assert.Equal(1, surrogateRun.ExitCode);
+        Assert.Contains("line 1: holds a lone surrogate", surrogateRun.Error, StringComparison.Ordinal);
+    }
 }

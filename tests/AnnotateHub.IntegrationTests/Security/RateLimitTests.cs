@@ -43,6 +43,31 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
+    [Fact]
+    public async Task Two_tokens_of_one_user_share_one_budget_and_the_user_s_cookie_pays_from_it_too()
+    {
+        var tokens = _server.Get<ApiTokenService>();
+        var owner = await _server.CreateUserAsync("api-two-tokens");
+        var first = await tokens.CreateAsync(owner, "first script");
+        var second = await tokens.CreateAsync(owner, "second script");
+        using var client = _server.CreateHttpClient(allowAutoRedirect: false);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < Limit; i++)
+        {
+            using var response = await client.SendAsync(Me(i % 2 == 0 ? first.Plaintext : second.Plaintext));
+            statuses.Add(response.StatusCode);
+        }
+        using var fresh = await client.SendAsync(Me(second.Plaintext));
+        using var cookieRequest = new HttpRequestMessage(HttpMethod.Get, ApiTokenDefaults.ApiPath + "/me");
+        cookieRequest.Headers.Add("Cookie", await _server.SignInCookieAsync("api-two-tokens", AppServer.AnnotatorPassword));
+        using var byCookie = await client.SendAsync(cookieRequest);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, fresh.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, byCookie.StatusCode);
+    }
+
     private static HttpRequestMessage Me(string token) => new(HttpMethod.Get, ApiTokenDefaults.ApiPath + "/me")
     {
         Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },

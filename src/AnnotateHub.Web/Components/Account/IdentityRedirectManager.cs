@@ -18,16 +18,33 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
+        navigationManager.NavigateTo(LocalOrHome(uri));
+    }
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+    /// <summary>
+    /// Where a redirect may go: a path of this app, else its home page. Refuses what the template's check let through to
+    /// a 500 or off the site: other origins (<c>http://x</c>, <c>//evil</c>, <c>/\evil</c>, which browsers read as
+    /// <c>//evil</c>), schemes such as <c>javascript:</c>, control characters and over-long values.
+    /// </summary>
+    private string LocalOrHome(string? uri)
+    {
+        const string home = "/";
+        if (string.IsNullOrEmpty(uri)) return home;
+        if (uri.Length > 2048 || uri.Contains('\\') || uri.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c))) return home;
+        var colon = uri.IndexOf(':');
+        var pathStart = uri.IndexOfAny(['/', '?', '#']);
+        if (colon >= 0 && (pathStart < 0 || colon < pathStart))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            // A scheme: only an absolute URL of this very app is followed (as its path), never another site or javascript:.
+            var baseUri = new Uri(navigationManager.BaseUri);
+            return Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
+                && Uri.Compare(absolute, baseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+                && absolute.AbsoluteUri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase)
+                ? "/" + navigationManager.ToBaseRelativePath(absolute.AbsoluteUri)
+                : home;
         }
-
-        navigationManager.NavigateTo(uri);
+        if (uri.StartsWith("//", StringComparison.Ordinal) || !Uri.IsWellFormedUriString(uri, UriKind.Relative)) return home;
+        return uri;
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

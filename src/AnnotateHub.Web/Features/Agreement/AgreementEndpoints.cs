@@ -16,7 +16,7 @@ public static class AgreementEndpoints
 {
     public static RouteGroupBuilder MapAgreementEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{projectId:int}/agreement", async Task<IResult> (int projectId, bool? documents, ClaimsPrincipal user,
+        api.MapGet("/projects/{projectId}/agreement", async Task<IResult> (int projectId, bool? documents, ClaimsPrincipal user,
             ProjectAccess access, AgreementService agreement, CancellationToken ct) =>
         {
             if (await RefuseAsync(projectId, user, access, ct) is { } refused) return refused;
@@ -24,7 +24,7 @@ public static class AgreementEndpoints
             return TypedResults.Json(report, AgreementJson.Options);
         });
 
-        api.MapGet("/projects/{projectId:int}/agreement.csv", async Task<IResult> (int projectId, ClaimsPrincipal user,
+        api.MapGet("/projects/{projectId}/agreement.csv", async Task<IResult> (int projectId, ClaimsPrincipal user,
             ProjectAccess access, AgreementService agreement, AgreementDashboardService dashboard, CancellationToken ct) =>
         {
             if (await RefuseAsync(projectId, user, access, ct) is { } refused) return refused;
@@ -36,7 +36,7 @@ public static class AgreementEndpoints
                 $"agreement-project-{projectId}.csv");
         });
 
-        api.MapGet("/projects/{projectId:int}/agreement.svg", async Task<IResult> (int projectId, ClaimsPrincipal user,
+        api.MapGet("/projects/{projectId}/agreement.svg", async Task<IResult> (int projectId, ClaimsPrincipal user,
             ProjectAccess access, AgreementService agreement, CorpusService corpus, CancellationToken ct) =>
         {
             if (await RefuseAsync(projectId, user, access, ct) is { } refused) return refused;

@@ -23,7 +23,7 @@ public static class AnnotationEndpoints
 
     public static RouteGroupBuilder MapAnnotationEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/documents/{documentId:int}", async Task<IResult> (int documentId, ClaimsPrincipal user, ProjectAccess access, AnnotationService annotations, CorpusService corpus, CancellationToken ct) =>
+        api.MapGet("/documents/{documentId}", async Task<IResult> (int documentId, ClaimsPrincipal user, ProjectAccess access, AnnotationService annotations, CorpusService corpus, CancellationToken ct) =>
         {
             var standing = await access.ForDocumentAsync(documentId, user.Id(), ct);
             if (Refuse(standing, documentId) is { } refused) return refused;
@@ -33,7 +33,7 @@ public static class AnnotationEndpoints
                 snapshot.Sequence, snapshot.Annotations.Select(AnnotationDto.From).ToList()));
         });
 
-        api.MapPost("/documents/{documentId:int}/annotations", async Task<IResult> (int documentId, [FromBody] CreateAnnotationBody body, ClaimsPrincipal user,
+        api.MapPost("/documents/{documentId}/annotations", async Task<IResult> (int documentId, [FromBody] CreateAnnotationBody body, ClaimsPrincipal user,
             ProjectAccess access, LabelService labels, AnnotationService annotations, CancellationToken ct) =>
         {
             var userId = user.Id();
@@ -41,14 +41,14 @@ public static class AnnotationEndpoints
             // Membership before anything else: a non-member learns nothing, not even the label names.
             if (standing is null || !standing.Permissions.IsMember) return ApiProblems.NotFound($"Document {documentId} does not exist.");
             var label = await labels.ResolveAsync(standing.ProjectId, body.Label, body.LabelId, ct);
-            if (label.Error is not null) return ApiProblems.Invalid(label.Error);
+            if (label.Error is not null) return ApiProblems.Unprocessable(label.Error);
             var result = await annotations.CreateAsync(documentId, userId, body.Start, body.End, label.Id, body.Note, ct);
             return result.Succeeded
                 ? TypedResults.Created($"/api/annotations/{result.Annotation!.Id}", AnnotationDto.From(result.Annotation))
                 : Problem(result);
         });
 
-        api.MapPut("/annotations/{annotationId:long}", async Task<IResult> (long annotationId, [FromBody] UpdateAnnotationBody body, ClaimsPrincipal user,
+        api.MapPut("/annotations/{annotationId}", async Task<IResult> (long annotationId, [FromBody] UpdateAnnotationBody body, ClaimsPrincipal user,
             LabelService labels, AnnotationService annotations, CancellationToken ct) =>
         {
             var userId = user.Id();
@@ -57,12 +57,12 @@ public static class AnnotationEndpoints
             var label = body.Label is null && body.LabelId is null
                 ? (current.Annotation.LabelId, null)
                 : await labels.ResolveAsync(current.Access.ProjectId, body.Label, body.LabelId, ct);
-            if (label.Error is not null) return ApiProblems.Invalid(label.Error);
+            if (label.Error is not null) return ApiProblems.Unprocessable(label.Error);
             var result = await annotations.UpdateAsync(annotationId, userId, body.ExpectedVersion, label.Id, body.Note, ct);
             return result.Succeeded ? TypedResults.Ok(AnnotationDto.From(result.Annotation!)) : Problem(result);
         });
 
-        api.MapDelete("/annotations/{annotationId:long}", async Task<IResult> (long annotationId, int expectedVersion, ClaimsPrincipal user,
+        api.MapDelete("/annotations/{annotationId}", async Task<IResult> (long annotationId, int expectedVersion, ClaimsPrincipal user,
             AnnotationService annotations, CancellationToken ct) =>
         {
             var userId = user.Id();
@@ -85,6 +85,6 @@ public static class AnnotationEndpoints
         AnnotationOutcome.NotFound => ApiProblems.NotFound(result.Error!),
         AnnotationOutcome.Forbidden => ApiProblems.Forbidden(result.Error!),
         AnnotationOutcome.Conflict => ApiProblems.Conflict(result.Error!, result.Annotation is null ? null : AnnotationDto.From(result.Annotation)),
-        _ => ApiProblems.Invalid(result.Error!),
+        _ => ApiProblems.Unprocessable(result.Error!),
     };
 }

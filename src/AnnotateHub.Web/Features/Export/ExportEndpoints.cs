@@ -13,7 +13,7 @@ public static class ExportEndpoints
 {
     public static RouteGroupBuilder MapExportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{projectId:int}/export", async Task<IResult> (int projectId, ClaimsPrincipal user,
+        api.MapGet("/projects/{projectId}/export", async Task<IResult> (int projectId, ClaimsPrincipal user,
             ProjectAccess access, ExportService export, HttpContext http, CancellationToken ct) =>
         {
             var permissions = await access.ForProjectAsync(projectId, user.Id(), ct);

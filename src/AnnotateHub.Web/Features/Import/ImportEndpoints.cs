@@ -43,7 +43,7 @@ public static partial class ImportEndpoints
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/projects/{projectId:int}/import", async Task<IResult> (int projectId, string? name, string? spans, ClaimsPrincipal user,
+        api.MapPost("/projects/{projectId}/import", async Task<IResult> (int projectId, string? name, string? spans, ClaimsPrincipal user,
             ProjectAccess access, ImportService importer, HttpContext http, CancellationToken ct) =>
         {
             var permissions = await access.ForProjectAsync(projectId, user.Id(), ct);

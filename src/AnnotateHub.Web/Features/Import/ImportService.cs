@@ -31,9 +31,26 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     private static readonly JsonSerializerOptions MetaJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly HashSet<string> KnownMeta = ["title", "outlet", "published", "url", "source"];
 
+    // Reading a file is CPU work bounded per file (sizes, nesting, the zip budget), and SQLite has one writer anyway: at most
+    // Import:MaxConcurrent imports read and write at once, the others wait their turn without holding a thread (decision 0052).
+    private readonly SemaphoreSlim _turns = new(Math.Max(1, configuration.GetValue("Import:MaxConcurrent", 1)));
+
     public async Task<ImportReport> ImportAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (ImportFileReader.UnsupportedReason(fileName) is { } unsupported) return ImportReport.Refused(unsupported);
+        await _turns.WaitAsync(ct);
+        try
+        {
+            return await ImportInTurnAsync(input, fileName, options, progress, ct);
+        }
+        finally
+        {
+            _turns.Release();
+        }
+    }
+
+    private async Task<ImportReport> ImportInTurnAsync(Stream input, string fileName, ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var isAdmin = await access.IsAdminAsync(options.ActorId, ct);
         // What a crashed process left: removed before this import looks at the project (start-up does it too).
         await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, ct);

@@ -31,7 +31,7 @@ public static class ProjectEndpoints
 
         // A page of the documents (decision 0035): the body stays the list it always was; the total and the next page's
         // address travel in headers, so callers written for the unpaged list keep working on projects of up to a page.
-        api.MapGet("/projects/{projectId:int}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, ProjectAccess access, CorpusService corpus,
+        api.MapGet("/projects/{projectId}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, ProjectAccess access, CorpusService corpus,
             HttpContext http, CancellationToken ct) =>
         {
             var userId = user.Id();
@@ -105,7 +105,10 @@ public static class ApiProblems
 {
     public static IResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
     public static IResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+    /// <summary>400: the request itself is malformed (a query option, a route value or a body that cannot be read).</summary>
     public static IResult Invalid(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+    /// <summary>422: the request is well formed but asks for what cannot be (offsets outside the text, an unknown label).</summary>
+    public static IResult Unprocessable(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot be done");
     public static IResult Conflict(string detail, object? current) => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict",
         extensions: current is null ? null : new Dictionary<string, object?> { ["current"] = current });
 }

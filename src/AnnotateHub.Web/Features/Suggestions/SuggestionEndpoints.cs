@@ -20,7 +20,7 @@ public static class SuggestionEndpoints
 {
     public static RouteGroupBuilder MapSuggestionEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/documents/{documentId:int}/suggestions", async Task<IResult> (int documentId, ClaimsPrincipal user, ProjectAccess access,
+        api.MapGet("/documents/{documentId}/suggestions", async Task<IResult> (int documentId, ClaimsPrincipal user, ProjectAccess access,
             SuggestionService suggestions, CancellationToken ct) =>
         {
             var standing = await access.ForDocumentAsync(documentId, user.Id(), ct);
@@ -29,7 +29,7 @@ public static class SuggestionEndpoints
             return TypedResults.Ok((await suggestions.PendingAsync(standing, ct)).Select(SuggestionDto.From).ToList());
         });
 
-        api.MapPost("/documents/{documentId:int}/suggestions/accept-all", async Task<IResult> (int documentId, string? label, int? labelId, ClaimsPrincipal user,
+        api.MapPost("/documents/{documentId}/suggestions/accept-all", async Task<IResult> (int documentId, string? label, int? labelId, ClaimsPrincipal user,
             ProjectAccess access, LabelService labels, SuggestionService suggestions, CancellationToken ct) =>
         {
             var standing = await access.ForDocumentAsync(documentId, user.Id(), ct);
@@ -38,7 +38,7 @@ public static class SuggestionEndpoints
             if (label is not null || labelId is not null)
             {
                 var resolved = await labels.ResolveAsync(standing.ProjectId, label, labelId, ct);
-                if (resolved.Error is not null) return ApiProblems.Invalid(resolved.Error);
+                if (resolved.Error is not null) return ApiProblems.Unprocessable(resolved.Error);
                 only = resolved.Id;
             }
             var result = await suggestions.AcceptAllAsync(standing, only, ct);
@@ -46,7 +46,7 @@ public static class SuggestionEndpoints
             return TypedResults.Ok(new AcceptAllDto(result.Created.Select(r => AnnotationDto.From(r.Annotation!)).ToList(), result.Errors));
         });
 
-        api.MapPost("/suggestions/{suggestionId:long}/accept", async Task<IResult> (long suggestionId, ClaimsPrincipal user, ProjectAccess access,
+        api.MapPost("/suggestions/{suggestionId}/accept", async Task<IResult> (long suggestionId, ClaimsPrincipal user, ProjectAccess access,
             SuggestionService suggestions, CancellationToken ct) =>
         {
             if (await StandingAsync(suggestionId, user.Id(), access, suggestions, ct) is not { } standing)
@@ -57,7 +57,7 @@ public static class SuggestionEndpoints
                 : Problem(result);
         });
 
-        api.MapPost("/suggestions/{suggestionId:long}/reject", async Task<IResult> (long suggestionId, ClaimsPrincipal user, ProjectAccess access,
+        api.MapPost("/suggestions/{suggestionId}/reject", async Task<IResult> (long suggestionId, ClaimsPrincipal user, ProjectAccess access,
             SuggestionService suggestions, CancellationToken ct) =>
         {
             if (await StandingAsync(suggestionId, user.Id(), access, suggestions, ct) is not { } standing)
@@ -81,6 +81,6 @@ public static class SuggestionEndpoints
         AnnotationOutcome.NotFound => ApiProblems.NotFound(result.Error!),
         AnnotationOutcome.Forbidden => ApiProblems.Forbidden(result.Error!),
         AnnotationOutcome.Conflict => ApiProblems.Conflict(result.Error!, null),
-        _ => ApiProblems.Invalid(result.Error!),
+        _ => ApiProblems.Unprocessable(result.Error!),
     };
 }

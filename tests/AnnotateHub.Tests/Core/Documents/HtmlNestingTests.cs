@@ -40,4 +40,22 @@ public sealed class HtmlNestingTests
     {
         Assert.Equal(1, HtmlNesting.FindTooDeep(Nested(150_000)));
     }
+
+    [Theory]
+    [InlineData("<div></i>")]
+    [InlineData("<span><div></span>")]
+    [InlineData("<b><div></b>")]
+    [InlineData("<div><table></div>")]
+    public void End_tags_the_parser_ignores_do_not_hide_the_depth(string unit)
+    {
+        // Each unit leaves the parser one level (or more) deeper, whatever its end tag says.
+        Assert.NotNull(HtmlNesting.FindTooDeep(string.Concat(Enumerable.Repeat(unit, 100_000))));
+    }
+
+    [Fact]
+    public void An_end_tag_closes_what_is_open_inside_its_element()
+    {
+        var sloppy = string.Concat(Enumerable.Repeat("<div><span><em>unclosed</div>\n", 10_000));
+        Assert.Null(HtmlNesting.FindTooDeep(sloppy));
+    }
 }

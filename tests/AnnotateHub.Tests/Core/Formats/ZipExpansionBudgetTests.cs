@@ -60,24 +60,40 @@ public sealed class ZipExpansionBudgetTests
         Assert.Equal(0, budget.BytesRead);
     }
 
-    [Fact]
-    public void An_entry_that_declares_less_than_it_holds_yields_no_more_than_it_declares()
+    private static byte[] Lying(byte[] bytes, uint declared)
     {
-        // What the declared-size check relies on: the runtime stops a deflated entry at its declared size, so a zip
-        // that lies small cannot expand past what the declared sizes add up to.
-        var bytes = Zip(("a.txt", string.Concat(Enumerable.Repeat("Rockets hit the base. ", 50_000))));
         for (var i = 0; i + 4 <= bytes.Length; i++)
         {
             var signature = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i));
-            if (signature == 0x04034b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 22), 100); // local header
-            if (signature == 0x02014b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 24), 100); // central directory
+            if (signature == 0x04034b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 22), declared); // local header
+            if (signature == 0x02014b50) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i + 24), declared); // central directory
         }
+        return bytes;
+    }
+
+    [Fact]
+    public void An_entry_that_declares_less_than_it_holds_is_refused_not_cut_short()
+    {
+        // The runtime stops a deflated entry at its declared size; the CRC-32 of the 100 bytes read then does not match.
+        var bytes = Lying(Zip(("a.txt", string.Concat(Enumerable.Repeat("Rockets hit the base. ", 50_000)))), declared: 100);
         using var archive = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         var budget = new ZipExpansionBudget(maxEntryBytes: 1_000_000, maxTotalBytes: 1_000_000);
 
-        var read = budget.Read(archive.Entries.Single(), out _);
+        var e = Assert.Throws<InvalidDataException>(() => budget.Read(archive.Entries.Single(), out _));
 
-        Assert.Equal((100, 100L), (read!.Length, budget.BytesRead));
+        Assert.Contains("does not match its checksum", e.Message, StringComparison.Ordinal);
+        Assert.Equal(100L, budget.BytesRead);
+    }
+
+    [Fact]
+    public void A_brat_entry_that_lies_about_its_size_is_an_error_of_its_path()
+    {
+        var bytes = Lying(Zip(("a.txt", string.Concat(Enumerable.Repeat("Rockets hit the base. ", 5_000))), ("a.ann", "")), declared: 100);
+
+        var read = BratReader.Read(new MemoryStream(bytes), new ZipExpansionBudget(1_000_000, 1_000_000)).ToList();
+
+        var error = Assert.Single(Assert.Single(read).Errors);
+        Assert.StartsWith("cannot be read from the zip (its content does not match its checksum", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
