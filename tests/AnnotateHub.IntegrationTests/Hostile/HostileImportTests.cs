@@ -122,6 +122,8 @@ public sealed class HostileImportTests(AppServer server, ITestOutputHelper outpu
     {
         var client = server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(userName, password));
+        // The app's own origin, as its pages send it: cookie requests that change something need it (decision 0045).
+        client.DefaultRequestHeaders.Add("Origin", server.Origin);
         return client;
     }
 

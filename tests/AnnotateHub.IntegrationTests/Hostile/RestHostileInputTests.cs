@@ -20,6 +20,8 @@ public sealed partial class RestHostileInputTests(AppServer server, ITestOutputH
         var documentId = await server.ImportDocumentAsync(projectId, "Officials said at least ten US soldiers were injured at the base.");
         using var client = server.CreateHttpClient(allowAutoRedirect: false);
         client.DefaultRequestHeaders.Add("Cookie", await server.SignInCookieAsync(AppServer.AdminUserName, AppServer.AdminPassword));
+        // The app's own origin, as its pages send it: cookie requests that change something need it (decision 0045).
+        client.DefaultRequestHeaders.Add("Origin", server.Origin);
         var before = await CountAsync(documentId);
         (HttpMethod Method, string Path, string? Body, HttpStatusCode Status, string Detail)[] requests =
         [
