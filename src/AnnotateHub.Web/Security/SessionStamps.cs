@@ -70,6 +70,7 @@ public sealed class SessionStamps(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (userId is null || stamp is null
                 || !await services.GetRequiredService<SessionStamps>().IsCurrentAsync(userId, stamp, context.HttpContext.RequestAborted))
             {
+                SignedOutReason.Set(context.HttpContext, "You were signed out: your sessions were ended. Sign in again.");
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
                 return;

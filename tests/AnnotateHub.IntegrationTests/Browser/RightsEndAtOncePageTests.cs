@@ -50,6 +50,8 @@ public sealed class RightsEndAtOncePageTests(BrowserFixture fixture, ITestOutput
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"), new() { Timeout = 15_000 });
         output.WriteLine($"users lock (command line) -> open page on the sign-in page: {clock.Elapsed.TotalMilliseconds:F0} ms");
         await Expect(page.Locator("#username")).ToBeVisibleAsync();
+        // Told why, not just sent back to sign in.
+        await Expect(page.Locator("[data-testid=signed-out-reason]")).ToHaveTextAsync("You were signed out. Your account was locked by an administrator.");
         await fixture.ScreenshotAsync(page, "locked-user-signed-out");
 
         // The cookie the browser still holds opens nothing: the document sends it back to sign in, and no span was saved.

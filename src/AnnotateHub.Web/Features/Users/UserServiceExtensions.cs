@@ -19,8 +19,9 @@ public static class UserServiceExtensions
             o.Events.OnValidatePrincipal = async context =>
             {
                 var standing = context.HttpContext.RequestServices.GetRequiredService<CallerStanding>();
-                if (context.Principal is { } principal && await standing.RefusalAsync(principal, ct: context.HttpContext.RequestAborted) is not null)
+                if (context.Principal is { } principal && await standing.RefusalAsync(principal, ct: context.HttpContext.RequestAborted) is { } refusal)
                 {
+                    Security.SignedOutReason.Set(context.HttpContext, "You were signed out. " + refusal);
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
                     return;
