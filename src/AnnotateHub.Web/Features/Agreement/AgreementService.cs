@@ -15,7 +15,7 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
 {
     public const int BatchSize = 200;
 
-    /// <summary>The project with this name, else with this id; null when there is none.</summary>
+    /// <summary>The agreement report of the project: every document someone marked done, read a batch at a time.</summary>
     public async Task<AgreementReport> ComputeAsync(int projectId, AgreementOptions? options = null, CancellationToken ct = default)
     {
         var calculator = new AgreementCalculator(options);

@@ -178,10 +178,6 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
             .FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>The project a document belongs to, or null when there is no such document.</summary>
-    public async Task<int?> ProjectOfDocumentAsync(int documentId, CancellationToken ct = default) =>
-        (await FactsAsync(documentId, ct))?.ProjectId;
-
     /// <summary>A document's project and length in code points, or null when there is no such document. A document's
     /// text never changes once imported, so these are kept after the first read (every change checks them).</summary>
     public async Task<DocumentFacts?> FactsAsync(int documentId, CancellationToken ct = default)

@@ -137,9 +137,6 @@ public sealed class DocumentModel
         AddParagraphs(old, touched);
     }
 
-    /// <summary>True while a change of the span is on its way to the server (drawn dashed until it is committed).</summary>
-    public bool IsPending(long id) => _pending.Contains(id);
-
     public void SetPending(long id, bool pending)
     {
         if (!(pending ? _pending.Add(id) : _pending.Remove(id)) || !_utf16.TryGetValue(id, out var range)) return;
