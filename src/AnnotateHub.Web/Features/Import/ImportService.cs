@@ -20,7 +20,8 @@ namespace AnnotateHub.Web.Features.Import;
 /// file's spans attached. Memory stays flat: the file is streamed and written in batches.
 /// </summary>
 public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
-    TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger, InteractiveWrites interactive)
+    TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger, InteractiveWrites interactive,
+    AccessChangeLog accessLog)
 {
     /// <summary>How long a batch waits for people's writes in flight before it writes anyway (Data/InteractiveWrites.cs).</summary>
     private static readonly TimeSpan YieldLimit = TimeSpan.FromSeconds(2);
@@ -55,7 +56,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         // What a crashed process left: removed before this import looks at the project (start-up does it too).
         await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, ct);
 
-        var run = new ImportRun(dbFactory, interactive, options, isAdmin, clock.GetUtcNow().UtcDateTime);
+        var run = new ImportRun(dbFactory, interactive, accessLog, options, isAdmin, clock.GetUtcNow().UtcDateTime);
         var completed = false;
         try
         {
@@ -92,7 +93,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var events = await run.CompleteAsync(ct);
             completed = true;
             access.Invalidate(run.TargetProjectId);
-            // Committed: open documents that got annotations see them arrive, in sequence order (save first, then notify).
+            // Committed: this process's open pages and the hub guard see the new members and assignments (the browser,
+            // REST and the command line alike), and open documents that got annotations see them arrive, in sequence
+            // order (save first, then notify).
+            notifier.PublishTeam(new TeamChangedEvent(run.TargetProjectId));
             foreach (var group in events.GroupBy(e => e.DocumentId)) notifier.Publish(group.ToList());
             return report;
         }
@@ -122,7 +126,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     private sealed record ExistingDocument(int Id, string Hash, string Title, int Length);
 
     /// <summary>The state of one import: the project, its labels and documents, the annotators met so far, the pending batch.</summary>
-    private sealed class ImportRun(IDbContextFactory<AnnotateHubDbContext> dbFactory, InteractiveWrites interactive, ImportOptions options, bool isAdmin, DateTime now)
+    private sealed class ImportRun(IDbContextFactory<AnnotateHubDbContext> dbFactory, InteractiveWrites interactive, AccessChangeLog accessLog, ImportOptions options, bool isAdmin, DateTime now)
     {
         private readonly Dictionary<string, LabelDefinition> _labels = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, ExistingDocument> _existingById = new(StringComparer.Ordinal);
@@ -563,6 +567,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     $"""INSERT INTO "Assignments" ("DocumentId", "UserId", "ProjectId", "State", "AssignedAt", "StartedAt", "DoneAt") VALUES ({documentId}, {userId}, {_project.Id}, {state.ToString()}, {now}, {now}, {doneAt}) ON CONFLICT DO NOTHING""", ct);
             }
             await db.ImportBatches.Where(b => b.Id == batchId).ExecuteDeleteAsync(ct);
+            // New documents, members and assignments: other processes' open pages and hub guards hear of them through
+            // the access-change signal (decision 0042), whichever door the import came through.
+            accessLog.ProjectChanged(db, _project.Id);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return events;
         }
