@@ -5,7 +5,6 @@ using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Export;
 using AnnotateHub.Web.Features.Import;
-using AnnotateHub.Web.Features.Labels;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +78,7 @@ public static class DatasetBenchmark
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var user = new AppUser { UserName = "bench", NormalizedUserName = "BENCH", SecurityStamp = Guid.NewGuid().ToString() };
-        var role = new IdentityRole(LabelService.AdminRole) { NormalizedName = LabelService.AdminRole.ToUpperInvariant() };
+        var role = new IdentityRole(AppRoles.Admin) { NormalizedName = AppRoles.Admin.ToUpperInvariant() };
         db.Users.Add(user);
         db.Roles.Add(role);
         db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });

@@ -1,5 +1,4 @@
 using AnnotateHub.Web.Features.Corpus;
-using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -156,8 +155,8 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         // One transaction (Identity's stores share the scope's context): a start killed between creating the account
         // and granting the role leaves no admin who is not an admin; the next start makes it again.
         await using var transaction = await sp.GetRequiredService<AnnotateHubDbContext>().Database.BeginTransactionAsync();
-        if (!await roles.RoleExistsAsync(LabelService.AdminRole))
-            Check(await roles.CreateAsync(new IdentityRole(LabelService.AdminRole)));
+        if (!await roles.RoleExistsAsync(AppRoles.Admin))
+            Check(await roles.CreateAsync(new IdentityRole(AppRoles.Admin)));
 
         var name = options.Value.AdminUserName;
         var admin = await users.FindByNameAsync(name);
@@ -170,7 +169,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         var password = string.IsNullOrEmpty(options.Value.AdminPassword) ? PasswordGenerator.Generate() : options.Value.AdminPassword;
         admin = new AppUser { UserName = name, DisplayName = "Administrator", EmailConfirmed = true };
         Check(await users.CreateAsync(admin, password));
-        Check(await users.AddToRoleAsync(admin, LabelService.AdminRole));
+        Check(await users.AddToRoleAsync(admin, AppRoles.Admin));
         if (string.IsNullOrEmpty(options.Value.AdminPassword))
         {
             // Printed once, on the run that creates the account; it is not stored anywhere in clear.

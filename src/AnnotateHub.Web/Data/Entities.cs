@@ -2,6 +2,13 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AnnotateHub.Web.Data;
 
+/// <summary>The app's site-wide roles (Identity roles). Project roles are <see cref="Core.Projects.ProjectRole"/>.</summary>
+public static class AppRoles
+{
+    /// <summary>Manages users and sees every project.</summary>
+    public const string Admin = "Admin";
+}
+
 public sealed class AppUser : IdentityUser
 {
     public string? DisplayName { get; set; }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Labels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,7 +38,7 @@ public sealed class UserCommandTests : IDisposable
         var run = await RunAsync("users", "add", "carla", "--role", "admin", "--password", "Carla-pw-5521");
 
         Assert.Equal((0, "Created user 'carla' (admin).\n", ""), (run.ExitCode, run.Out, run.Error));
-        Assert.Equal([LabelService.AdminRole], await RolesOfAsync("carla"));
+        Assert.Equal([AppRoles.Admin], await RolesOfAsync("carla"));
 
         await WithServerAsync(async server =>
         {
@@ -164,7 +163,7 @@ public sealed class UserCommandTests : IDisposable
         Assert.Equal(ExitCodes.Refused, weak.ExitCode);
         Assert.Equal((0, "Password of 'ines' changed.\n"), Outcome(await RunAsync("users", "set-password", "ines", "--password", "Ines-second-pw-2")));
         Assert.Equal((0, "'ines' is now an admin.\n"), Outcome(await RunAsync("users", "set-role", "ines", "--role", "admin")));
-        Assert.Equal([LabelService.AdminRole], await RolesOfAsync("ines"));
+        Assert.Equal([AppRoles.Admin], await RolesOfAsync("ines"));
         Assert.Equal((0, "'ines' is locked out.\n"), Outcome(await RunAsync("users", "lock", "ines")));
 
         var list = await RunAsync("users", "list");
@@ -233,7 +232,7 @@ public sealed class UserCommandTests : IDisposable
         await process.WaitForExitAsync(bound.Token);
 
         Assert.Equal((0, "Created user 'kim' (admin).\n", ""), (process.ExitCode, await output, await error));
-        Assert.Equal([LabelService.AdminRole], await RolesOfAsync("kim"));
+        Assert.Equal([AppRoles.Admin], await RolesOfAsync("kim"));
         await using var db = CreateDbContext();
         Assert.False(await db.Projects.AnyAsync()); // the command does not import the demo corpus
     }

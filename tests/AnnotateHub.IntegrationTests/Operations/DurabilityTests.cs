@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using AnnotateHub.IntegrationTests.CommandLine;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Tokens;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -161,8 +160,8 @@ public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandb
                 Assert.Equal(AppServer.SeedArticleCount, await db.Documents.CountAsync(d => d.ProjectId == project.Id));
                 Assert.Equal(AppServer.SeedArticleCount, await db.Documents.Where(d => d.ProjectId == project.Id).Select(d => d.SourceName).Distinct().CountAsync());
                 var admin = Assert.Single(await db.Users.Where(u => u.UserName == AppServer.AdminUserName).ToListAsync());
-                Assert.Equal(1, await db.UserRoles.CountAsync(r => r.UserId == admin.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == LabelService.AdminRole)));
-                Assert.Equal(1, await db.Roles.CountAsync(r => r.Name == LabelService.AdminRole));
+                Assert.Equal(1, await db.UserRoles.CountAsync(r => r.UserId == admin.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == AppRoles.Admin)));
+                Assert.Equal(1, await db.Roles.CountAsync(r => r.Name == AppRoles.Admin));
                 Assert.Equal(1, await db.ProjectMembers.CountAsync(m => m.ProjectId == project.Id && m.UserId == admin.Id));
                 Assert.Equal(0, await LockRowsAsync(db));
             }
@@ -175,7 +174,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandb
             Assert.Equal(HttpStatusCode.OK, me.StatusCode);
             var body = await me.Content.ReadFromJsonAsync<MeResponse>();
             Assert.Equal(AppServer.AdminUserName, body!.UserName);
-            Assert.Equal([LabelService.AdminRole], body.Roles);
+            Assert.Equal([AppRoles.Admin], body.Roles);
         }
         output.WriteLine($"{moments.Length} kills and a clean start in {clock.Elapsed.TotalSeconds:0.0} s");
     }

@@ -1,8 +1,8 @@
+using AnnotateHub.Web.Data;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Tokens;
 using Microsoft.AspNetCore.Http;
 
@@ -25,7 +25,7 @@ public sealed class ApiTokenHttpTests(AppServer server) : IClassFixture<AppServe
         var me = await response.Content.ReadFromJsonAsync<MeResponse>();
         Assert.NotNull(me);
         Assert.Equal((await server.AdminIdAsync(), AppServer.AdminUserName), (me.UserId, me.UserName));
-        Assert.Equal([LabelService.AdminRole], me.Roles);
+        Assert.Equal([AppRoles.Admin], me.Roles);
     }
 
     [Fact]

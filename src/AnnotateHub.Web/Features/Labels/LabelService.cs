@@ -21,8 +21,6 @@ public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors,
 /// edit is announced to the project's open documents.</summary>
 public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier, Projects.ProjectAccess access)
 {
-    public const string AdminRole = "Admin";
-
     // Label sets are read on every change a program makes and edited rarely: kept per project, dropped on every
     // edit through this service (with several instances, the label-change message will drop it on the others).
     private readonly ConcurrentDictionary<int, IReadOnlyList<LabelView>> _sets = new();

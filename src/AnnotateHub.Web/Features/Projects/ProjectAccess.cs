@@ -53,7 +53,7 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var isAdmin = await (from ur in db.UserRoles
                              join r in db.Roles on ur.RoleId equals r.Id
-                             where ur.UserId == userId && r.Name == Labels.LabelService.AdminRole
+                             where ur.UserId == userId && r.Name == AppRoles.Admin
                              select ur).AnyAsync(ct);
         _admins[userId] = new AdminFlag(isAdmin, clock.GetUtcNow());
         return isAdmin;

@@ -1,7 +1,6 @@
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Labels;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Projects;
@@ -129,7 +128,7 @@ public static class ProjectCommandSupport
         var admins = from ur in db.UserRoles
                      join r in db.Roles on ur.RoleId equals r.Id
                      join u in db.Users on ur.UserId equals u.Id
-                     where r.Name == LabelService.AdminRole
+                     where r.Name == AppRoles.Admin
                      orderby u.UserName
                      select new { u.Id, u.NormalizedUserName };
         var actorName = context.Arguments.Value("--as");

@@ -1,5 +1,4 @@
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +69,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         if (isAdmin)
         {
             await EnsureAdminRoleAsync(scope);
-            var added = await users.AddToRoleAsync(user, LabelService.AdminRole);
+            var added = await users.AddToRoleAsync(user, AppRoles.Admin);
             if (!added.Succeeded) return UserAdminResult.From(added);
         }
         await tx.CommitAsync(ct);
@@ -100,12 +99,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var (users, db) = Resolve(scope);
         if (await users.FindByNameAsync(userName) is not { } user) return UnknownUser(userName);
         await EnsureAdminRoleAsync(scope);
-        var has = await users.IsInRoleAsync(user, LabelService.AdminRole);
+        var has = await users.IsInRoleAsync(user, AppRoles.Admin);
         if (has == isAdmin) return UserAdminResult.Ok;
         if (!isAdmin && await IsLastActiveAdminAsync(user.Id, ct))
             return UserAdminResult.Refused($"{user.UserName} is the last administrator who can sign in; make someone else an admin first.");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var result = isAdmin ? await users.AddToRoleAsync(user, LabelService.AdminRole) : await users.RemoveFromRoleAsync(user, LabelService.AdminRole);
+        var result = isAdmin ? await users.AddToRoleAsync(user, AppRoles.Admin) : await users.RemoveFromRoleAsync(user, AppRoles.Admin);
         if (!result.Succeeded) return UserAdminResult.From(result);
         // A new stamp makes open sessions re-read their roles at the next validation.
         result = await users.UpdateSecurityStampAsync(user);
@@ -212,8 +211,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     private static async Task EnsureAdminRoleAsync(AsyncServiceScope scope)
     {
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        if (await roles.RoleExistsAsync(LabelService.AdminRole)) return;
-        var result = await roles.CreateAsync(new IdentityRole(LabelService.AdminRole));
+        if (await roles.RoleExistsAsync(AppRoles.Admin)) return;
+        var result = await roles.CreateAsync(new IdentityRole(AppRoles.Admin));
         if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 
@@ -226,7 +225,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     private static IQueryable<string> AdminIdsQuery(AnnotateHubDbContext db) =>
         from ur in db.UserRoles
         join r in db.Roles on ur.RoleId equals r.Id
-        where r.Name == LabelService.AdminRole
+        where r.Name == AppRoles.Admin
         select ur.UserId;
 
     private static UserAdminResult UnknownUser(string userName) => UserAdminResult.Refused($"There is no user named '{userName}'.");
