@@ -1,3 +1,4 @@
+using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Projects;
@@ -74,11 +75,5 @@ public sealed class HubAccessTests(AppServer server) : IClassFixture<AppServer>
         var bobId = await server.CreateUserAsync(bobName);
         await server.AddMemberAsync(bobId, projectId);
         return (projectId, documentId, bobId, bobName);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition()) await Task.Delay(20, timeout.Token);
     }
 }

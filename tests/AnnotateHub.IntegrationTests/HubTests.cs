@@ -1,3 +1,4 @@
+using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using System.Net;
 using AnnotateHub.IntegrationTests.Infrastructure;
@@ -311,15 +312,6 @@ public sealed class HubTests(AppServer server) : IClassFixture<AppServer>
     {
         await using var db = server.CreateDbContext();
         return await db.DocumentChanges.CountAsync(c => c.DocumentId == documentId);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     private sealed class EventCollector

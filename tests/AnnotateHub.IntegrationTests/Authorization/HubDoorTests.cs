@@ -1,3 +1,4 @@
+using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.IntegrationTests.Infrastructure;
@@ -126,14 +127,5 @@ public sealed class HubDoorTests(BlindProjectFixture fixture) : IClassFixture<Bl
         connection.On<ChangeDto>("Change", c => queue.Enqueue(c));
         connection.On<ChangeDto[]>("Changes", cs => { foreach (var c in cs) queue.Enqueue(c); });
         return queue;
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -55,7 +56,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         // Another member's span after the revoke reaches the control connection, not the closed one.
         var after = await control.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 13, 17, "claim", null, null));
         Assert.True(after.Ok, after.Error);
-        await Until(() => controlSide.Sequences.Contains(after.Change!.Sequence));
+        await Until(limit: Wait, condition: () => controlSide.Sequences.Contains(after.Change!.Sequence));
         Assert.DoesNotContain(after.Change!.Sequence, scriptSide.Sequences);
         Assert.Equal(HubConnectionState.Disconnected, script.State);
         // REST, and a new connection with the same token, are refused too.
@@ -78,7 +79,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         await locked.InvokeAsync<JoinResult>("JoinDocument", documentId, (long?)null);
         await control.InvokeAsync<JoinResult>("JoinDocument", documentId, (long?)null);
         var before = await control.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 0, 7, "claim", null, null));
-        await Until(() => lockedSide.Sequences.Contains(before.Change!.Sequence));
+        await Until(limit: Wait, condition: () => lockedSide.Sequences.Contains(before.Change!.Sequence));
 
         var run = await RunCommandAsync("users", "lock", userName);
         var clock = Stopwatch.StartNew();
@@ -91,7 +92,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         await Assert.ThrowsAnyAsync<Exception>(() =>
             locked.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 8, 12, "claim", null, null)));
         var after = await control.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 13, 17, "claim", null, null));
-        await Until(() => controlSide.Sequences.Contains(after.Change!.Sequence));
+        await Until(limit: Wait, condition: () => controlSide.Sequences.Contains(after.Change!.Sequence));
         Assert.Equal([before.Change!.Sequence], lockedSide.Sequences);
         Assert.Equal(0, await SpansOfAsync(documentId, userId));
         // The same cookie opens nothing any more: not a new hub connection, not the REST API.
@@ -116,7 +117,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         await supervisor.InvokeAsync<JoinResult>("JoinDocument", blind.DocumentId, (long?)null);
         await control.InvokeAsync<JoinResult>("JoinDocument", blind.DocumentId, (long?)null);
         var seen = await CreateAsync(blind.DocumentId, blind.BenId, 0, 7);
-        await Until(() => supervisorSide.Sequences.Contains(seen));
+        await Until(limit: Wait, condition: () => supervisorSide.Sequences.Contains(seen));
 
         var run = await RunCommandAsync("projects", "add-member", blind.ProjectName, blind.SupName, "--role", "annotator");
         var clock = Stopwatch.StartNew();
@@ -127,11 +128,11 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
 
         // Ben's next span goes to the control (an admin) and not to the demoted supervisor; their own span still works.
         var hidden = await CreateAsync(blind.DocumentId, blind.BenId, 8, 12);
-        await Until(() => controlSide.Sequences.Contains(hidden));
+        await Until(limit: Wait, condition: () => controlSide.Sequences.Contains(hidden));
         var own = await supervisor.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(blind.DocumentId, 13, 17, "claim", null, null));
         Assert.True(own.Ok, own.Error);
         // One document's changes reach a connection in sequence order: once their own later change is there, Ben's was never sent.
-        await Until(() => supervisorSide.Sequences.Contains(own.Change!.Sequence));
+        await Until(limit: Wait, condition: () => supervisorSide.Sequences.Contains(own.Change!.Sequence));
         Assert.DoesNotContain(hidden, supervisorSide.Sequences);
         Assert.True(hidden < own.Change!.Sequence);
         var changes = await supervisor.InvokeAsync<IReadOnlyList<ChangeDto>>("GetChanges", blind.DocumentId, 0L, 100);
@@ -243,9 +244,4 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
             })
             .Build();
 
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition()) await Task.Delay(20, timeout.Token);
-    }
 }
