@@ -36,8 +36,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : CommandLineSa
             using var stop = new CancellationTokenSource();
             var writer = Task.Run(async () =>
             {
-                // Bounded: at most 2,000 creates, and it stops 20 creates after the backup is done.
-                for (var i = 0; i < 2000; i++)
+                // Writes until 20 creates after the backup is done; bounded at 100,000 (a backup takes a second or two).
+                for (var i = 0; i < 100_000; i++)
                 {
                     var result = await annotations.CreateAsync(documents[i % documents.Count], userId, i % 200, i % 200 + 5, labelId, note: $"n{i}");
                     Assert.True(result.Succeeded, result.Error);
