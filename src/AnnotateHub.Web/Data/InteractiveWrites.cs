@@ -24,12 +24,6 @@ public sealed class InteractiveWrites
         return new Scope(this);
     }
 
-    /// <summary>How many interactive writes are running now.</summary>
-    public int Running
-    {
-        get { lock (_lock) return _running; }
-    }
-
     /// <summary>Returns once no interactive write is running, or after <paramref name="limit"/> (a bulk writer is never starved).</summary>
     public async Task YieldAsync(TimeSpan limit, CancellationToken ct)
     {

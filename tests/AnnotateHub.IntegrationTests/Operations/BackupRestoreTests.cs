@@ -33,6 +33,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : CommandLineSa
             var (documents, labelId, userId) = await DemoAsync(server);
             var annotations = server.Get<AnnotationService>();
             var created = 0;
+            var extraAfterStop = 20;
             using var stop = new CancellationTokenSource();
             var writer = Task.Run(async () =>
             {
@@ -107,8 +108,6 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : CommandLineSa
             await restored.DisposeAsync();
         }
     }
-
-    private int extraAfterStop = 20;
 
     [Fact]
     public async Task Restore_is_refused_while_a_server_uses_the_database_and_changes_nothing()
