@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace AnnotateHub.Web.Data;
 
 /// <summary>
@@ -19,17 +16,6 @@ public sealed class AccessChange
     /// <summary>The process that wrote it (<see cref="AccessChangeLog.Origin"/>): it has told its own listeners already.</summary>
     public required string Origin { get; set; }
     public DateTime At { get; set; }
-}
-
-internal sealed class AccessChangeEntityTypeConfiguration : IEntityTypeConfiguration<AccessChange>
-{
-    public void Configure(EntityTypeBuilder<AccessChange> b)
-    {
-        // No foreign keys: a row about a removed user or project must outlive it, and it is pruned after a while anyway.
-        b.Property(c => c.UserId).HasMaxLength(450);
-        b.Property(c => c.Origin).HasMaxLength(AccessChange.OriginLength);
-        b.HasIndex(c => c.At);
-    }
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
         db.Projects.Add(project);
         await db.SaveChangesAsync(ct);
         // Whoever creates a project supervises it.
-        db.ProjectMembers.Add(new Projects.ProjectMember { ProjectId = project.Id, UserId = ownerId, Role = Core.Projects.ProjectRole.Supervisor, AddedAt = project.CreatedAt });
+        db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = ownerId, Role = Core.Projects.ProjectRole.Supervisor, AddedAt = project.CreatedAt });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return project.Id;

@@ -1,8 +1,4 @@
-using AnnotateHub.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
-namespace AnnotateHub.Web.Features.Tokens;
+namespace AnnotateHub.Web.Data;
 
 /// <summary>A personal API token. Only its SHA-256 hash is stored; the plaintext is shown once, at creation.</summary>
 public sealed class ApiToken
@@ -21,17 +17,4 @@ public sealed class ApiToken
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime? ExpiresAt { get; set; }
-}
-
-internal sealed class ApiTokenEntityTypeConfiguration : IEntityTypeConfiguration<ApiToken>
-{
-    public void Configure(EntityTypeBuilder<ApiToken> b)
-    {
-        b.HasOne<AppUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-        b.Property(t => t.Name).HasMaxLength(ApiToken.MaxNameLength);
-        b.Property(t => t.Prefix).HasMaxLength(ApiToken.PrefixLength);
-        b.Property(t => t.Hash).HasMaxLength(64);
-        b.HasIndex(t => t.Hash).IsUnique();
-        b.HasIndex(t => t.UserId);
-    }
 }

@@ -1,8 +1,4 @@
-using AnnotateHub.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
-namespace AnnotateHub.Web.Features.Import;
+namespace AnnotateHub.Web.Data;
 
 /// <summary>
 /// An import under way (decision 0030). Its new documents are written, a few hundred per transaction, into a hidden
@@ -45,28 +41,4 @@ public sealed class ImportStagedSpan
     public int End { get; set; }
     public int LabelId { get; set; }
     public string? Note { get; set; }
-}
-
-internal sealed class ImportBatchEntityTypeConfiguration : IEntityTypeConfiguration<ImportBatch>
-{
-    public void Configure(EntityTypeBuilder<ImportBatch> b)
-    {
-        b.Property(x => x.Owner).HasMaxLength(300);
-        b.Property(x => x.ActorId).HasMaxLength(450);
-        // No foreign keys to the projects: the clean-up deletes the staging project itself, in bounded steps.
-        b.HasIndex(x => x.StagingProjectId);
-    }
-}
-
-internal sealed class ImportStagedSpanEntityTypeConfiguration : IEntityTypeConfiguration<ImportStagedSpan>
-{
-    public void Configure(EntityTypeBuilder<ImportStagedSpan> b)
-    {
-        b.HasOne<ImportBatch>().WithMany().HasForeignKey(s => s.BatchId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Document>().WithMany().HasForeignKey(s => s.DocumentId).OnDelete(DeleteBehavior.Cascade);
-        b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
-        b.Property(s => s.Who).HasMaxLength(450);
-        b.Property(s => s.Note).HasMaxLength(4000);
-        b.HasIndex(s => new { s.BatchId, s.Kind, s.DocumentId });
-    }
 }

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AnnotateHub.Web.Data.Configurations;
+
+internal sealed class ImportStagedSpanEntityTypeConfiguration : IEntityTypeConfiguration<ImportStagedSpan>
+{
+    public void Configure(EntityTypeBuilder<ImportStagedSpan> b)
+    {
+        b.HasOne<ImportBatch>().WithMany().HasForeignKey(s => s.BatchId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Document>().WithMany().HasForeignKey(s => s.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(s => s.Who).HasMaxLength(450);
+        b.Property(s => s.Note).HasMaxLength(4000);
+        b.HasIndex(s => new { s.BatchId, s.Kind, s.DocumentId });
+    }
+}
