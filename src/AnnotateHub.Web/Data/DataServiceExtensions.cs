@@ -1,4 +1,3 @@
-using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +24,8 @@ public static class DataServiceExtensions
 {
     public const string ConnectionStringName = "AnnotateHub";
 
-    /// <summary>EF Core on SQLite (a file next to the app unless configured), Identity on EF Core, and start-up migration.</summary>
+    /// <summary>EF Core on SQLite (a file next to the app unless configured), Identity on EF Core, and start-up migration
+    /// (then the features' <see cref="IDatabaseSeeder"/>s).</summary>
     public static IHostApplicationBuilder AddAnnotateHubData(this IHostApplicationBuilder builder)
     {
         var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
@@ -46,7 +46,8 @@ public static class DataServiceExtensions
                 o.SignIn.RequireConfirmedAccount = false;
                 o.User.RequireUniqueEmail = false;
                 // Policy (docs/decisions/0012): at least 10 characters, upper, lower, digit and symbol (Identity's
-                // defaults), 5 different characters, and not a common word or the user name dressed up.
+                // defaults), 5 different characters; the Users feature adds its validator (not a common word or the user
+                // name dressed up: AddUserAdministration).
                 o.Password.RequiredLength = 10;
                 o.Password.RequiredUniqueChars = 5;
                 // Wrong passwords never lock an account (the sign-in page passes lockoutOnFailure: false and waits
@@ -54,11 +55,10 @@ public static class DataServiceExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AnnotateHubDbContext>()
-            .AddPasswordValidator<CommonPasswordValidator>()
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
 
-        builder.Services.Configure<SeedOptions>(builder.Configuration.GetSection(SeedOptions.Section));
+        // First of the hosted services: the others (and the seeders it runs, decision 0054) find the schema up to date.
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -1,28 +1,15 @@
-using AnnotateHub.Web.Features.Corpus;
-using AnnotateHub.Web.Features.Users;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Data;
 
-public sealed class SeedOptions
-{
-    public const string Section = "Seed";
-    /// <summary>Folder of .txt articles imported into the demo project; relative paths resolve against the app's base directory.</summary>
-    public string Directory { get; set; } = "seeds";
-    public string ProjectName { get; set; } = "Ain al-Asad attacks (demo)";
-    public string AdminUserName { get; set; } = "admin";
-    /// <summary>When empty, the first run makes a random password and prints it once.</summary>
-    public string? AdminPassword { get; set; }
-}
-
 /// <summary>
 /// Before the app takes requests: marks the database as in use, applies pending migrations (under a file lock, clearing a
-/// migration lock a killed process left: decision 0032), makes the first admin and imports the demo corpus. Each step
-/// survives being killed half-way: the next start finds it undone or done, never half done.
+/// migration lock a killed process left: decision 0032), then runs the features' <see cref="IDatabaseSeeder"/>s in
+/// registration order (the first admin, then the demo corpus: decision 0054). Each step survives being killed half-way:
+/// the next start finds it undone or done, never half done.
 /// </summary>
-public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> options,
-    Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
+public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<DatabaseOptions> database,
+    ILogger<DatabaseInitializer> logger) : IHostedService, IDisposable
 {
     private DatabaseFileLock? _inUse;
 
@@ -34,19 +21,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         _inUse = await HoldInUseLockAsync(dbFactory, logger, database.Value.LockWait, ct);
         await MigrateAsync(dbFactory, logger, database.Value.LockWait, ct);
 
-        var adminId = await EnsureAdminAsync(sp);
-        var importer = sp.GetRequiredService<TextDocumentImporter>();
-        var seedDir = ResolveSeedDirectory(options.Value.Directory);
-        if (seedDir is null)
-        {
-            logger.LogWarning("No seed folder found at {Directory}; the demo project is not imported", options.Value.Directory);
-            return;
-        }
-        var projectId = await importer.EnsureProjectAsync(options.Value.ProjectName, adminId,
-            "Five news reports of attacks on the Ain al-Asad air base, with conflicting casualty figures and claims.", ct);
-        var files = System.IO.Directory.GetFiles(seedDir, "*.txt").Select(f => new TextFile(Path.GetFileName(f), File.ReadAllText(f)));
-        var summary = await importer.ImportAsync(projectId, files, ct);
-        if (summary.Imported > 0) logger.LogInformation("Imported {Count} demo articles from {Directory}", summary.Imported, seedDir);
+        foreach (var seeder in sp.GetServices<IDatabaseSeeder>()) await seeder.SeedAsync(ct);
     }
 
     public Task StopAsync(CancellationToken ct)
@@ -146,53 +121,5 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
         {
             if (opened) await connection.CloseAsync();
         }
-    }
-
-    private async Task<string> EnsureAdminAsync(IServiceProvider sp)
-    {
-        var users = sp.GetRequiredService<UserManager<AppUser>>();
-        var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
-        // One transaction (Identity's stores share the scope's context): a start killed between creating the account
-        // and granting the role leaves no admin who is not an admin; the next start makes it again.
-        await using var transaction = await sp.GetRequiredService<AnnotateHubDbContext>().Database.BeginTransactionAsync();
-        if (!await roles.RoleExistsAsync(AppRoles.Admin))
-            Check(await roles.CreateAsync(new IdentityRole(AppRoles.Admin)));
-
-        var name = options.Value.AdminUserName;
-        var admin = await users.FindByNameAsync(name);
-        if (admin is not null)
-        {
-            await transaction.CommitAsync();
-            return admin.Id;
-        }
-
-        var password = string.IsNullOrEmpty(options.Value.AdminPassword) ? PasswordGenerator.Generate() : options.Value.AdminPassword;
-        admin = new AppUser { UserName = name, DisplayName = "Administrator", EmailConfirmed = true };
-        Check(await users.CreateAsync(admin, password));
-        Check(await users.AddToRoleAsync(admin, AppRoles.Admin));
-        if (string.IsNullOrEmpty(options.Value.AdminPassword))
-        {
-            // Printed once, on the run that creates the account; it is not stored anywhere in clear.
-            Console.WriteLine();
-            Console.WriteLine("==================================================================");
-            Console.WriteLine($"  First run: sign in as '{name}' with password: {password}");
-            Console.WriteLine("==================================================================");
-            Console.WriteLine();
-        }
-        // After printing: killed in between, the next start prints a new password rather than none.
-        await transaction.CommitAsync();
-        return admin.Id;
-    }
-
-    private static string? ResolveSeedDirectory(string configured)
-    {
-        if (Path.IsPathRooted(configured)) return System.IO.Directory.Exists(configured) ? configured : null;
-        var candidate = Path.Combine(AppContext.BaseDirectory, configured);
-        return System.IO.Directory.Exists(candidate) ? candidate : null;
-    }
-
-    private static void Check(IdentityResult result)
-    {
-        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 }

@@ -4,7 +4,7 @@ namespace AnnotateHub.Web.Data;
 /// People's writes go before bulk writes. SQLite has one writer at a time, and a writer that finds the file busy
 /// sleeps and retries (busy_timeout): an import that begins its next batch the moment it commits the last one wins
 /// nearly every race, and a user's create waited 2 to 3.6 s behind a 20,000-document import. So every interactive
-/// write (<see cref="Features.Annotations.DocumentWriter"/>'s commits) is counted while it runs, and a bulk writer calls
+/// write (the annotation feature's document writer's commits) is counted while it runs, and a bulk writer calls
 /// <see cref="YieldAsync"/> before each batch: it waits, at most a bounded time, until none is running. A waiting
 /// create then gets in at its next retry, behind at most the one batch that was already writing.
 /// </summary>

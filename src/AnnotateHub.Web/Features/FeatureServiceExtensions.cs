@@ -3,6 +3,7 @@ using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.SignalR;
@@ -14,6 +15,9 @@ public static class FeatureServiceExtensions
     public static IHostApplicationBuilder AddAnnotateHubFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAnnotationServices();
+        // Run by the database initializer after the migrations, in this order: the demo project is the first admin's.
+        builder.Services.AddFirstAdminSeeding(builder.Configuration);
+        builder.Services.AddDemoCorpusSeeding(builder.Configuration);
         // After the database initializer (registered before the features): removes what a crashed import staged (decision 0030).
         builder.Services.AddHostedService<Import.ImportBatchCleaner>();
         // Malformed or oversized API requests get RFC 7807 problem details, not an empty 400: binding failures throw, and

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -11,6 +12,9 @@ public static class UserServiceExtensions
     public static IHostApplicationBuilder AddUserAdministration(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<UserAdminService>();
+        // Beside Identity's own rules (AddAnnotateHubData): not a common word or the user name dressed up (decision 0012).
+        // What IdentityBuilder.AddPasswordValidator registers, after Identity's default validator as before.
+        builder.Services.AddScoped<IPasswordValidator<AppUser>, CommonPasswordValidator>();
         // Before Identity's once-a-minute security stamp check: a lock or "end sessions" takes effect on the next request
         // (CallerStanding's cache is dropped by the change, here or in another process), not within the minute.
         builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
@@ -30,5 +34,14 @@ public static class UserServiceExtensions
             };
         });
         return builder;
+    }
+
+    /// <summary>The first admin, made after the migrations by <see cref="DatabaseInitializer"/> (decision 0054). Register
+    /// before the demo corpus's seeder: the demo project is this admin's.</summary>
+    public static IServiceCollection AddFirstAdminSeeding(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<FirstAdminOptions>(configuration.GetSection(FirstAdminOptions.Section));
+        services.AddScoped<IDatabaseSeeder, FirstAdminSeeder>();
+        return services;
     }
 }
