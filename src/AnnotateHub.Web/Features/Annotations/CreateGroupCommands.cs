@@ -8,34 +8,33 @@ namespace AnnotateHub.Web.Features.Annotations;
 /// connection and transaction (<see cref="PreparedSql"/>): the span (its id returned), an accepted suggestion's
 /// decision, the annotator and label names for the view, the document's last sequence, and the change-log row. EF
 /// Core's change tracker, SQL generation and query pipeline cost several times the statements themselves on this path
-/// (docs/decisions/0026). Updates and deletes, which need the stored version, still go through EF.
+/// (docs/decisions/0026). Updates and deletes, which need the stored version, still go through EF. Table, column and
+/// enum names come from the EF model (<see cref="ModelSql"/>, decision 0054); the annotation's insert is the import's too
+/// (<see cref="AnnotationInsert"/>).
 /// </summary>
 internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDisposable
 {
+    private readonly Sql _sql = ModelSql.Of(db).Statements(static s => new Sql(s));
     private DbCommand? _annotation, _decision, _userName, _labelName, _lastSequence, _change;
 
     public async Task<long> InsertAnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at)
     {
-        var command = _annotation ??= Prepare(
-            """INSERT INTO "Annotations" ("DocumentId", "AnnotatorId", "Start", "End", "LabelId", "Note", "CreatedAt", "UpdatedAt", "Version") VALUES (@d, @a, @s, @e, @l, @n, @t, @t, 1) RETURNING "Id" """,
-            "@d", "@a", "@s", "@e", "@l", "@n", "@t");
-        Bind(command, documentId, annotatorId, start, end, labelId, note, at);
+        var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: true);
+        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     public Task InsertAcceptanceAsync(long suggestionId, string userId, long annotationId, DateTime at)
     {
-        var command = _decision ??= Prepare(
-            """INSERT INTO "SuggestionDecisions" ("SuggestionId", "UserId", "Verdict", "AnnotationId", "DecidedAt") VALUES (@s, @u, @v, @a, @t)""",
-            "@s", "@u", "@v", "@a", "@t");
-        Bind(command, suggestionId, userId, nameof(SuggestionVerdict.Accepted), annotationId, at);
+        var command = _decision ??= Prepare(_sql.Acceptance, "@s", "@u", "@v", "@a", "@t");
+        Bind(command, suggestionId, userId, _sql.Accepted, annotationId, at);
         return command.ExecuteNonQueryAsync();
     }
 
     /// <summary>As the annotation views name them: the display name, else the user name, else empty.</summary>
     public async Task<string> UserNameAsync(string userId)
     {
-        var command = _userName ??= Prepare("""SELECT "DisplayName", "UserName" FROM "AspNetUsers" WHERE "Id" = @u""", "@u");
+        var command = _userName ??= Prepare(_sql.UserNames, "@u");
         Bind(command, userId);
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync()) return "";
@@ -44,24 +43,22 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
 
     public async Task<string> LabelNameAsync(int labelId)
     {
-        var command = _labelName ??= Prepare("""SELECT "Name" FROM "Labels" WHERE "Id" = @l""", "@l");
+        var command = _labelName ??= Prepare(_sql.LabelName, "@l");
         Bind(command, labelId);
         return await command.ExecuteScalarAsync() as string ?? "";
     }
 
     public async Task<long> LastSequenceAsync(int documentId)
     {
-        var command = _lastSequence ??= Prepare("""SELECT MAX("Sequence") FROM "DocumentChanges" WHERE "DocumentId" = @d""", "@d");
+        var command = _lastSequence ??= Prepare(_sql.LastSequence, "@d");
         Bind(command, documentId);
         return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
     }
 
     public Task InsertChangeAsync(int documentId, long sequence, ChangeKind kind, long annotationId, string userId, DateTime at, string payload)
     {
-        var command = _change ??= Prepare(
-            """INSERT INTO "DocumentChanges" ("DocumentId", "Sequence", "Kind", "AnnotationId", "UserId", "At", "Payload") VALUES (@d, @q, @k, @a, @u, @t, @p)""",
-            "@d", "@q", "@k", "@a", "@u", "@t", "@p");
-        Bind(command, documentId, sequence, kind.ToString(), annotationId, userId, at, payload);
+        var command = _change ??= Prepare(_sql.Change, "@d", "@q", "@k", "@a", "@u", "@t", "@p");
+        Bind(command, documentId, sequence, _sql.Kind(kind), annotationId, userId, at, payload);
         return command.ExecuteNonQueryAsync();
     }
 
@@ -73,5 +70,34 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
     {
         foreach (var c in new[] { _annotation, _decision, _userName, _labelName, _lastSequence, _change })
             if (c is not null) await c.DisposeAsync();
+    }
+
+    /// <summary>The statements' text, built once per model.</summary>
+    private sealed class Sql
+    {
+        public Sql(ModelSql s)
+        {
+            Acceptance = s.Insert<SuggestionDecision>(
+                (nameof(SuggestionDecision.SuggestionId), "@s"), (nameof(SuggestionDecision.UserId), "@u"), (nameof(SuggestionDecision.Verdict), "@v"),
+                (nameof(SuggestionDecision.AnnotationId), "@a"), (nameof(SuggestionDecision.DecidedAt), "@t"));
+            Accepted = s.ToProvider<SuggestionDecision>(nameof(SuggestionDecision.Verdict))(SuggestionVerdict.Accepted);
+            UserNames = $"SELECT {s.Column<AppUser>(nameof(AppUser.DisplayName))}, {s.Column<AppUser>(nameof(AppUser.UserName))} FROM {s.Table<AppUser>()} WHERE {s.Column<AppUser>(nameof(AppUser.Id))} = @u";
+            LabelName = $"SELECT {s.Column<LabelDefinition>(nameof(LabelDefinition.Name))} FROM {s.Table<LabelDefinition>()} WHERE {s.Column<LabelDefinition>(nameof(LabelDefinition.Id))} = @l";
+            LastSequence = $"SELECT MAX({s.Column<DocumentChange>(nameof(DocumentChange.Sequence))}) FROM {s.Table<DocumentChange>()} WHERE {s.Column<DocumentChange>(nameof(DocumentChange.DocumentId))} = @d";
+            Change = s.Insert<DocumentChange>(
+                (nameof(DocumentChange.DocumentId), "@d"), (nameof(DocumentChange.Sequence), "@q"), (nameof(DocumentChange.Kind), "@k"),
+                (nameof(DocumentChange.AnnotationId), "@a"), (nameof(DocumentChange.UserId), "@u"), (nameof(DocumentChange.At), "@t"),
+                (nameof(DocumentChange.Payload), "@p"));
+            var kind = s.ToProvider<DocumentChange>(nameof(DocumentChange.Kind));
+            Kind = k => kind(k);
+        }
+
+        public string Acceptance { get; }
+        public object? Accepted { get; }
+        public string UserNames { get; }
+        public string LabelName { get; }
+        public string LastSequence { get; }
+        public string Change { get; }
+        public Func<ChangeKind, object?> Kind { get; }
     }
 }

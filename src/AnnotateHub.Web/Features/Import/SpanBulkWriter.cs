@@ -7,39 +7,36 @@ namespace AnnotateHub.Web.Features.Import;
 /// <summary>
 /// Inserts an import's spans and assignments with prepared commands on the import's own connection and transaction.
 /// EF Core's change tracker costs about ten times the insert itself at a million rows (docs/benchmarks.md); documents,
-/// labels and accounts still go through EF. Prepared with <see cref="PreparedSql"/>; the integration tests read every
-/// column back through EF.
+/// labels and accounts still go through EF. Prepared with <see cref="PreparedSql"/>, with table, column and enum names
+/// from the EF model (<see cref="ModelSql"/>, decision 0054); the annotation's insert is the live creates' too
+/// (<see cref="AnnotationInsert"/>). The integration tests read every column back through EF.
 /// </summary>
 internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
 {
+    private readonly Sql _sql = ModelSql.Of(db).Statements(static s => new Sql(s));
     private DbCommand? _annotation, _gold, _suggestion, _assignment, _staged;
 
-    public Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct) =>
-        RunAsync(_annotation ??= Prepare(
-            """INSERT INTO "Annotations" ("DocumentId", "AnnotatorId", "Start", "End", "LabelId", "Note", "CreatedAt", "UpdatedAt", "Version") VALUES (@d, @a, @s, @e, @l, @n, @t, @t, 1)""",
-            "@d", "@a", "@s", "@e", "@l", "@n", "@t"), ct, documentId, annotatorId, start, end, labelId, note, at);
+    public async Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct)
+    {
+        var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: false);
+        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     public Task GoldAsync(int documentId, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
-        RunAsync(_gold ??= Prepare(
-            """INSERT INTO "GoldAnnotations" ("DocumentId", "Start", "End", "LabelId", "CreatedAt") VALUES (@d, @s, @e, @l, @t)""",
-            "@d", "@s", "@e", "@l", "@t"), ct, documentId, start, end, labelId, at);
+        RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t"), ct, documentId, start, end, labelId, at);
 
     public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
-        RunAsync(_suggestion ??= Prepare(
-            """INSERT INTO "Suggestions" ("DocumentId", "Source", "Start", "End", "LabelId", "CreatedAt") VALUES (@d, @o, @s, @e, @l, @t)""",
-            "@d", "@o", "@s", "@e", "@l", "@t"), ct, documentId, source, start, end, labelId, at);
+        RunAsync(_suggestion ??= Prepare(_sql.Suggestion, "@d", "@o", "@s", "@e", "@l", "@t"), ct, documentId, source, start, end, labelId, at);
 
     public Task AssignmentAsync(int documentId, string userId, int projectId, AssignmentState state, DateTime at, CancellationToken ct) =>
-        RunAsync(_assignment ??= Prepare(
-            """INSERT INTO "Assignments" ("DocumentId", "UserId", "ProjectId", "State", "AssignedAt", "StartedAt", "DoneAt") VALUES (@d, @u, @p, @s, @t, @t, @x)""",
-            "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, state.ToString(), at,
+        RunAsync(_assignment ??= Prepare(_sql.Assignment, "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, _sql.State(state), at,
             state == AssignmentState.Done ? at : null);
 
     /// <summary>A span for a document the project already has, held until the import's final commit (decision 0030).</summary>
     public Task StagedAsync(int batchId, int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, CancellationToken ct) =>
-        RunAsync(_staged ??= Prepare(
-            """INSERT INTO "ImportStagedSpans" ("BatchId", "DocumentId", "Kind", "Who", "Start", "End", "LabelId", "Note") VALUES (@b, @d, @k, @w, @s, @e, @l, @n)""",
-            "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n"), ct, batchId, documentId, kind.ToString(), who, start, end, labelId, note);
+        RunAsync(_staged ??= Prepare(_sql.Staged, "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n"), ct,
+            batchId, documentId, _sql.Kind(kind), who, start, end, labelId, note);
 
     private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
@@ -53,5 +50,38 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
     {
         foreach (var c in new[] { _annotation, _gold, _suggestion, _assignment, _staged })
             if (c is not null) await c.DisposeAsync();
+    }
+
+    /// <summary>The statements' text, built once per model.</summary>
+    private sealed class Sql
+    {
+        public Sql(ModelSql s)
+        {
+            Gold = s.Insert<GoldAnnotation>(
+                (nameof(GoldAnnotation.DocumentId), "@d"), (nameof(GoldAnnotation.Start), "@s"), (nameof(GoldAnnotation.End), "@e"),
+                (nameof(GoldAnnotation.LabelId), "@l"), (nameof(GoldAnnotation.CreatedAt), "@t"));
+            Suggestion = s.Insert<Suggestion>(
+                (nameof(Data.Suggestion.DocumentId), "@d"), (nameof(Data.Suggestion.Source), "@o"), (nameof(Data.Suggestion.Start), "@s"),
+                (nameof(Data.Suggestion.End), "@e"), (nameof(Data.Suggestion.LabelId), "@l"), (nameof(Data.Suggestion.CreatedAt), "@t"));
+            Assignment = s.Insert<Assignment>(
+                (nameof(Data.Assignment.DocumentId), "@d"), (nameof(Data.Assignment.UserId), "@u"), (nameof(Data.Assignment.ProjectId), "@p"),
+                (nameof(Data.Assignment.State), "@s"), (nameof(Data.Assignment.AssignedAt), "@t"), (nameof(Data.Assignment.StartedAt), "@t"),
+                (nameof(Data.Assignment.DoneAt), "@x"));
+            Staged = s.Insert<ImportStagedSpan>(
+                (nameof(ImportStagedSpan.BatchId), "@b"), (nameof(ImportStagedSpan.DocumentId), "@d"), (nameof(ImportStagedSpan.Kind), "@k"),
+                (nameof(ImportStagedSpan.Who), "@w"), (nameof(ImportStagedSpan.Start), "@s"), (nameof(ImportStagedSpan.End), "@e"),
+                (nameof(ImportStagedSpan.LabelId), "@l"), (nameof(ImportStagedSpan.Note), "@n"));
+            var state = s.ToProvider<Assignment>(nameof(Data.Assignment.State));
+            State = v => state(v);
+            var kind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind));
+            Kind = v => kind(v);
+        }
+
+        public string Gold { get; }
+        public string Suggestion { get; }
+        public string Assignment { get; }
+        public string Staged { get; }
+        public Func<AssignmentState, object?> State { get; }
+        public Func<StagedSpanKind, object?> Kind { get; }
     }
 }
