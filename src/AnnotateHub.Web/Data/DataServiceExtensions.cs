@@ -58,7 +58,7 @@ public static class DataServiceExtensions
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
 
-        // First of the hosted services: the others (and the seeders it runs, decision 0054) find the schema up to date.
+        // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -5,7 +5,7 @@ namespace AnnotateHub.Web.Data;
 /// <summary>
 /// Before the app takes requests: marks the database as in use, applies pending migrations (under a file lock, clearing a
 /// migration lock a killed process left: decision 0032), then runs the features' <see cref="IDatabaseSeeder"/>s in
-/// registration order (the first admin, then the demo corpus: decision 0054). Each step survives being killed half-way:
+/// registration order (the first admin, then the demo corpus: decision 0053). Each step survives being killed half-way:
 /// the next start finds it undone or done, never half done.
 /// </summary>
 public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<DatabaseOptions> database,

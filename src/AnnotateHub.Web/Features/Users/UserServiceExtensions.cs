@@ -36,7 +36,7 @@ public static class UserServiceExtensions
         return builder;
     }
 
-    /// <summary>The first admin, made after the migrations by <see cref="DatabaseInitializer"/> (decision 0054). Register
+    /// <summary>The first admin, made after the migrations by <see cref="DatabaseInitializer"/> (decision 0053). Register
     /// before the demo corpus's seeder: the demo project is this admin's.</summary>
     public static IServiceCollection AddFirstAdminSeeding(this IServiceCollection services, IConfiguration configuration)
     {
