@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Components;
 using AnnotateHub.Web.Components.Account;
@@ -19,7 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Keep-alives and timeouts of the circuit and the annotation hub: Realtime/ConnectionTimeouts.cs (decision 0028).
 builder.Services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(ConnectionTimeouts.ConfigureCircuit);
-builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(ConnectionTimeouts.ConfigureAnnotationHub);
+builder.Services.AddSignalR().AddHubOptions<AnnotationHub>(ConnectionTimeouts.ConfigureProgramHub);
 builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
 builder.Services.AddCascadingAuthenticationState();

@@ -266,7 +266,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     {
         // A second writer on the same database file stands for another process (the import command, a second instance).
         var other = new DocumentWriter(server.Get<IDbContextFactory<AnnotateHubDbContext>>(),
-            new Web.Realtime.DocumentChangeNotifier(Microsoft.Extensions.Logging.Abstractions.NullLogger<Web.Realtime.DocumentChangeNotifier>.Instance),
+            new Web.Realtime.EventBus(Microsoft.Extensions.Logging.Abstractions.NullLogger<Web.Realtime.EventBus>.Instance),
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DocumentWriter>.Instance);
 
         var first = await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, null);

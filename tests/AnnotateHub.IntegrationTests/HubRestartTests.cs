@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using System.Net;

@@ -234,7 +234,7 @@ public sealed class SuggestionServiceTests(AppServer server) : IClassFixture<App
 
         using var accepted = await http.PostAsync($"/api/suggestions/{_claim}/accept", null);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
-        var span = await accepted.Content.ReadFromJsonAsync<AnnotateHub.Web.Realtime.AnnotationDto>();
+        var span = await accepted.Content.ReadFromJsonAsync<AnnotateHub.Web.Features.Annotations.AnnotationDto>();
         Assert.Equal((_alice, 0, 20, "claim"), (span!.AnnotatorId, span.Start, span.End, span.Label));
         using var again = await http.PostAsync($"/api/suggestions/{_claim}/accept", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

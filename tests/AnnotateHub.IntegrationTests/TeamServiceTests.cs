@@ -43,7 +43,7 @@ public sealed class TeamServiceTests(AppServer server) : IClassFixture<AppServer
         await server.AssignAsync(_annotator, _firstDocument);
         _outsiderName = "out-" + suffix;
         _outsider = await server.CreateUserAsync(_outsiderName);
-        _subscription = server.Get<DocumentChangeNotifier>().SubscribeTeam(_projectId, e =>
+        _subscription = server.Get<EventBus>().Subscribe<TeamChangedEvent>(_projectId, e =>
         {
             lock (_published) _published.Add(e);
             return Task.CompletedTask;

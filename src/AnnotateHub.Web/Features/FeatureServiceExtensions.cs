@@ -24,7 +24,8 @@ public static class FeatureServiceExtensions
         // UseApiBodyLimit's middleware answers them with the reason (decision 0052).
         builder.Services.AddProblemDetails();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddSingleton<IRemoteFanOut, HubFanOut>();
+        builder.Services.AddSingleton<IHubFanOut, HubFanOut>();
+        builder.Services.AddHostedService<HubRelay>();
         builder.Services.AddSingleton<HubAccessGuard>();
         builder.Services.AddSingleton<StandingHubFilter>();
         // Rights changes that other processes commit reach this one's caches, circuits and hub connections (decision 0042).
@@ -141,7 +142,7 @@ public static class FeatureServiceExtensions
     /// <summary>The feature services without the web host (also used by the component tests and the benchmark).</summary>
     public static IServiceCollection AddAnnotationServices(this IServiceCollection services)
     {
-        services.AddSingleton<DocumentChangeNotifier>();
+        services.AddSingleton<EventBus>();
         services.AddSingleton<AnnotateHub.Web.Data.AccessChangeLog>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<AnnotateHub.Web.Data.InteractiveWrites>();

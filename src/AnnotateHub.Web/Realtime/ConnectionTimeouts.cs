@@ -28,7 +28,8 @@ public static class ConnectionTimeouts
         o.HandshakeTimeout = CircuitHandshakeTimeout;
     }
 
-    public static void ConfigureAnnotationHub(HubOptions<AnnotationHub> o)
+    /// <summary>A hub for programs (the annotation hub).</summary>
+    public static void ConfigureProgramHub<THub>(HubOptions<THub> o) where THub : Hub
     {
         o.KeepAliveInterval = HubKeepAlive;
         o.ClientTimeoutInterval = HubClientTimeout;

@@ -7,13 +7,17 @@ namespace AnnotateHub.Web.Realtime;
 /// <summary>One person on a document: who, and what they are doing there ("reading", "selecting text", "span …").</summary>
 public sealed record Viewer(string UserId, string Name, string Initials, string Activity);
 
-public sealed record PresenceChangedEvent(int DocumentId, IReadOnlyList<Viewer> Viewers);
+/// <summary>Who is on a document now; the hub's relay sends it on to programs.</summary>
+public sealed record PresenceChangedEvent(int DocumentId, IReadOnlyList<Viewer> Viewers) : IBusEvent
+{
+    public string Key => IBusEvent.KeyOf(DocumentId);
+}
 
 /// <summary>
 /// Who has a document open, per connection (a circuit's page or a hub connection), in this process. A user with
 /// two tabs open is one viewer; their latest activity is shown. Announced to the document's viewers on every change.
 /// </summary>
-public sealed class PresenceTracker(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier)
+public sealed class PresenceTracker(IDbContextFactory<AnnotateHubDbContext> dbFactory, EventBus bus)
 {
     public const int MaxActivityLength = 80;
 
@@ -71,7 +75,7 @@ public sealed class PresenceTracker(IDbContextFactory<AnnotateHubDbContext> dbFa
         return initials.Length == 0 ? "?" : initials;
     }
 
-    private void Announce(int documentId) => notifier.PublishPresence(new PresenceChangedEvent(documentId, ViewersOf(documentId)));
+    private void Announce(int documentId) => bus.Publish(new PresenceChangedEvent(documentId, ViewersOf(documentId)));
 
     private async Task<string> NameOfAsync(string userId)
     {

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using System.Text;
 using System.Text.Json;
 using AnnotateHub.IntegrationTests.Infrastructure;

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;

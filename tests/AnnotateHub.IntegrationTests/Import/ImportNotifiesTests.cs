@@ -59,7 +59,7 @@ public sealed class ImportNotifiesTests(AppServer server, ITestOutputHelper outp
         await server.CreateUserAsync(userName);
         var projectId = await server.CreateProjectAsync("REST notified " + suffix);
         var changes = new List<int>();
-        using var subscription = server.Get<DocumentChangeNotifier>().SubscribeTeam(projectId, changed =>
+        using var subscription = server.Get<EventBus>().Subscribe<TeamChangedEvent>(projectId, changed =>
         {
             lock (changes) changes.Add(changed.ProjectId);
             return Task.CompletedTask;

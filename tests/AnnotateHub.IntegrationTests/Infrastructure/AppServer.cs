@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using AnnotateHub.Web.Data;
@@ -196,7 +197,7 @@ public sealed class AppServer : IAsyncLifetime
     {
         var cookie = await SignInCookieAsync(userName, password);
         var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, AnnotateHub.Web.Realtime.AnnotationHub.Path), o =>
+            .WithUrl(new Uri(BaseAddress, AnnotateHub.Web.Features.Annotations.AnnotationHub.Path), o =>
             {
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 o.Headers["Cookie"] = cookie;

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;

@@ -209,7 +209,7 @@ public sealed partial class CrossSiteRequestTests(AppServer server) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(otherSession));
 
         var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, AnnotateHub.Web.Realtime.AnnotationHub.Path), o =>
+            .WithUrl(new Uri(server.BaseAddress, AnnotateHub.Web.Features.Annotations.AnnotationHub.Path), o =>
             {
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 o.Headers["Cookie"] = cookie;

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Tokens;
 using AnnotateHub.Web.Realtime;

@@ -145,7 +145,7 @@ public sealed class ApiTokenServiceTests(AppServer server) : IClassFixture<AppSe
     public async Task Last_use_is_recorded_at_most_once_a_minute()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-        var tokens = new ApiTokenService(server.Get<IDbContextFactory<AnnotateHubDbContext>>(), clock, server.Get<AccessChangeLog>(), server.Get<AnnotateHub.Web.Realtime.DocumentChangeNotifier>());
+        var tokens = new ApiTokenService(server.Get<IDbContextFactory<AnnotateHubDbContext>>(), clock, server.Get<AccessChangeLog>(), server.Get<AnnotateHub.Web.Realtime.EventBus>());
         var created = await tokens.CreateAsync(_alice, "clocked");
         Assert.Null(await LastUsedAsync(created.Token.Id));
 

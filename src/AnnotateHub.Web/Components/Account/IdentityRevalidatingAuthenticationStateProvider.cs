@@ -15,16 +15,16 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
     private static readonly AuthenticationState SignedOut = new(new ClaimsPrincipal(new ClaimsIdentity()));
 
     private readonly CallerStanding _standing;
-    private readonly DocumentChangeNotifier _notifier;
+    private readonly EventBus _bus;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private IDisposable? _subscription;
 
-    public IdentityRevalidatingAuthenticationStateProvider(ILoggerFactory loggerFactory, CallerStanding standing, DocumentChangeNotifier notifier)
+    public IdentityRevalidatingAuthenticationStateProvider(ILoggerFactory loggerFactory, CallerStanding standing, EventBus bus)
         : base(loggerFactory)
     {
         _standing = standing;
-        _notifier = notifier;
+        _bus = bus;
         AuthenticationStateChanged += task => _ = ListenAsync(task);
     }
 
@@ -60,7 +60,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
         lock (_gate)
         {
             _subscription?.Dispose();
-            _subscription = userId is null || _disposed.IsCancellationRequested ? null : _notifier.SubscribeUser(userId, changed =>
+            _subscription = userId is null || _disposed.IsCancellationRequested ? null : _bus.Subscribe<UserAccessChangedEvent>(userId, changed =>
             {
                 // Off the publisher's thread: the check reads the database.
                 _ = Task.Run(() => RevalidateNowAsync(state));

@@ -26,7 +26,7 @@ public sealed partial class AgreementPage : IDisposable
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private CorpusService Corpus { get; set; } = default!;
     [Inject] private LabelService Labels { get; set; } = default!;
-    [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
+    [Inject] private EventBus Bus { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
     private readonly CancellationTokenSource _disposed = new();
@@ -55,8 +55,8 @@ public sealed partial class AgreementPage : IDisposable
         _crumbs = [new("Projects", "/"), new(_projectName ?? "Project", $"/projects/{ProjectId}"), new("Agreement", null, disabled: true)];
         _teamSubscription?.Dispose();
         _labelSubscription?.Dispose();
-        _teamSubscription = Notifier.SubscribeTeam(ProjectId, _ => { RequestRefresh(); return Task.CompletedTask; });
-        _labelSubscription = Notifier.SubscribeLabels(ProjectId, _ => { RequestRefresh(); return Task.CompletedTask; });
+        _teamSubscription = Bus.Subscribe<TeamChangedEvent>(ProjectId, _ => { RequestRefresh(); return Task.CompletedTask; });
+        _labelSubscription = Bus.Subscribe<LabelsChangedEvent>(ProjectId, _ => { RequestRefresh(); return Task.CompletedTask; });
         // The prerendered page shows progress only: its report would be thrown away when the circuit starts.
         if (RendererInfo.IsInteractive) RequestRefresh();
     }

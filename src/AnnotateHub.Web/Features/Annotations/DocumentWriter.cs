@@ -28,7 +28,7 @@ public sealed record DeleteChange(string UserId, long AnnotationId, int Expected
 /// </summary>
 public sealed class DocumentWriter(
     IDbContextFactory<AnnotateHubDbContext> dbFactory,
-    DocumentChangeNotifier notifier,
+    EventBus bus,
     TimeProvider clock,
     ILogger<DocumentWriter> logger,
     InteractiveWrites? interactive = null)
@@ -320,7 +320,7 @@ public sealed class DocumentWriter(
     {
         if (events.Count == 0) return;
         _lastSequences[documentId] = events[^1].Sequence;
-        notifier.Publish(events);
+        bus.Publish(events);
         for (var i = 0; i < applied.Count; i++)
         {
             var e = events[i];

@@ -25,7 +25,7 @@ public sealed partial class DocumentPage
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
     [Inject] private Users.CallerStanding Standing { get; set; } = default!;
-    [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
+    [Inject] private EventBus Bus { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
     [Inject] private CircuitConnection Connection { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -88,10 +88,10 @@ public sealed partial class DocumentPage
         _labels = await LabelService.ListAsync(_doc.ProjectId);
         // Subscribe before loading so no change committed in between is missed: changes up to the snapshot's
         // sequence are skipped as duplicates, later ones apply in order.
-        _subscriptions.Add(Notifier.Subscribe(DocumentId, OnDocumentChanged));
-        _subscriptions.Add(Notifier.SubscribeLabels(_doc.ProjectId, OnLabelsChanged));
-        _subscriptions.Add(Notifier.SubscribeTeam(_doc.ProjectId, OnTeamChanged));
-        _subscriptions.Add(Notifier.SubscribeSuggestions(DocumentId, OnSuggestionsDecided));
+        _subscriptions.Add(Bus.Subscribe<DocumentChangeEvent>(DocumentId, OnDocumentChanged));
+        _subscriptions.Add(Bus.Subscribe<LabelsChangedEvent>(_doc.ProjectId, OnLabelsChanged));
+        _subscriptions.Add(Bus.Subscribe<TeamChangedEvent>(_doc.ProjectId, OnTeamChanged));
+        _subscriptions.Add(Bus.Subscribe<SuggestionsDecidedEvent>(DocumentId, OnSuggestionsDecided));
         Connection.Changed += OnConnectionChanged;
         await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);

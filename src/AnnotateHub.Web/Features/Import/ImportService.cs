@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Annotations;
 using System.Globalization;
 using System.Text.Json;
 using AnnotateHub.Core.Documents;
@@ -19,7 +20,7 @@ namespace AnnotateHub.Web.Features.Import;
 /// Documents the project already has (by the file's id where the project stores one, else by content hash) get the
 /// file's spans attached. Memory stays flat: the file is streamed and written in batches.
 /// </summary>
-public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
+public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, EventBus bus,
     TimeProvider clock, IConfiguration configuration, ILogger<ImportService> logger, InteractiveWrites interactive,
     AccessChangeLog accessLog)
 {
@@ -96,8 +97,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             // Committed: this process's open pages and the hub guard see the new members and assignments (the browser,
             // REST and the command line alike), and open documents that got annotations see them arrive, in sequence
             // order (save first, then notify).
-            notifier.PublishTeam(new TeamChangedEvent(run.TargetProjectId));
-            foreach (var group in events.GroupBy(e => e.DocumentId)) notifier.Publish(group.ToList());
+            bus.Publish(new TeamChangedEvent(run.TargetProjectId));
+            foreach (var group in events.GroupBy(e => e.DocumentId)) bus.Publish(group.ToList());
             return report;
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)

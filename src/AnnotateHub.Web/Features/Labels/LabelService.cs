@@ -19,7 +19,7 @@ public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors,
 
 /// <summary>Reads and edits a project's label set. Only the project's supervisors (and admins) may edit it. Every committed
 /// edit is announced to the project's open documents.</summary>
-public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentChangeNotifier notifier, Projects.ProjectAccess access)
+public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, EventBus bus, Projects.ProjectAccess access)
 {
     // Label sets are read on every change a program makes and edited rarely: kept per project, dropped on every
     // edit through this service (with several instances, the label-change message will drop it on the others).
@@ -130,7 +130,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
     private async Task AnnounceAsync(int projectId, CancellationToken ct)
     {
         _sets.TryRemove(projectId, out _);
-        notifier.PublishLabels(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
+        bus.Publish(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
     }
 
     private static LabelResult? ChangedSince(LabelDefinition label, LabelSpec? expected)

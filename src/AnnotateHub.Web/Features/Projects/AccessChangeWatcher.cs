@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ public sealed class AccessOptions
 /// re-check as they do for a change made here. Rows this process wrote are skipped: it told its listeners at commit.
 /// </summary>
 public sealed class AccessChangeWatcher(
-    IDbContextFactory<AnnotateHubDbContext> dbFactory, AccessChangeLog log, ProjectAccess access, DocumentChangeNotifier notifier,
+    IDbContextFactory<AnnotateHubDbContext> dbFactory, AccessChangeLog log, ProjectAccess access, EventBus bus,
     Microsoft.Extensions.Options.IOptions<AccessOptions> options, TimeProvider clock, ILogger<AccessChangeWatcher> logger) : BackgroundService
 {
     private const int Batch = 1000;
@@ -53,12 +54,12 @@ public sealed class AccessChangeWatcher(
                     foreach (var userId in foreign.Select(r => r.UserId).OfType<string>().Distinct(StringComparer.Ordinal))
                     {
                         access.InvalidateUser(userId);
-                        notifier.PublishUserAccess(new UserAccessChangedEvent(userId));
+                        bus.Publish(new UserAccessChangedEvent(userId));
                     }
                     foreach (var projectId in foreign.Select(r => r.ProjectId).OfType<int>().Distinct())
                     {
                         access.Invalidate(projectId);
-                        notifier.PublishTeam(new TeamChangedEvent(projectId));
+                        bus.Publish(new TeamChangedEvent(projectId));
                     }
                 }
                 if (clock.GetUtcNow() - lastPrune >= PruneEvery)

@@ -13,7 +13,7 @@ public sealed partial class TeamPanel : IDisposable
     [Inject] private TeamService Team { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private CorpusService Corpus { get; set; } = default!;
-    [Inject] private DocumentChangeNotifier Notifier { get; set; } = default!;
+    [Inject] private EventBus Bus { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private ProjectMode _mode;
@@ -35,7 +35,7 @@ public sealed partial class TeamPanel : IDisposable
     {
         await LoadAsync();
         // Annotators marking documents done (and other supervisors' changes) show up here live.
-        _subscription = Notifier.SubscribeTeam(ProjectId, _ => InvokeAsync(async () =>
+        _subscription = Bus.Subscribe<TeamChangedEvent>(ProjectId, _ => InvokeAsync(async () =>
         {
             await LoadAsync();
             StateHasChanged();

@@ -34,7 +34,7 @@ public sealed record AnnotatorQueue(int ProjectId, string ProjectName, IReadOnly
 /// made by supervisors (or admins), except an annotator marking their own document done or reopening it. Each
 /// change is committed, then the access cache is dropped and open views are told.
 /// </summary>
-public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, DocumentChangeNotifier notifier,
+public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactory, ProjectAccess access, EventBus bus,
     AccessChangeLog accessLog, TimeProvider clock)
 {
     public const int MaxPerDocument = 50;
@@ -280,7 +280,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
     private void Changed(int projectId)
     {
         access.Invalidate(projectId);
-        notifier.PublishTeam(new TeamChangedEvent(projectId));
+        bus.Publish(new TeamChangedEvent(projectId));
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;

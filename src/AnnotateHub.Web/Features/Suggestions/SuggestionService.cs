@@ -32,7 +32,7 @@ public sealed record AcceptAllResult(IReadOnlyList<long> Accepted, IReadOnlyList
 /// </summary>
 public sealed class SuggestionService(
     IDbContextFactory<AnnotateHubDbContext> dbFactory, AnnotationService annotations, ProjectAccess projectAccess,
-    DocumentChangeNotifier notifier, TimeProvider clock)
+    EventBus bus, TimeProvider clock)
 {
     /// <summary>The document's suggestions that this user has neither accepted nor rejected, in text order.</summary>
     public async Task<IReadOnlyList<SuggestionView>> PendingAsync(DocumentAccess access, CancellationToken ct = default)
@@ -67,7 +67,7 @@ public sealed class SuggestionService(
             if (await VerdictAsync(suggestionId, access.UserId, ct) is { } verdict) return AlreadyDecided(verdict);
             return new SuggestionResult(created.Outcome, created.Error);
         }
-        notifier.PublishSuggestionsDecided(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, [suggestionId]));
+        bus.Publish(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, [suggestionId]));
         return new SuggestionResult(AnnotationOutcome.Ok, null, created);
     }
 
@@ -93,7 +93,7 @@ public sealed class SuggestionService(
                 throw;
             }
         }
-        notifier.PublishSuggestionsDecided(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, [suggestionId]));
+        bus.Publish(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, [suggestionId]));
         return SuggestionResult.Ok;
     }
 
@@ -107,7 +107,7 @@ public sealed class SuggestionService(
         var results = await Task.WhenAll(pending.Select(s =>
             annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, ct)));
         var accepted = pending.Zip(results).Where(p => p.Second.Succeeded).Select(p => p.First.Id).ToList();
-        if (accepted.Count > 0) notifier.PublishSuggestionsDecided(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, accepted));
+        if (accepted.Count > 0) bus.Publish(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, accepted));
         var errors = pending.Zip(results).Where(p => !p.Second.Succeeded)
             .Select(p => $"{p.First.LabelName} at {p.First.Start}–{p.First.End}: {p.Second.Error}").ToList();
         return new AcceptAllResult(accepted, results.Where(r => r.Succeeded).OrderBy(r => r.Sequence).ToList(), errors);

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Users;
 using System.Security.Cryptography;
 using System.Text;
 using AnnotateHub.Web.Data;
@@ -27,7 +28,7 @@ public sealed record CreatedApiToken(ApiTokenView Token, string Plaintext);
 /// <remarks>A revoke writes an <see cref="AccessChange"/> row in its transaction and tells this process's listeners, so the
 /// token's open hub connections end at once here and within a poll elsewhere (docs/decisions/0042).</remarks>
 public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time,
-    AccessChangeLog accessLog, DocumentChangeNotifier notifier)
+    AccessChangeLog accessLog, EventBus bus)
 {
     public const string TokenPrefix = "ah_";
     private const int RandomBytes = 32;
@@ -91,7 +92,7 @@ public sealed class ApiTokenService(IDbContextFactory<AnnotateHubDbContext> dbFa
         accessLog.UserChanged(db, userId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        notifier.PublishUserAccess(new UserAccessChangedEvent(userId));
+        bus.Publish(new UserAccessChangedEvent(userId));
         return true;
     }
 

@@ -37,15 +37,15 @@ public sealed class CallerStanding
     // Bumped by a change: a read that started before it must not store what it read.
     private readonly ConcurrentDictionary<string, int> _generations = new(StringComparer.Ordinal);
 
-    public CallerStanding(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider clock, IOptions<IdentityOptions> identity, DocumentChangeNotifier notifier)
+    public CallerStanding(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider clock, IOptions<IdentityOptions> identity, EventBus bus)
     {
         _dbFactory = dbFactory;
         _clock = clock;
         _stampClaim = identity.Value.ClaimsIdentity.SecurityStampClaimType;
         // For the life of the app (a singleton): synchronous, so it has run before any listener re-checks.
-        notifier.SubscribeAnyUser(changed =>
+        bus.SubscribeAll<UserAccessChangedEvent>(changes =>
         {
-            Invalidate(changed.UserId);
+            foreach (var changed in changes) Invalidate(changed.UserId);
             return Task.CompletedTask;
         });
     }

@@ -1,3 +1,4 @@
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Identity;
@@ -27,7 +28,7 @@ public sealed record UserAdminResult(IReadOnlyList<string> Errors)
 /// row (docs/decisions/0042).
 /// </summary>
 public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider time,
-    AccessChangeLog accessLog, DocumentChangeNotifier notifier)
+    AccessChangeLog accessLog, EventBus bus)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -184,7 +185,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             foreach (var projectId in projectIds)
             {
                 projectAccess?.Invalidate(projectId);
-                notifier.PublishTeam(new TeamChangedEvent(projectId));
+                bus.Publish(new TeamChangedEvent(projectId));
             }
             return outcome;
         }
@@ -201,7 +202,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         accessLog.UserChanged(db, userId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        notifier.PublishUserAccess(new UserAccessChangedEvent(userId));
+        bus.Publish(new UserAccessChangedEvent(userId));
         return UserAdminResult.Ok;
     }
 

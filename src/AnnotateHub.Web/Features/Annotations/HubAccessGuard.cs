@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Realtime;
 using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AnnotateHub.Web.Realtime;
+namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>
 /// Keeps the hub's document streams in step with the team. A hub connection is checked when it joins a document; when
@@ -19,7 +20,7 @@ namespace AnnotateHub.Web.Realtime;
 /// <see cref="AccessChangeWatcher"/>, from another (docs/decisions/0042).
 /// </summary>
 public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess access, PresenceTracker presence,
-    DocumentChangeNotifier notifier, CallerStanding standing, ILogger<HubAccessGuard> logger)
+    EventBus bus, CallerStanding standing, ILogger<HubAccessGuard> logger)
 {
     /// <summary>A connection on a document, and whether it is in the supervisors' group.</summary>
     private sealed record Stream(int ProjectId, int DocumentId, string ConnectionId, string UserId, bool AsSupervisor);
@@ -36,9 +37,10 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
     public void Connected(HubCallerContext context)
     {
         // Once, for the life of the app (a singleton); off the publisher's thread, as the checks read the database.
-        LazyInitializer.EnsureInitialized(ref _userChanges, () => notifier.SubscribeAnyUser(changed =>
+        LazyInitializer.EnsureInitialized(ref _userChanges, () => bus.SubscribeAll<UserAccessChangedEvent>(changes =>
         {
-            if (_callers.Values.Any(c => c.UserId == changed.UserId)) _ = Task.Run(() => RecheckUserAsync(changed.UserId));
+            foreach (var changed in changes)
+                if (_callers.Values.Any(c => c.UserId == changed.UserId)) _ = Task.Run(() => RecheckUserAsync(changed.UserId));
             return Task.CompletedTask;
         }));
         if (context.UserIdentifier is { } userId) _callers[context.ConnectionId] = new Caller(context, userId);
@@ -88,7 +90,7 @@ public sealed class HubAccessGuard(IHubContext<AnnotationHub> hub, ProjectAccess
     public void Joined(string connectionId, DocumentAccess standing)
     {
         _streams[(connectionId, standing.DocumentId)] = new Stream(standing.ProjectId, standing.DocumentId, connectionId, standing.UserId, standing.Permissions.IsSupervisor);
-        _watchedProjects.GetOrAdd(standing.ProjectId, projectId => notifier.SubscribeTeam(projectId, changed =>
+        _watchedProjects.GetOrAdd(standing.ProjectId, projectId => bus.Subscribe<TeamChangedEvent>(projectId, changed =>
         {
             // Off the publisher's thread: it may be a circuit's dispatcher, and the checks read the database.
             _ = Task.Run(() => RecheckAsync(changed.ProjectId));

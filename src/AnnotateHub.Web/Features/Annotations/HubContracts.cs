@@ -1,8 +1,9 @@
+using AnnotateHub.Web.Realtime;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 
-namespace AnnotateHub.Web.Realtime;
+namespace AnnotateHub.Web.Features.Annotations;
 
 // The hub's messages, as documented in docs/realtime.md (JSON, camelCase). Offsets in code points, end exclusive.
 

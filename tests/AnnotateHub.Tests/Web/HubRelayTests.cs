@@ -6,18 +6,20 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AnnotateHub.Tests.Web;
 
-public sealed class DocumentChangeNotifierTests
+public sealed class HubRelayTests
 {
     [Fact]
     public async Task A_group_published_while_the_hub_is_idle_goes_out_at_once_as_one_message()
     {
         var hub = new RecordingFanOut(waitEvery: 0);
-        var notifier = new DocumentChangeNotifier(NullLogger<DocumentChangeNotifier>.Instance, hub);
+        var bus = new EventBus(NullLogger<EventBus>.Instance);
+        using var relay = new HubRelay(bus, hub, NullLogger<HubRelay>.Instance);
+        await relay.StartAsync(CancellationToken.None);
 
         // On a thread without a synchronization context, as a hub invocation's writer runs.
         var sentBeforePublishReturned = await Task.Run(() =>
         {
-            notifier.Publish([Change(3, 1), Change(3, 2), Change(3, 3)]);
+            bus.Publish<DocumentChangeEvent>([Change(3, 1), Change(3, 2), Change(3, 3)]);
             return hub.Sends(3);
         });
 
@@ -32,7 +34,9 @@ public sealed class DocumentChangeNotifierTests
         const int perDocument = 400;
         int[] documents = [1, 9, 17, 2];
         var hub = new RecordingFanOut(waitEvery: 3);
-        var notifier = new DocumentChangeNotifier(NullLogger<DocumentChangeNotifier>.Instance, hub);
+        var bus = new EventBus(NullLogger<EventBus>.Instance);
+        using var relay = new HubRelay(bus, hub, NullLogger<HubRelay>.Instance);
+        await relay.StartAsync(CancellationToken.None);
 
         await Task.WhenAll(documents.Select(documentId => Task.Run(() =>
         {
@@ -42,9 +46,9 @@ public sealed class DocumentChangeNotifierTests
                 var size = (int)Math.Min(random.Next(1, 6), perDocument - next + 1);
                 var group = Enumerable.Range(0, size).Select(i => Change(documentId, next + i)).ToList();
                 next += size;
-                if (group.Count == 1) notifier.Publish(group[0]);
-                else notifier.Publish(group);
-                if (next % 50 == 0) notifier.PublishLabels(new LabelsChangedEvent(documentId, []));
+                if (group.Count == 1) bus.Publish(group[0]);
+                else bus.Publish(group);
+                if (next % 50 == 0) bus.Publish(new LabelsChangedEvent(documentId, []));
             }
         })));
 
@@ -63,7 +67,7 @@ public sealed class DocumentChangeNotifierTests
             "u1", DateTime.UnixEpoch);
 
     /// <summary>Records what would go to the hub's groups; every n-th send completes only later.</summary>
-    private sealed class RecordingFanOut(int waitEvery) : IRemoteFanOut
+    private sealed class RecordingFanOut(int waitEvery) : IHubFanOut
     {
         private readonly Lock _gate = new();
         private readonly Dictionary<int, List<IReadOnlyList<long>>> _sends = [];

@@ -1,7 +1,7 @@
 using AnnotateHub.Web.Features.Users;
 using Microsoft.AspNetCore.SignalR;
 
-namespace AnnotateHub.Web.Realtime;
+namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>
 /// The rule every hub method shares: the caller must still be allowed at all (<see cref="CallerStanding"/>: account

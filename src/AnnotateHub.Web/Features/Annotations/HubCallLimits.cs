@@ -4,7 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
-namespace AnnotateHub.Web.Realtime;
+namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>The <c>RateLimits:Hub</c> section: how many annotation changes one user may send through the hub (decision 0050).</summary>
 public sealed class HubRateLimitOptions

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace AnnotateHub.Web.Realtime;
+namespace AnnotateHub.Web.Features.Annotations;
 
 /// <summary>
 /// Calls to the annotation hub whose arguments cannot be bound (a string for an int, null for a long, three arguments

@@ -1,0 +1,156 @@
+using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Realtime;
+
+namespace AnnotateHub.Web.Features.Annotations;
+
+/// <summary>
+/// Relays the bus's committed changes, label sets and presence to the programs on the hub (<see cref="IHubFanOut"/>),
+/// in the order published: one ordered queue per partition of documents and projects, sent by the publisher itself
+/// when the partition is idle and otherwise by the send under way when it finishes (docs/decisions/0020). Circuits
+/// subscribe to the bus themselves; they are not the relay's business.
+/// </summary>
+public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> logger) : IHostedService, IDisposable
+{
+    private const int Partitions = 8;
+    private const int MaxBatch = 500;
+
+    private readonly OutboundQueue[] _outbound = Enumerable.Range(0, Partitions).Select(_ => new OutboundQueue()).ToArray();
+    private readonly List<IDisposable> _subscriptions = [];
+
+    /// <summary>Events waiting for the hub's groups, and whether a send of this partition is under way.</summary>
+    private sealed class OutboundQueue
+    {
+        public readonly Queue<object> Waiting = new();
+        public bool Sending;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_subscriptions)
+        {
+            if (_subscriptions.Count > 0) return Task.CompletedTask;
+            _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(changes => Enqueue(changes[0].DocumentId, changes)));
+            _subscriptions.Add(bus.SubscribeAll<LabelsChangedEvent>(labels => EnqueueEach(labels, l => l.ProjectId)));
+            _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(presence => EnqueueEach(presence, p => p.DocumentId)));
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        lock (_subscriptions)
+        {
+            foreach (var subscription in _subscriptions) subscription.Dispose();
+            _subscriptions.Clear();
+        }
+    }
+
+    private Task EnqueueEach<T>(IReadOnlyList<T> items, Func<T, int> key) where T : notnull
+    {
+        foreach (var item in items) Enqueue(key(item), item);
+        return Task.CompletedTask;
+    }
+
+    private Task Enqueue(int key, object item)
+    {
+        var queue = _outbound[(key & int.MaxValue) % Partitions];
+        lock (queue)
+        {
+            queue.Waiting.Enqueue(item);
+            // The send under way takes it next, in the order published.
+            if (queue.Sending) return Task.CompletedTask;
+            queue.Sending = true;
+        }
+        // Idle: send on the publisher's thread. A group send only writes into each connection's buffer and normally
+        // completes at once; waking a task for it cost more than the send. If a write has to wait, the rest goes on
+        // without the publisher. A Blazor circuit's dispatcher (a label edit) is no place for other connections' sends.
+        if (SynchronizationContext.Current is null) _ = SendWaitingAsync(queue);
+        else _ = Task.Run(() => SendWaitingAsync(queue));
+        return Task.CompletedTask;
+    }
+
+    // One send at a time per partition, in the order published. Consecutive changes of one document that queued up
+    // while the previous send was under way go out as one message: a busy document costs one write per connection
+    // per batch instead of per change.
+    private async Task SendWaitingAsync(OutboundQueue queue)
+    {
+        var batch = new List<DocumentChangeEvent>();
+        while (true)
+        {
+            object[] items;
+            lock (queue)
+            {
+                if (queue.Waiting.Count == 0)
+                {
+                    queue.Sending = false;
+                    return;
+                }
+                items = queue.Waiting.ToArray();
+                queue.Waiting.Clear();
+            }
+            foreach (var item in items)
+            {
+                if (item is IReadOnlyList<DocumentChangeEvent> changes)
+                {
+                    foreach (var change in changes) await AddToBatchAsync(batch, change);
+                    continue;
+                }
+                if (batch.Count > 0) await SendAsync(batch);
+                await SendAsync(item);
+            }
+            if (batch.Count > 0) await SendAsync(batch);
+        }
+    }
+
+    private async Task AddToBatchAsync(List<DocumentChangeEvent> batch, DocumentChangeEvent change)
+    {
+        if (batch.Count > 0 && (batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
+        batch.Add(change);
+    }
+
+    private async Task SendAsync(List<DocumentChangeEvent> batch)
+    {
+        try
+        {
+            await hub.SendChangesAsync(batch.ToArray());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Sending {Count} changes to hub clients failed", batch.Count);
+        }
+        batch.Clear();
+    }
+
+    private async Task SendAsync(object item)
+    {
+        try
+        {
+            await (item switch
+            {
+                LabelsChangedEvent labels => hub.SendLabelsAsync(labels),
+                PresenceChangedEvent presence => hub.SendPresenceAsync(presence),
+                _ => Task.CompletedTask,
+            });
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Sending an event to hub clients failed");
+        }
+    }
+}
+
+/// <summary>Sends committed changes to the hub's groups (and, through the SignalR Redis backplane, other instances'
+/// hub clients). <see cref="HubFanOut"/> is the app's; tests record instead.</summary>
+public interface IHubFanOut
+{
+    /// <summary>One or more consecutive committed changes of one document, in sequence order.</summary>
+    Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes);
+    Task SendLabelsAsync(LabelsChangedEvent labels);
+    Task SendPresenceAsync(PresenceChangedEvent presence);
+}
