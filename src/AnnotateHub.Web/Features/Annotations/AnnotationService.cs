@@ -38,7 +38,7 @@ public sealed class AnnotationService(
     {
         if (await FindAsync(id, ct) is not { } annotation) return null;
         var standing = await access.ForDocumentAsync(annotation.DocumentId, userId, ct);
-        return standing is { Permissions.IsMember: true, CanOpen: true } && standing.CanSee(annotation) ? new VisibleAnnotation(annotation, standing) : null;
+        return standing is { Permissions.IsMember: true, CanOpen: true } && standing.CanSeeChangeBy(annotation.AnnotatorId) ? new VisibleAnnotation(annotation, standing) : null;
     }
 
     /// <summary>The document's spans and the sequence number of the last change they include.</summary>
@@ -58,7 +58,7 @@ public sealed class AnnotationService(
     public async Task<DocumentSnapshot> SnapshotAsync(DocumentAccess viewer, CancellationToken ct = default)
     {
         var snapshot = await SnapshotAsync(viewer.DocumentId, ct);
-        return viewer.Permissions.SeesOthers ? snapshot : snapshot with { Annotations = snapshot.Annotations.Where(viewer.CanSee).ToList() };
+        return viewer.Permissions.SeesOthers ? snapshot : snapshot with { Annotations = snapshot.Annotations.Where(a => viewer.CanSeeChangeBy(a.AnnotatorId)).ToList() };
     }
 
     /// <summary>The committed changes that <paramref name="viewer"/> may see after <paramref name="afterSequence"/>, in order.

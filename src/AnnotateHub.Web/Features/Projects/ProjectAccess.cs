@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Corpus;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,8 +12,6 @@ public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId
     public bool CanOpen => Permissions.CanOpenDocument(Assignment);
 
     public string? RefusalToAnnotate => Permissions.RefusalToAnnotate(Assignment);
-
-    public bool CanSee(AnnotationView annotation) => Permissions.CanSeeSpanOf(UserId, annotation.AnnotatorId);
 
     public bool CanSeeChangeBy(string authorId) => Permissions.CanSeeSpanOf(UserId, authorId);
 }
