@@ -39,6 +39,10 @@ public sealed partial class DocumentPage
     private string _userId = "";
     private bool _notFound;
     private string? _refusal; // the document exists, but this user may not open it
+
+    // What the page renders once both are loaded (the gate shows progress until then).
+    private sealed record LoadedDocument(DocumentContent Doc, DocumentModel Model);
+    private LoadedDocument? Loaded => _doc is not null && _model is not null ? new(_doc, _model) : null;
     private DocumentAccess? _access;
     private int _version;
 
