@@ -4,16 +4,17 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AnnotateHub.Web.Features.Users;
 
-public static class UserServiceExtensions
+public static class UsersFeature
 {
-    /// <summary>Account administration for the admin page and the command line; every cookie request asks
-    /// <see cref="CallerStanding"/> (registered with the feature services) too.</summary>
-    public static IHostApplicationBuilder AddUserAdministration(this IHostApplicationBuilder builder)
+    /// <summary>Account administration for the admin page and the command line, and <see cref="CallerStanding"/>, which
+    /// every cookie request, circuit and hub call asks.</summary>
+    public static IServiceCollection AddUsers(this IServiceCollection services)
     {
-        builder.Services.AddSingleton<UserAdminService>();
+        services.AddSingleton<CallerStanding>();
+        services.AddSingleton<UserAdminService>();
         // Before Identity's once-a-minute security stamp check: a lock or "end sessions" takes effect on the next request
         // (CallerStanding's cache is dropped by the change, here or in another process), not within the minute.
-        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {
             var validate = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
@@ -29,6 +30,6 @@ public static class UserServiceExtensions
                 await validate(context);
             };
         });
-        return builder;
+        return services;
     }
 }
