@@ -158,8 +158,7 @@ public static class CommandLineHost
         builder.Services.AddDataProtection();
         builder.Services.AddAuthentication();
         builder.AddAnnotateHubData();
-        builder.AddUserAdministration();
-        // The feature services (projects and teams, annotations, import and export) the other commands use.
+        // The feature services (users, projects and teams, annotations, import and export) the commands use.
         AnnotateHub.Web.Features.FeatureServiceExtensions.AddAnnotationServices(builder.Services);
         return builder.Build();
     }

@@ -47,7 +47,7 @@ public static class DataServiceExtensions
                 o.User.RequireUniqueEmail = false;
                 // Policy (docs/decisions/0012): at least 10 characters, upper, lower, digit and symbol (Identity's
                 // defaults), 5 different characters; the Users feature adds its validator (not a common word or the user
-                // name dressed up: AddUserAdministration).
+                // name dressed up: UsersFeature.AddUsers).
                 o.Password.RequiredLength = 10;
                 o.Password.RequiredUniqueChars = 5;
                 // Wrong passwords never lock an account (the sign-in page passes lockoutOnFailure: false and waits

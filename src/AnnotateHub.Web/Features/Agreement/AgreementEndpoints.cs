@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using AnnotateHub.Core.Agreement;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Projects;
 

@@ -72,9 +72,3 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
             doneOf[id], spansOf[id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)))).ToList();
     }
 }
-
-public static class AgreementServiceExtensions
-{
-    /// <summary>The agreement feature's services: the report reader shared by the command line, the REST API and pages.</summary>
-    public static IServiceCollection AddAgreement(this IServiceCollection services) => services.AddSingleton<AgreementService>().AddSingleton<AgreementDashboardService>();
-}

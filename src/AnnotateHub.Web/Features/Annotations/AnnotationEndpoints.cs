@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
@@ -18,7 +19,7 @@ public sealed record UpdateAnnotationBody(int ExpectedVersion, string? Label, in
 /// The same service, validation and permissions as the UI and the hub. See docs/api.md.</summary>
 public static class AnnotationEndpoints
 {
-    /// <summary>The largest request body the API reads (see <see cref="FeatureServiceExtensions.UseApiBodyLimit"/>).</summary>
+    /// <summary>The largest request body the API reads (see <see cref="Api.ApiBodyLimit.UseApiBodyLimit"/>).</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
     public static RouteGroupBuilder MapAnnotationEndpoints(this RouteGroupBuilder api)

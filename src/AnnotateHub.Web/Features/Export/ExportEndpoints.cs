@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AnnotateHub.Core.Formats;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Projects;
 
 namespace AnnotateHub.Web.Features.Export;

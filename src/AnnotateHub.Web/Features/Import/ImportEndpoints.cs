@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Projects;
 
 namespace AnnotateHub.Web.Features.Import;

@@ -14,12 +14,6 @@ public static class Health
 {
     public const string Path = "/health";
 
-    public static IHostApplicationBuilder AddAnnotateHubHealth(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        return builder;
-    }
-
     public static IEndpointConventionBuilder MapAnnotateHubHealth(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHealthChecks(Path, new HealthCheckOptions { AllowCachingResponses = false }).AllowAnonymous();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime;
 using System.Security.Claims;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Projects;
 
 namespace AnnotateHub.Web.Features.Operations;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AnnotateHub.Web.Components.Shared;
+using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;

@@ -5,24 +5,24 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AnnotateHub.Web.Features.Tokens;
 
-public static class ApiTokenServiceExtensions
+public static class TokensFeature
 {
     /// <summary>
     /// The token service, the "ApiToken" scheme next to the Identity cookie (which stays the default for pages), the
     /// <see cref="ApiTokenDefaults.CookieOrToken"/> policy, and 401/403 instead of sign-in redirects for programs.
     /// </summary>
-    public static IHostApplicationBuilder AddApiTokens(this IHostApplicationBuilder builder)
+    public static IServiceCollection AddApiTokens(this IServiceCollection services)
     {
-        builder.Services.AddSingleton<ApiTokenService>();
-        builder.Services.AddAuthentication()
+        services.AddSingleton<ApiTokenService>();
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenDefaults.AuthenticationScheme, displayName: null, _ => { });
-        builder.Services.AddAuthorizationBuilder()
+        services.AddAuthorizationBuilder()
             .AddPolicy(ApiTokenDefaults.CookieOrToken, p => p
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiTokenDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser());
 
-        // PostConfigure: runs after Program.cs has configured the cookie, and keeps whatever redirects it set for pages.
-        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        // PostConfigure: runs after AddAnnotateHubAuthentication has configured the cookie, and keeps whatever redirects it set for pages.
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {
             var redirectToLogin = o.Events.OnRedirectToLogin;
             var redirectToAccessDenied = o.Events.OnRedirectToAccessDenied;
@@ -33,16 +33,18 @@ public static class ApiTokenServiceExtensions
                 ? Answer(context.HttpContext, StatusCodes.Status403Forbidden)
                 : redirectToAccessDenied(context);
         });
-        return builder;
+        return services;
     }
 
     /// <summary><c>GET /api/me</c>: who the cookie or token signs in as; lets a script check its token.</summary>
-    public static IEndpointConventionBuilder MapApiTokenEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(ApiTokenDefaults.ApiPath + "/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
-                user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
-                user.Identity?.Name ?? "",
-                user.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList())))
-            .RequireAuthorization(ApiTokenDefaults.CookieOrToken);
+    public static RouteGroupBuilder MapApiTokenEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
+            user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
+            user.Identity?.Name ?? "",
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal).ToList())));
+        return api;
+    }
 
     private static Task Answer(HttpContext context, int status)
     {

@@ -5,19 +5,20 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AnnotateHub.Web.Features.Users;
 
-public static class UserServiceExtensions
+public static class UsersFeature
 {
-    /// <summary>Account administration for the admin page and the command line; every cookie request asks
-    /// <see cref="CallerStanding"/> (registered with the feature services) too.</summary>
-    public static IHostApplicationBuilder AddUserAdministration(this IHostApplicationBuilder builder)
+    /// <summary>Account administration for the admin page and the command line, and <see cref="CallerStanding"/>, which
+    /// every cookie request, circuit and hub call asks.</summary>
+    public static IServiceCollection AddUsers(this IServiceCollection services)
     {
-        builder.Services.AddSingleton<UserAdminService>();
+        services.AddSingleton<CallerStanding>();
+        services.AddSingleton<UserAdminService>();
         // Beside Identity's own rules (AddAnnotateHubData): not a common word or the user name dressed up (decision 0012).
         // What IdentityBuilder.AddPasswordValidator registers, after Identity's default validator as before.
-        builder.Services.AddScoped<IPasswordValidator<AppUser>, CommonPasswordValidator>();
+        services.AddScoped<IPasswordValidator<AppUser>, CommonPasswordValidator>();
         // Before Identity's once-a-minute security stamp check: a lock or "end sessions" takes effect on the next request
         // (CallerStanding's cache is dropped by the change, here or in another process), not within the minute.
-        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {
             var validate = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
@@ -33,7 +34,7 @@ public static class UserServiceExtensions
                 await validate(context);
             };
         });
-        return builder;
+        return services;
     }
 
     /// <summary>The first admin, made after the migrations by <see cref="DatabaseInitializer"/> (decision 0053). Register
