@@ -14,13 +14,8 @@ public static class ExportEndpoints
 {
     public static RouteGroupBuilder MapExportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{projectId}/export", async Task<IResult> (int projectId, ClaimsPrincipal user,
-            ProjectAccess access, ExportService export, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/projects/{projectId}/export", async Task<IResult> (int projectId, ExportService export, HttpContext http, CancellationToken ct) =>
         {
-            var permissions = await access.ForProjectAsync(projectId, user.Id(), ct);
-            if (!permissions.IsMember) return ApiProblems.NotFound($"Project {projectId} does not exist.");
-            // Exports hold every annotator's work: in a blind project that is exactly what annotators must not see.
-            if (!permissions.IsSupervisor) return ApiProblems.Forbidden("Only the project's supervisors can export it.");
             var (parsed, errors) = ExportRequest.Parse(http.Request.Query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString())));
             if (parsed is null) return ApiProblems.Invalid(string.Join(" ", errors));
             var (request, error) = await export.ResolveAsync(projectId, parsed, ct);
@@ -31,7 +26,7 @@ public static class ExportEndpoints
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"project-{projectId}{request.Format.FileExtension(options)}\"";
             await export.WriteAsync(projectId, request.Format, options, http.Response.Body, progress: null, ct);
             return TypedResults.Empty;
-        });
+        }).RequireProjectSupervisor("Only the project's supervisors can export it."); // exports hold every annotator's work
         // A file prepared on the Export tab, for the user who prepared it.
         api.MapGet("/exports/{token}", IResult (string token, ClaimsPrincipal user, PreparedExports prepared) =>
             prepared.Find(token, user.Id()) is { } file

@@ -45,11 +45,8 @@ public static partial class ImportEndpoints
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/projects/{projectId}/import", async Task<IResult> (int projectId, string? name, string? spans, ClaimsPrincipal user,
-            ProjectAccess access, ImportService importer, HttpContext http, CancellationToken ct) =>
+            ImportService importer, HttpContext http, CancellationToken ct) =>
         {
-            var permissions = await access.ForProjectAsync(projectId, user.Id(), ct);
-            if (!permissions.IsMember) return ApiProblems.NotFound($"Project {projectId} does not exist.");
-            if (!permissions.IsSupervisor) return ApiProblems.Forbidden("Only the project's supervisors import documents.");
             var kind = (spans ?? "annotations").Trim().ToLowerInvariant() switch
             {
                 "annotations" => (ImportedSpans?)ImportedSpans.Annotations,
@@ -86,7 +83,7 @@ public static partial class ImportEndpoints
                 try { File.Delete(temp); }
                 catch (IOException) { /* a leftover temp file is harmless */ }
             }
-        });
+        }).RequireProjectSupervisor("Only the project's supervisors import documents.");
         return api;
     }
 }

@@ -32,12 +32,11 @@ public static class ProjectEndpoints
 
         // A page of the documents (decision 0035): the body stays the list it always was; the total and the next page's
         // address travel in headers, so callers written for the unpaged list keep working on projects of up to a page.
-        api.MapGet("/projects/{projectId}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, ProjectAccess access, CorpusService corpus,
+        api.MapGet("/projects/{projectId}/documents", async Task<IResult> (int projectId, ClaimsPrincipal user, CorpusService corpus,
             HttpContext http, CancellationToken ct) =>
         {
             var userId = user.Id();
-            var permissions = await access.ForProjectAsync(projectId, userId, ct);
-            if (!permissions.IsMember) return ApiProblems.NotFound($"Project {projectId} does not exist.");
+            var permissions = http.CallerPermissions();
             var (query, error) = ParseDocumentQuery(http.Request.Query);
             if (query is null) return ApiProblems.Invalid(error!);
             // Annotators see their own spans only here, whatever the mode; every row carries the caller's assignment.
@@ -56,7 +55,7 @@ public static class ProjectEndpoints
             }
             return TypedResults.Ok(page.Rows.Select(r => new DocumentListItemDto(r.Id, r.Title, r.Outlet, r.PublishedOn, r.Length,
                 r.Assignment is { } state ? StateName(state) : null)).ToList());
-        });
+        }).RequireProjectMember();
         return api;
     }
 
