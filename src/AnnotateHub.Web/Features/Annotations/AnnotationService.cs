@@ -18,10 +18,11 @@ public sealed record DocumentSnapshot(long Sequence, IReadOnlyList<AnnotationVie
 /// <summary>Reads annotations and the change log; validates changes and hands them to the document's
 /// <see cref="DocumentWriter"/>, which saves them with their change-log entries and then notifies.</summary>
 public sealed class AnnotationService(
-    IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer, CorpusService corpus, LabelService labels, ProjectAccess access, TeamService team)
+    IDbContextFactory<AnnotateHubDbContext> dbFactory, DocumentWriter writer, CorpusService corpus, LabelService labels, ProjectAccess access, TeamService team, EventBus bus)
 {
-    // Users are never deleted while signed in; a known one needs no second look (the foreign key still guards).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownUsers = new();
+    // A known user needs no second look; a change to their account (removal among others) drops them, here at commit
+    // and from another process through the access-change rows (decision 0061). The foreign key still guards.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownUsers = DroppedOnAccountChange(bus);
 
     public async Task<IReadOnlyList<AnnotationView>> ListAsync(int documentId, CancellationToken ct = default) =>
         (await SnapshotAsync(documentId, ct)).Annotations;
@@ -163,6 +164,18 @@ public sealed class AnnotationService(
         if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) return false;
         _knownUsers.TryAdd(userId, true);
         return true;
+    }
+
+    private static System.Collections.Concurrent.ConcurrentDictionary<string, bool> DroppedOnAccountChange(EventBus bus)
+    {
+        var known = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // For the life of the app (a singleton), synchronous: dropped before any listener re-checks.
+        bus.SubscribeAll<Users.UserAccessChangedEvent>(changes =>
+        {
+            foreach (var changed in changes) known.TryRemove(changed.UserId, out _);
+            return Task.CompletedTask;
+        });
+        return known;
     }
 
     private static string? NormalizeNote(string? note) => string.IsNullOrWhiteSpace(note) ? null : note.Trim();

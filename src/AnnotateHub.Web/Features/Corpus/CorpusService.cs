@@ -178,14 +178,19 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
             .FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>A document's project and length in code points, or null when there is no such document. A document's
-    /// text never changes once imported, so these are kept after the first read (every change checks them).</summary>
+    /// <summary>A document's project and length in code points, or null when there is no such document (or it is still
+    /// being imported). A document's text never changes once imported and it never moves, so these are kept after the
+    /// first read (every change checks them): decision 0061. A document of an import still in progress sits in a hidden
+    /// staging project and moves when the import commits, so it is "no such document" until then, never cached.</summary>
     public async Task<DocumentFacts?> FactsAsync(int documentId, CancellationToken ct = default)
     {
         if (_facts.TryGetValue(documentId, out var known)) return known;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var facts = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
-            .Select(d => new DocumentFacts(d.ProjectId, d.Length)).FirstOrDefaultAsync(ct);
+        // The join goes through the projects' query filter, which hides staging projects.
+        var facts = await (from d in db.Documents.AsNoTracking()
+                           join p in db.Projects on d.ProjectId equals p.Id
+                           where d.Id == documentId
+                           select new DocumentFacts(d.ProjectId, d.Length)).FirstOrDefaultAsync(ct);
         if (facts is not null) _facts.TryAdd(documentId, facts);
         return facts;
     }

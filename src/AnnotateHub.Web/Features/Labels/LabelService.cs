@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AnnotateHub.Core.Labels;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,23 +20,90 @@ public sealed record LabelResult(LabelView? Label, IReadOnlyList<string> Errors,
 
 /// <summary>Reads and edits a project's label set. Only the project's supervisors (and admins) may edit it. Every committed
 /// edit is announced to the project's open documents.</summary>
-public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, EventBus bus, Projects.ProjectAccess access)
+/// <remarks>Label sets are read on every change a program makes and edited rarely: kept per project (decision 0061). An
+/// edit here drops the set at commit and announces the new one. An edit anywhere (here, an import, another process)
+/// writes the project's access-change row in its transaction; every process turns that row into a
+/// <see cref="TeamChangedEvent"/>, on which a kept set is read again and, if it differs, announced
+/// (<see cref="LabelsChangedEvent"/>), so open documents everywhere show a label created by an import on the command
+/// line. <see cref="MaxAge"/> bounds what a missed signal could cost.</remarks>
+public sealed class LabelService
 {
-    // Label sets are read on every change a program makes and edited rarely: kept per project, dropped on every
-    // edit through this service (with several instances, the label-change message will drop it on the others).
-    private readonly ConcurrentDictionary<int, IReadOnlyList<LabelView>> _sets = new();
+    /// <summary>How long a kept label set is trusted without a signal (as long as the team's, <see cref="ProjectAccess.MaxAge"/>).</summary>
+    public static readonly TimeSpan MaxAge = ProjectAccess.MaxAge;
+
+    private sealed record KnownSet(IReadOnlyList<LabelView> Labels, DateTimeOffset ReadAt);
+
+    private readonly IDbContextFactory<AnnotateHubDbContext> _dbFactory;
+    private readonly EventBus _bus;
+    private readonly ProjectAccess _access;
+    private readonly AccessChangeLog _accessLog;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<LabelService> _logger;
+    private readonly ConcurrentDictionary<int, KnownSet> _sets = new();
+    // Bumped when a set is dropped: a read that started before must not store what it read.
+    private readonly ConcurrentDictionary<int, int> _generations = new();
+    // One announcement at a time, so two refreshes of one project cannot announce the newer set before the older.
+    private readonly SemaphoreSlim _announcing = new(1, 1);
+
+    public LabelService(IDbContextFactory<AnnotateHubDbContext> dbFactory, EventBus bus, ProjectAccess access, AccessChangeLog accessLog,
+        TimeProvider clock, ILogger<LabelService> logger)
+    {
+        _dbFactory = dbFactory;
+        _bus = bus;
+        _access = access;
+        _accessLog = accessLog;
+        _clock = clock;
+        _logger = logger;
+        // For the life of the app (a singleton): the set is dropped synchronously, before any listener asks again; the
+        // read and the announcement run on their own.
+        bus.SubscribeAll<TeamChangedEvent>(changes =>
+        {
+            foreach (var projectId in changes.Select(c => c.ProjectId).Distinct())
+            {
+                if (Drop(projectId) is { } previous) _ = RefreshAsync(projectId, previous);
+            }
+            return Task.CompletedTask;
+        });
+    }
 
     public async Task<IReadOnlyList<LabelView>> ListAsync(int projectId, CancellationToken ct = default)
     {
-        if (_sets.TryGetValue(projectId, out var known)) return known;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (_sets.TryGetValue(projectId, out var known) && _clock.GetUtcNow() - known.ReadAt < MaxAge) return known.Labels;
+        var generation = _generations.GetValueOrDefault(projectId);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var set = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId)
             .OrderBy(l => l.SortOrder).ThenBy(l => l.Id)
             .Select(l => new LabelView(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder))
             .ToListAsync(ct);
         // An empty set is not kept: the project may not exist yet, or its labels are being created.
-        if (set.Count > 0) _sets.TryAdd(projectId, set);
+        if (set.Count > 0 && _generations.GetValueOrDefault(projectId) == generation) _sets[projectId] = new KnownSet(set, _clock.GetUtcNow());
         return set;
+    }
+
+    private IReadOnlyList<LabelView>? Drop(int projectId)
+    {
+        _generations.AddOrUpdate(projectId, 1, (_, g) => g + 1);
+        return _sets.TryRemove(projectId, out var known) ? known.Labels : null;
+    }
+
+    /// <summary>After a signal that the set may have changed elsewhere: read it again and announce it if it did.</summary>
+    private async Task RefreshAsync(int projectId, IReadOnlyList<LabelView> previous)
+    {
+        await _announcing.WaitAsync();
+        try
+        {
+            var now = await ListAsync(projectId);
+            if (!now.SequenceEqual(previous)) _bus.Publish(new LabelsChangedEvent(projectId, now));
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The next read asks the database anyway (the set was dropped); only the announcement is lost.
+            _logger.LogWarning(e, "Could not read the label set of project {Project} again after a change", projectId);
+        }
+        finally
+        {
+            _announcing.Release();
+        }
     }
 
     /// <summary>A label of the project named (case-insensitive) or numbered by a program, or a clear error.</summary>
@@ -54,12 +122,12 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
     }
 
     public async Task<bool> CanEditAsync(int projectId, string userId, CancellationToken ct = default) =>
-        (await access.ForProjectAsync(projectId, userId, ct)).IsSupervisor;
+        (await _access.ForProjectAsync(projectId, userId, ct)).IsSupervisor;
 
     public async Task<LabelResult> AddAsync(int projectId, string userId, LabelSpec spec, CancellationToken ct = default)
     {
         if (!await CanEditAsync(projectId, userId, ct)) return Refused();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var existing = await db.Labels.Where(l => l.ProjectId == projectId).ToListAsync(ct);
         var errors = LabelRules.Validate(spec, existing.Select(ToSpec));
         if (errors.Count > 0) return new LabelResult(null, errors);
@@ -70,6 +138,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
             SortOrder = existing.Count == 0 ? 0 : existing.Max(l => l.SortOrder) + 1,
         };
         db.Labels.Add(label);
+        _accessLog.ProjectChanged(db, projectId); // other processes drop their copy of the set
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(projectId, ct);
         return new LabelResult(ToView(label), []);
@@ -80,7 +149,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
     /// their whole content is the version (decision 0029).</param>
     public async Task<LabelResult> UpdateAsync(int labelId, string userId, LabelSpec spec, LabelSpec? expected = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
         if (label is null) return new LabelResult(null, ["The label no longer exists; someone removed it."], Conflict: expected is not null);
         if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
@@ -92,6 +161,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
         label.Color = spec.Color.ToLowerInvariant();
         label.Hotkey = string.IsNullOrEmpty(spec.Hotkey) ? null : spec.Hotkey;
         label.Description = spec.Description;
+        _accessLog.ProjectChanged(db, label.ProjectId); // other processes drop their copy of the set
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(label.ProjectId, ct);
         return new LabelResult(ToView(label), []);
@@ -100,7 +170,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
     /// <summary>Removes an unused label; a label that spans use is refused with their count.</summary>
     public async Task<LabelResult> RemoveAsync(int labelId, string userId, LabelSpec? expected = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
         if (label is null) return new LabelResult(null, ["The label no longer exists; someone removed it."], Conflict: expected is not null);
         if (!await CanEditAsync(label.ProjectId, userId, ct)) return Refused();
@@ -122,6 +192,7 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
             return new LabelResult(null, [$"\"{label.Name}\" is used by {gold} gold span{(gold == 1 ? "" : "s")}; it cannot be removed."]);
         }
         db.Labels.Remove(label);
+        _accessLog.ProjectChanged(db, label.ProjectId); // other processes drop their copy of the set
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(label.ProjectId, ct);
         return new LabelResult(ToView(label), []);
@@ -129,8 +200,16 @@ public sealed class LabelService(IDbContextFactory<AnnotateHubDbContext> dbFacto
 
     private async Task AnnounceAsync(int projectId, CancellationToken ct)
     {
-        _sets.TryRemove(projectId, out _);
-        bus.Publish(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
+        Drop(projectId);
+        await _announcing.WaitAsync(ct);
+        try
+        {
+            _bus.Publish(new LabelsChangedEvent(projectId, await ListAsync(projectId, ct)));
+        }
+        finally
+        {
+            _announcing.Release();
+        }
     }
 
     private static LabelResult? ChangedSince(LabelDefinition label, LabelSpec? expected)

@@ -23,7 +23,8 @@ public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId
 /// <see cref="AccessChangeWatcher"/> reads its <see cref="AccessChange"/> row, within a poll. <see cref="MaxAge"/> only
 /// bounds what a missed signal could cost. Assignments are read one (document, user) pair at a time and kept under the
 /// same rules in a bounded cache: a project of 100,000 documents and three annotators is 300,000 assignments, which
-/// the whole-team read used to load (and drop, and load again every 15 s) for any one question.
+/// the whole-team read used to load (and drop, and load again every 15 s) for any one question. The cache rule of every
+/// cache in the app is decision 0061.
 /// </summary>
 public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFactory, CorpusService corpus, TimeProvider clock)
 {
@@ -42,17 +43,20 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
     private readonly ConcurrentDictionary<string, AdminFlag> _admins = new(StringComparer.Ordinal);
     // Bumped by Invalidate: a read that started before a change must not store what it read.
     private readonly ConcurrentDictionary<int, int> _generations = new();
+    private readonly ConcurrentDictionary<string, int> _userGenerations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int DocumentId, string UserId), KnownAssignment> _assignments = new();
 
     public async Task<bool> IsAdminAsync(string userId, CancellationToken ct = default)
     {
         if (_admins.TryGetValue(userId, out var known) && Fresh(known.ReadAt)) return known.IsAdmin;
+        var generation = _userGenerations.GetValueOrDefault(userId);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var isAdmin = await (from ur in db.UserRoles
                              join r in db.Roles on ur.RoleId equals r.Id
                              where ur.UserId == userId && r.Name == AppRoles.Admin
                              select ur).AnyAsync(ct);
-        _admins[userId] = new AdminFlag(isAdmin, clock.GetUtcNow());
+        // A revoke that committed while this read ran must not be overwritten by what the read saw before it.
+        if (_userGenerations.GetValueOrDefault(userId) == generation) _admins[userId] = new AdminFlag(isAdmin, clock.GetUtcNow());
         return isAdmin;
     }
 
@@ -102,7 +106,11 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
     }
 
     /// <summary>Forget whether a user is an admin (after their global role changed).</summary>
-    public void InvalidateUser(string userId) => _admins.TryRemove(userId, out _);
+    public void InvalidateUser(string userId)
+    {
+        _userGenerations.AddOrUpdate(userId, 1, (_, g) => g + 1);
+        _admins.TryRemove(userId, out _);
+    }
 
     private async Task<ProjectTeam?> TeamAsync(int projectId, CancellationToken ct)
     {
