@@ -14,6 +14,7 @@ namespace AnnotateHub.Core.Agreement;
 /// </remarks>
 public sealed class AgreementCalculator
 {
+    /// <summary>The category name of a token no span covers (category id 0; also the first row of the confusion matrix).</summary>
     public const string Outside = "O";
     private const int O = 0;
 
@@ -54,6 +55,7 @@ public sealed class AgreementCalculator
 
     private sealed record GammaDocument(int Index, GammaUnit[] Units, int Annotators, double Length);
 
+    /// <summary>An empty calculator; <paramref name="options"/> defaults to <see cref="AgreementOptions.Default"/>.</summary>
     public AgreementCalculator(AgreementOptions? options = null)
     {
         _options = options ?? AgreementOptions.Default;
@@ -68,6 +70,11 @@ public sealed class AgreementCalculator
         return calculator.Build();
     }
 
+    /// <summary>
+    /// Adds one document's counts. Only the distinct <see cref="AgreementDocument.Annotators"/> count; spans of anyone else
+    /// and empty or reversed spans (End &lt;= Start) are ignored. A document without annotators is skipped entirely; one with
+    /// a single annotator counts towards the documents and annotators but not towards any pairwise measure.
+    /// </summary>
     public void Add(AgreementDocument document)
     {
         var names = document.Annotators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -240,6 +247,11 @@ public sealed class AgreementCalculator
         if (slot == _gammaSample.Count) _gammaSample.Add(entry); else _gammaSample[slot] = entry;
     }
 
+    /// <summary>
+    /// The report of every document added so far; gamma, which is computed here from the sample, is the only costly part.
+    /// Call it after the last <see cref="Add"/>: it fills each sampled document's gamma into the per-document list, and a
+    /// gamma an earlier call filled in stays even when later documents push that document out of the sample.
+    /// </summary>
     public AgreementReport Build()
     {
         var pairs = _pairs.OrderBy(p => p.Key.A, StringComparer.Ordinal).ThenBy(p => p.Key.B, StringComparer.Ordinal).Select(p =>

@@ -13,8 +13,10 @@ namespace AnnotateHub.Core.Agreement;
 /// </summary>
 public static class AgreementCsv
 {
+    /// <summary>The column names of the first row, in order.</summary>
     public static readonly string[] Header = ["section", "a", "b", "label", "document_id", "document_title", "metric", "value"];
 
+    /// <summary>The MIME type to serve the file with (UTF-8, with a header row).</summary>
     public const string ContentType = "text/csv; charset=utf-8; header=present";
 
     /// <summary>The whole file; <paramref name="titleOf"/> gives a document's title (or null) from its report id.</summary>

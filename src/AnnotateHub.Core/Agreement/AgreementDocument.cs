@@ -48,5 +48,6 @@ public sealed record AgreementOptions
     /// <summary>Whether the report lists every document (the REST answer for a large project may not want to).</summary>
     public bool PerDocument { get; init; } = true;
 
+    /// <summary>The default settings (gamma on, 30 samples, seed 2015, at most 100 documents, per-document list on).</summary>
     public static AgreementOptions Default { get; } = new();
 }

@@ -7,6 +7,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
 {
     private T[] _cells;
 
+    /// <summary>A table of <paramref name="size"/> by <paramref name="size"/> zeros; it grows when a larger id is written.</summary>
     public CategoryMatrix(int size = 0)
     {
         Size = size;
@@ -19,6 +20,10 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
     /// <summary>The number of categories the table covers: ids 0 to Size - 1.</summary>
     public int Size { get; private set; }
 
+    /// <summary>
+    /// One cell. Reading outside the table gives zero; writing outside it grows the table to cover the larger index.
+    /// Ids must not be negative.
+    /// </summary>
     public T this[int row, int column]
     {
         get => row < Size && column < Size ? _cells[row * Capacity + column] : T.Zero;
@@ -29,12 +34,14 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         }
     }
 
+    /// <summary>Adds <paramref name="value"/> to one cell, growing the table when the cell is outside it.</summary>
     public void Add(int row, int column, T value)
     {
         if (row >= Size || column >= Size) EnsureSize(Math.Max(row, column) + 1);
         _cells[row * Capacity + column] += value;
     }
 
+    /// <summary>Grows the table to at least <paramref name="size"/> categories (new cells are zero); never shrinks it.</summary>
     public void EnsureSize(int size)
     {
         if (size <= Size) return;
@@ -49,6 +56,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         Size = size;
     }
 
+    /// <summary>The sum of one row (zero for a row outside the table).</summary>
     public T RowSum(int row)
     {
         var sum = T.Zero;
@@ -56,6 +64,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         return sum;
     }
 
+    /// <summary>The sum of one column (zero for a column outside the table).</summary>
     public T ColumnSum(int column)
     {
         var sum = T.Zero;
@@ -63,6 +72,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         return sum;
     }
 
+    /// <summary>The sum of the diagonal: the count (or weight) of agreeing pairs.</summary>
     public T Diagonal()
     {
         var sum = T.Zero;
@@ -70,6 +80,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         return sum;
     }
 
+    /// <summary>The sum of all cells.</summary>
     public T Total()
     {
         var sum = T.Zero;
@@ -88,6 +99,7 @@ public sealed class CategoryMatrix<T> where T : struct, INumber<T>
         return m;
     }
 
+    /// <summary>A copy of the table as <see cref="Size"/> rows of <see cref="Size"/> cells (the JSON shape of the report).</summary>
     public T[][] ToRows()
     {
         var rows = new T[Size][];

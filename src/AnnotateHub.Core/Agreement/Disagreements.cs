@@ -25,9 +25,13 @@ public enum SpanComparisonKind
 /// </summary>
 public sealed record SpanComparison(SpanComparisonKind Kind, AgreementSpan? A, AgreementSpan? B)
 {
+    /// <summary>The first code point of the entry: the smaller start of the spans present.</summary>
     public int Start => Math.Min(A?.Start ?? int.MaxValue, B?.Start ?? int.MaxValue);
+    /// <summary>The end of the entry (exclusive): the larger end of the spans present.</summary>
     public int End => Math.Max(A?.End ?? int.MinValue, B?.End ?? int.MinValue);
+    /// <summary>Whether the entry is anything but a <see cref="SpanComparisonKind.Match"/>.</summary>
     public bool IsDisagreement => Kind != SpanComparisonKind.Match;
+    /// <summary>Whether both spans are present and their labels differ (ordinal comparison).</summary>
     public bool LabelsDiffer => A is { } a && B is { } b && !string.Equals(a.Label, b.Label, StringComparison.Ordinal);
 }
 
@@ -40,6 +44,10 @@ public sealed record SpanComparison(SpanComparisonKind Kind, AgreementSpan? A, A
 /// </summary>
 public static class Disagreements
 {
+    /// <summary>
+    /// Pairs and classifies the spans of <paramref name="a"/> (the reference) and <paramref name="b"/>; empty or reversed
+    /// spans are dropped. Entries are sorted by start, end, kind, then label.
+    /// </summary>
     public static IReadOnlyList<SpanComparison> Compare(IEnumerable<AgreementSpan> a, IEnumerable<AgreementSpan> b)
     {
         var left = Sorted(a);

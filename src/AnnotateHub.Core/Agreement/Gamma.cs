@@ -3,6 +3,7 @@ namespace AnnotateHub.Core.Agreement;
 /// <summary>A unit on gamma's continuum: its annotator's index, where it starts and ends, and its category id.</summary>
 public readonly record struct GammaUnit(int Annotator, double Start, double End, int Category)
 {
+    /// <summary>End - Start, in the same units as the offsets (code points in the agreement report).</summary>
     public double Length => End - Start;
 }
 
@@ -13,14 +14,20 @@ public readonly record struct GammaUnit(int Annotator, double Start, double End,
 /// </summary>
 public sealed record GammaDissimilarity(double Alpha = 1, double Beta = 1, double DeltaEmpty = 1)
 {
+    /// <summary>
+    /// The positional part, ((|s_u - s_v| + |e_u - e_v|) / (l_u + l_v))^2 * DeltaEmpty, not yet weighted by Alpha: 0 for
+    /// the same position. NaN when both units have zero length.
+    /// </summary>
     public double Positional(GammaUnit u, GammaUnit v)
     {
         var ratio = (Math.Abs(u.Start - v.Start) + Math.Abs(u.End - v.End)) / (u.Length + v.Length);
         return ratio * ratio * DeltaEmpty;
     }
 
+    /// <summary>The categorical part, not yet weighted by Beta: 0 for the same category, else DeltaEmpty.</summary>
     public double Categorical(GammaUnit u, GammaUnit v) => u.Category == v.Category ? 0 : DeltaEmpty;
 
+    /// <summary>Alpha * <see cref="Positional"/> + Beta * <see cref="Categorical"/>: d(u, v).</summary>
     public double Combined(GammaUnit u, GammaUnit v) => Alpha * Positional(u, v) + Beta * Categorical(u, v);
 }
 
@@ -39,6 +46,10 @@ public sealed record GammaDissimilarity(double Alpha = 1, double Beta = 1, doubl
 /// </remarks>
 public static class Gamma
 {
+    /// <summary>
+    /// The largest group of linked units whose best alignment is found by exact search (when it has more than two
+    /// annotators, all with index below 64); larger groups are aligned by the Hungarian method.
+    /// </summary>
     public const int ExactGroupLimit = 10;
 
     /// <summary>The observed disorder of a continuum of <paramref name="annotators"/> annotators; null without units.</summary>

@@ -9,6 +9,7 @@ namespace AnnotateHub.Core.Agreement;
 /// </summary>
 public static class KrippendorffAlpha
 {
+    /// <summary>Nominal alpha of a coincidence matrix; null when it holds fewer than two pairable values or no expected disagreement.</summary>
     public static double? Nominal(CategoryMatrix<double> coincidence)
     {
         var size = coincidence.Size;
@@ -63,6 +64,7 @@ public static class KrippendorffAlpha
         return o;
     }
 
+    /// <summary>Nominal alpha of reliability data (see <see cref="Coincidences"/>); values are compared by equality.</summary>
     public static double? Nominal<T>(IEnumerable<IReadOnlyList<T?>> units) where T : struct => Nominal(Coincidences(units));
 
     /// <summary>Alpha of one category against all others: the coincidence matrix collapsed to two rows.</summary>

@@ -10,7 +10,9 @@ public readonly record struct LabelledSpan(int Start, int End, int Category);
 /// </summary>
 public sealed class SpanMatchCounts
 {
+    /// <summary>Spans of annotator a (the reference) added so far.</summary>
     public long SpansA { get; private set; }
+    /// <summary>Spans of annotator b (the prediction) added so far.</summary>
     public long SpansB { get; private set; }
     /// <summary>Exact matches (a multiset intersection).</summary>
     public long Exact { get; private set; }
@@ -38,6 +40,7 @@ public sealed class SpanMatchCounts
         OverlapA += CountOverlapping(sa, sb);
     }
 
+    /// <summary>Adds another pair of annotators' counts (a document's or a label's counts join a total).</summary>
     public void Add(SpanMatchCounts other)
     {
         SpansA += other.SpansA;
@@ -49,10 +52,13 @@ public sealed class SpanMatchCounts
 
     /// <summary>Exact precision of b against a; null when b has no spans.</summary>
     public double? PrecisionExact => SpansB == 0 ? null : (double)Exact / SpansB;
+    /// <summary>Exact recall of b against a; null when a has no spans.</summary>
     public double? RecallExact => SpansA == 0 ? null : (double)Exact / SpansA;
     /// <summary>2 matches / (|a| + |b|); null when neither has a span.</summary>
     public double? F1Exact => SpansA + SpansB == 0 ? null : 2.0 * Exact / (SpansA + SpansB);
+    /// <summary>Share of b's spans overlapping a span of a with the same label; null when b has no spans.</summary>
     public double? PrecisionOverlap => SpansB == 0 ? null : (double)OverlapB / SpansB;
+    /// <summary>Share of a's spans overlapping a span of b with the same label; null when a has no spans.</summary>
     public double? RecallOverlap => SpansA == 0 ? null : (double)OverlapA / SpansA;
     /// <summary>Harmonic mean of overlap precision and recall; 0 when both are 0, null when neither has a span.</summary>
     public double? F1Overlap

@@ -221,6 +221,10 @@ public sealed class UnitizingStudy(int raters, long begin, long length)
     private readonly List<UnitizingUnit>[] _units = Enumerable.Range(0, raters).Select(_ => new List<UnitizingUnit>()).ToArray();
     private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Adds a unit of <paramref name="rater"/> (0 to raters - 1; any other throws <see cref="IndexOutOfRangeException"/>);
+    /// category ids are given in order of first appearance. Returns this study, for chaining.
+    /// </summary>
     public UnitizingStudy AddUnit(long offset, long length, int rater, string category)
     {
         if (!_categories.TryGetValue(category, out var id)) _categories[category] = id = _categories.Count;
@@ -228,6 +232,7 @@ public sealed class UnitizingStudy(int raters, long begin, long length)
         return this;
     }
 
+    /// <summary>A new <see cref="UnitizingAlpha"/> holding this study's continuum (empty when the study has fewer than two raters or no length).</summary>
     public UnitizingAlpha Compute()
     {
         var alpha = new UnitizingAlpha();
@@ -235,5 +240,6 @@ public sealed class UnitizingStudy(int raters, long begin, long length)
         return alpha;
     }
 
+    /// <summary>The id given to a category name; throws <see cref="KeyNotFoundException"/> for a name no unit used.</summary>
     public int Category(string name) => _categories[name];
 }

@@ -11,6 +11,7 @@ public sealed record ArticleMetadata(string Title, string? Outlet, DateOnly? Pub
 /// <summary>Normalises article text, hashes it, and reads title, outlet and date from the text where it states them.</summary>
 public static partial class ArticleText
 {
+    /// <summary>The longest title <see cref="ReadMetadata"/> takes from the text, in UTF-16 code units; a longer line is shortened.</summary>
     public const int MaxTitleLength = 160;
 
     /// <summary>Line endings become \n and a byte-order mark is dropped; nothing else changes, so offsets stay meaningful.</summary>
@@ -54,6 +55,15 @@ public static partial class ArticleText
     public static string ContentHash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(text))));
 
+    /// <summary>
+    /// Reads metadata from the first lines of an article. The title is the first of the first six non-blank lines that is
+    /// not a breadcrumb ("News / Iraq") or a byline ("By ..."), after any leading "date yyyy-mm-dd"; a longer one than
+    /// <see cref="MaxTitleLength"/> ends before its first . ! or ? when that comes within the limit, else is cut at a space
+    /// and given an ellipsis. The date is the first such leading date, else the first yyyy-mm-dd anywhere in the text;
+    /// the outlet is the name before "'s website", if any.
+    /// </summary>
+    /// <param name="text">The article's plain text.</param>
+    /// <param name="fallbackTitle">The title when no line qualifies (for example the file name).</param>
     public static ArticleMetadata ReadMetadata(string text, string fallbackTitle)
     {
         var lines = Normalize(text).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();

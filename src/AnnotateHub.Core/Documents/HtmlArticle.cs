@@ -28,6 +28,13 @@ public static partial class HtmlArticle
         "P", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "BLOCKQUOTE", "PRE", "FIGCAPTION", "DT", "DD", "TD", "TH",
     };
 
+    /// <summary>
+    /// Parses <paramref name="html"/> (scripts are not run) and extracts the article. Title: og:title, else the page title,
+    /// else the first h1; it becomes the first block unless the first block already says it. Outlet: og:site_name. Url: the
+    /// canonical link, else og:url. Date: the yyyy-mm-dd start of article:published_time, else of the first time element's
+    /// datetime. The text comes from the article element, else main, else the body; blocks are joined by blank lines.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="html"/> is null.</exception>
     public static HtmlArticleText Extract(string html)
     {
         ArgumentNullException.ThrowIfNull(html);

@@ -7,6 +7,7 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>One document of a brat zip: its .txt path, the document when it is valid, else the errors of its .ann by line.</summary>
 public sealed record BratDocument(string Path, InterchangeDocument? Document, IReadOnlyList<FormatError> Errors)
 {
+    /// <summary>The .txt path alone when valid, else one line "PATH: error" per error.</summary>
     public override string ToString() => Errors.Count == 0 ? Path : string.Join("\n", Errors.Select(e => $"{Path}: {e}"));
 }
 

@@ -10,12 +10,18 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class BratWriter : IExportFormat
 {
+    /// <inheritdoc/>
     public string Name => "brat";
+    /// <inheritdoc/>
     public string Description => "brat standoff: a zip of .txt and .ann per document with annotation.conf, in train/dev/test folders.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".zip";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "application/zip";
+    /// <inheritdoc/>
     public string? Check(ExportOptions options) => null;
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         await using var zip = new ZipOutput(output);

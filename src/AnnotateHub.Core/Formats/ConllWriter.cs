@@ -11,18 +11,26 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class ConllWriter : IExportFormat
 {
+    /// <summary>The line written before each document (CoNLL-2003's document separator).</summary>
     public const string DocStart = "-DOCSTART- -X- -X- O";
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+    /// <inheritdoc/>
     public string Name => "conll";
+    /// <inheritdoc/>
     public string Description => "CoNLL-2003 style token per line with BIO (IOB2), IOB1, BILOU or BIOES tags; a zip per split.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => options.Splits is null ? ".conll" : ".zip";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => options.Splits is null ? "text/plain; charset=utf-8" : "application/zip";
 
+    /// <inheritdoc/>
+    /// <remarks>Refuses the layer all: a token has one tag.</remarks>
     public string? Check(ExportOptions options) => options.Layer.Kind == SpanLayerKind.All
         ? "CoNLL holds one tag per token, so it needs one layer: gold, majority or annotator:NAME (add soft labels to see every annotator's labels per token)."
         : null;
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         if (Check(options) is { } problem) throw new ArgumentException(problem, nameof(options));

@@ -11,15 +11,23 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class CsvSpanWriter : IExportFormat
 {
+    /// <summary>The columns of every CSV span export, in order.</summary>
     public static readonly string[] Header = ["document_id", "split", "annotator", "start", "end", "label", "text"];
+    /// <summary>The columns added after <see cref="Header"/> with soft labels.</summary>
     public static readonly string[] SoftLabelHeader = ["voters", "votes"];
 
+    /// <inheritdoc/>
     public string Name => "csv";
+    /// <inheritdoc/>
     public string Description => "CSV, one row per span with its text; safe to open in a spreadsheet.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".csv";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "text/csv; charset=utf-8; header=present";
+    /// <inheritdoc/>
     public string? Check(ExportOptions options) => null;
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         var buffer = new OutputBuffer(output);

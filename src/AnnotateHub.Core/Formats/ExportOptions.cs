@@ -16,10 +16,16 @@ public enum SpanLayerKind
 /// <summary>The layer of an export: a kind, and for <see cref="SpanLayerKind.Annotator"/> the annotator's name.</summary>
 public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
 {
+    /// <summary>The layer of every annotator's spans.</summary>
     public static readonly SpanLayer All = new(SpanLayerKind.All);
+    /// <summary>The layer of the gold (curated) spans.</summary>
     public static readonly SpanLayer Gold = new(SpanLayerKind.Gold);
+    /// <summary>The layer of the majority spans.</summary>
     public static readonly SpanLayer Majority = new(SpanLayerKind.Majority);
 
+    /// <summary>The layer of one annotator's spans; <paramref name="name"/> is trimmed.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public static SpanLayer OfAnnotator(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -42,6 +48,7 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         return (null, $"Unknown layer \"{value}\"; use \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
     }
 
+    /// <summary>The layer as <see cref="Parse"/> reads it: "all", "gold", "majority" or "annotator:NAME".</summary>
     public override string ToString() => Kind switch
     {
         SpanLayerKind.Annotator => $"annotator:{AnnotatorName}",
@@ -65,6 +72,7 @@ public enum TagScheme
 /// <summary>What an export holds and how; the same options drive every format (a format ignores what it has no place for).</summary>
 public sealed record ExportOptions
 {
+    /// <summary>Which spans the export holds; every annotator's by default.</summary>
     public SpanLayer Layer { get; init; } = SpanLayer.All;
 
     /// <summary>CoNLL only.</summary>
@@ -83,6 +91,7 @@ public sealed record ExportOptions
     public string? SplitOf(string documentId) =>
         Splits is not null && Splits.TryGetValue(documentId, out var split) ? split : null;
 
+    /// <summary>Reads "bio"/"iob2", "iob"/"iob1", "bilou" or "bioes"/"iobes" (case-insensitive, trimmed; null means bio); null for anything else.</summary>
     public static TagScheme? ParseScheme(string? text) => (text ?? "bio").Trim().ToLowerInvariant() switch
     {
         "bio" or "iob2" => TagScheme.Bio,

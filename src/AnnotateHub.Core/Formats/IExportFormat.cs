@@ -21,18 +21,25 @@ public interface IExportFormat
     /// <summary>Why these options do not fit this format, in words a person can act on; null when they do.</summary>
     string? Check(ExportOptions options);
 
+    /// <summary>
+    /// Writes <paramref name="documents"/> to <paramref name="output"/> in this format, reading them once, in order, with
+    /// the spans of the layer <paramref name="options"/> selects. The output is flushed but not closed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="Check"/> refuses <paramref name="options"/>.</exception>
     Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default);
 }
 
 /// <summary>The export formats, by name.</summary>
 public static class ExportFormats
 {
+    /// <summary>One instance of every format, in the order a format picker shows them.</summary>
     public static IReadOnlyList<IExportFormat> All { get; } =
     [
         new InterchangeJsonlWriter(), new SpacyJsonlWriter(), new ConllWriter(), new BratWriter(),
         new W3cAnnotationWriter(), new CsvSpanWriter(), new ParquetDatasetWriter(),
     ];
 
+    /// <summary>The <see cref="IExportFormat.Name"/> of each format in <see cref="All"/>, in the same order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToList();
 
     /// <summary>The format called <paramref name="name"/> (case-insensitive), or null.</summary>

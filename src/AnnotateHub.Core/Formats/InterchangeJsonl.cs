@@ -22,8 +22,10 @@ public sealed record InterchangeDocument(
 public static class InterchangeJsonl
 {
     // Relaxed escaping keeps non-ASCII text readable in the file; this output is never embedded in HTML.
+    /// <summary>The JSON writer settings of every JSONL export: compact, non-ASCII written as is.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
+    /// <summary>The line separator of JSONL output: a single line feed.</summary>
     public static readonly byte[] NewLine = "\n"u8.ToArray();
 
     /// <summary>Writes one document as one line (with its line feed).</summary>

@@ -9,12 +9,18 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class InterchangeJsonlWriter : IExportFormat
 {
+    /// <inheritdoc/>
     public string Name => "jsonl";
+    /// <inheritdoc/>
     public string Description => "JSONL interchange (doccano-compatible): one document per line with annotators' spans and gold labels.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".jsonl";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "application/x-ndjson; charset=utf-8";
+    /// <inheritdoc/>
     public string? Check(ExportOptions options) => null;
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         var buffer = new OutputBuffer(output);

@@ -9,6 +9,7 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>One problem in an input file: where (line, and field when there is one) and what, in words a person can act on.</summary>
 public sealed record FormatError(int Line, string? Field, string Message)
 {
+    /// <summary>"line N, FIELD: message", leaving out the line when it is 0 or less (a whole-file problem) and the field when there is none.</summary>
     public override string ToString() => Line <= 0
         ? Field is null ? Message : $"{Field}: {Message}"
         : Field is null ? $"line {Line}: {Message}" : $"line {Line}, {Field}: {Message}";
@@ -24,8 +25,17 @@ public sealed record InterchangeLine(int Line, InterchangeDocument? Document, IR
 /// </summary>
 public static class InterchangeReader
 {
+    /// <summary>The longest line read by default: 16 MiB of UTF-8, one document.</summary>
     public const int DefaultMaxLineBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Reads <paramref name="input"/> lazily and synchronously, from its current position; it is not closed. Yields one
+    /// entry per non-blank line (line numbers from 1; a UTF-8 byte-order mark is skipped, LF or CRLF ends a line), and a
+    /// single entry with line 0 for a file with no content. A UTF-16 file gets one error and nothing more.
+    /// </summary>
+    /// <param name="input">The JSONL file.</param>
+    /// <param name="maxLineBytes">Lines longer than this many bytes are reported as errors and not parsed.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null (thrown when enumeration starts).</exception>
     public static IEnumerable<InterchangeLine> Read(Stream input, int maxLineBytes = DefaultMaxLineBytes)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -12,12 +12,19 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class ParquetDatasetWriter : IExportFormat
 {
+    /// <summary>The meta keys written, in order, as nullable string columns after id, text and split (null where a document lacks the key).</summary>
     public static readonly string[] MetaColumns = ["title", "outlet", "published", "url"];
 
+    /// <inheritdoc/>
     public string Name => "parquet";
+    /// <inheritdoc/>
     public string Description => "Parquet, one row per document with a list of spans; loads with Hugging Face datasets and pandas.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".parquet";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "application/vnd.apache.parquet";
+    /// <inheritdoc/>
+    /// <remarks>Refuses a row group size below 1.</remarks>
     public string? Check(ExportOptions options) => options.ParquetRowGroupSize < 1 ? "The Parquet row group size must be at least 1." : null;
 
     /// <summary>The file's schema for these options.</summary>
@@ -39,6 +46,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
         return new ParquetSchema(fields);
     }
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         if (Check(options) is { } problem) throw new ArgumentException(problem, nameof(options));

@@ -8,12 +8,18 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class SpacyJsonlWriter : IExportFormat
 {
+    /// <inheritdoc/>
     public string Name => "spacy";
+    /// <inheritdoc/>
     public string Description => "spaCy/Prodigy JSONL: {\"text\", \"spans\": [{\"start\", \"end\", \"label\"}]} per line, for Doc.char_span.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".jsonl";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "application/x-ndjson; charset=utf-8";
+    /// <inheritdoc/>
     public string? Check(ExportOptions options) => null;
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         var buffer = new OutputBuffer(output);

@@ -26,6 +26,7 @@ public enum SplitGrouping
 public sealed record SplitSpec(double Train, double Dev, double Test, int Seed = 0, SplitGrouping GroupBy = SplitGrouping.None,
     IReadOnlyDictionary<string, string>? Explicit = null)
 {
+    /// <summary>The split names, in the order of the ratios: train, dev, test.</summary>
     public static readonly IReadOnlyList<string> Names = ["train", "dev", "test"];
 
     /// <summary>An explicit assignment; documents it does not list get no split.</summary>

@@ -9,19 +9,28 @@ namespace AnnotateHub.Core.Formats;
 /// </summary>
 public sealed class W3cAnnotationWriter : IExportFormat
 {
+    /// <summary>The Web Annotation JSON-LD context every output names first.</summary>
     public const string Context = "http://www.w3.org/ns/anno.jsonld";
+    /// <summary>The @vocab of AnnotateHub's own terms (split, votes, voters) and the prefix of document IRIs.</summary>
     public const string Vocabulary = "urn:annotatehub:";
+    /// <summary>How many code points of prefix and suffix a TextQuoteSelector carries at most.</summary>
     public const int QuoteContext = 32;
 
+    /// <inheritdoc/>
     public string Name => "w3c";
+    /// <inheritdoc/>
     public string Description => "W3C Web Annotation JSON-LD: an AnnotationPage with TextPositionSelector and TextQuoteSelector per span.";
+    /// <inheritdoc/>
     public string FileExtension(ExportOptions options) => ".jsonld";
+    /// <inheritdoc/>
     public string ContentType(ExportOptions options) => "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
+    /// <inheritdoc/>
     public string? Check(ExportOptions options) => null;
 
     /// <summary>The IRI a document is known by in the annotations' targets.</summary>
     public static string DocumentIri(string id) => $"{Vocabulary}document:{Uri.EscapeDataString(id)}";
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         var buffer = new OutputBuffer(output);

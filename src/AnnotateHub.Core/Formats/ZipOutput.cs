@@ -35,6 +35,10 @@ public sealed class ZipOutput : IAsyncDisposable
     private readonly ushort _dosDate;
     private long _entries;
 
+    /// <summary>
+    /// Starts a zip on <paramref name="output"/> (which is never closed) and creates the temporary file of the central
+    /// directory, deleted when this is disposed. Every entry is stamped with the UTC time of this call.
+    /// </summary>
     public ZipOutput(Stream output)
     {
         _buffer = new OutputBuffer(output);
@@ -45,6 +49,7 @@ public sealed class ZipOutput : IAsyncDisposable
         _dosDate = (ushort)((now.Year - 1980) << 9 | now.Month << 5 | now.Day);
     }
 
+    /// <summary>Adds an entry holding <paramref name="content"/> as UTF-8 (no byte-order mark), deflated; <paramref name="name"/> is the path inside the zip, also UTF-8.</summary>
     public async Task AddAsync(string name, string content, CancellationToken ct)
     {
         var bytes = Utf8.GetBytes(content);
@@ -118,6 +123,7 @@ public sealed class ZipOutput : IAsyncDisposable
         await _buffer.DrainAsync(ct);
     }
 
+    /// <summary>Deletes the temporary directory file. It neither finishes the zip nor closes the output: call <see cref="FinishAsync"/> first.</summary>
     public ValueTask DisposeAsync() => _directory.DisposeAsync();
 
     private Entry Begin(string name, long expectedLength)

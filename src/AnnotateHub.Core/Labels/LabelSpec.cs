@@ -8,6 +8,7 @@ public sealed record LabelSpec(string Name, string Color, string? Hotkey, string
 /// <summary>Validates label specs against each other; the rules are the same for the UI, the API and imports.</summary>
 public static partial class LabelRules
 {
+    /// <summary>The longest label name, in UTF-16 code units after trimming.</summary>
     public const int MaxNameLength = 64;
 
     /// <summary>The labels every new project starts with.</summary>

@@ -10,6 +10,18 @@ public readonly record struct AssignmentPair(int DocumentId, string AnnotatorId)
 /// </summary>
 public static class BalancedAssignment
 {
+    /// <summary>
+    /// The new assignments that give each of <paramref name="documentIds"/> (duplicates ignored, in ascending order)
+    /// <paramref name="perDocument"/> annotators. Only existing assignments to annotators in <paramref name="annotatorIds"/>
+    /// count towards a document's k and an annotator's load; a document that already has k or more gets nothing new.
+    /// </summary>
+    /// <param name="documentIds">The documents to cover.</param>
+    /// <param name="annotatorIds">The annotators who may receive documents (duplicates ignored).</param>
+    /// <param name="perDocument">k, the number of annotators each document should have.</param>
+    /// <param name="existing">Assignments already made; they are kept and not returned.</param>
+    /// <returns>Only the pairs to add, in document order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="perDocument"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="perDocument"/> exceeds the number of distinct annotators.</exception>
     public static IReadOnlyList<AssignmentPair> Plan(
         IReadOnlyList<int> documentIds, IReadOnlyList<string> annotatorIds, int perDocument, IReadOnlyCollection<AssignmentPair> existing)
     {

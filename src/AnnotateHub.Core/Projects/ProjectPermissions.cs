@@ -3,23 +3,31 @@ namespace AnnotateHub.Core.Projects;
 /// <summary>A user's role in one project. Admins hold no project role but act as supervisors everywhere.</summary>
 public enum ProjectRole
 {
+    /// <summary>Not a member of the project (an admin still acts as a supervisor).</summary>
     None = 0,
+    /// <summary>Annotates the documents assigned to them.</summary>
     Annotator = 1,
+    /// <summary>Sees all documents and everyone's work, and manages labels, assignments, the mode and exports.</summary>
     Supervisor = 2,
 }
 
 /// <summary>Open: annotators see each other's spans live. Blind: annotators see only their own; supervisors see all.</summary>
 public enum ProjectMode
 {
+    /// <summary>Annotators see each other's spans live.</summary>
     Open = 0,
+    /// <summary>Annotators see only their own spans; supervisors see all.</summary>
     Blind = 1,
 }
 
 /// <summary>Where an annotator is with one assigned document; only the annotator marks it done.</summary>
 public enum AssignmentState
 {
+    /// <summary>Assigned, but the annotator has not opened it yet.</summary>
     NotStarted = 0,
+    /// <summary>The annotator has opened it (or reopened it after marking it done).</summary>
     InProgress = 1,
+    /// <summary>The annotator marked it done; they cannot change their spans in it until they reopen it.</summary>
     Done = 2,
 }
 
@@ -29,6 +37,7 @@ public enum AssignmentState
 /// </summary>
 public sealed record ProjectPermissions(ProjectRole Role, ProjectMode Mode, bool IsAdmin)
 {
+    /// <summary>The permissions of a user who is neither a member nor an admin: no role, so nothing is allowed.</summary>
     public static readonly ProjectPermissions NoAccess = new(ProjectRole.None, ProjectMode.Open, false);
 
     /// <summary>May see that the project exists and open it.</summary>

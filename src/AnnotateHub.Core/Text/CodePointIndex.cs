@@ -12,6 +12,11 @@ public sealed class CodePointIndex
 {
     private readonly int[] _pairStarts; // UTF-16 index of the high surrogate of each pair, ascending
 
+    /// <summary>
+    /// Indexes the surrogate pairs of <paramref name="text"/>; a lone surrogate counts as one code point. The index keeps
+    /// no reference to the text.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public CodePointIndex(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -18,6 +18,11 @@ public readonly record struct Token(int Start, int End);
 /// </remarks>
 public static class Tokenizer
 {
+    /// <summary>
+    /// The tokens of <paramref name="text"/> in order, with code-point offsets; whitespace is never part of a token. A lone
+    /// surrogate counts as one code point and forms a token of its own.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public static List<Token> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -43,6 +48,7 @@ public static class Tokenizer
         return tokens;
     }
 
+    /// <summary>Whether <paramref name="rune"/> is a word character (<c>\w</c>: L*, Mn, Nd or Pc).</summary>
     public static bool IsWord(Rune rune) => Rune.GetUnicodeCategory(rune) switch
     {
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
