@@ -1,8 +1,8 @@
 namespace AnnotateHub.Web.Data;
 
 /// <summary>
-/// One committed change of someone's rights: a project's team, mode or assignments (<see cref="ProjectId"/>), or a
-/// user's account or tokens (<see cref="UserId"/>). Written in the change's own transaction by whichever process made
+/// One committed change of what every process caches about a project or a user (decision 0061): a project's team, mode,
+/// assignments or label set (<see cref="ProjectId"/>), or a user's account or tokens (<see cref="UserId"/>). Written in the change's own transaction by whichever process made
 /// it, and read by every server, which is how a change made elsewhere (the command line, another instance) reaches the
 /// caches and open connections of this one (docs/decisions/0042).
 /// </summary>

@@ -22,7 +22,8 @@ public sealed class PresenceTracker(IDbContextFactory<AnnotateHubDbContext> dbFa
     public const int MaxActivityLength = 80;
 
     private readonly ConcurrentDictionary<int, ConcurrentDictionary<string, Entry>> _documents = new();
-    private readonly ConcurrentDictionary<string, string> _names = new();
+    // Display names never change once a user exists (decision 0061, kind 1); a rename, when one is added, must drop them.
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
 
     public async Task JoinAsync(int documentId, string connectionKey, string userId, string activity = "reading")
     {
