@@ -6,23 +6,19 @@
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
 // render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
 using System.Diagnostics;
-using System.Security.Claims;
 using System.Text;
 using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
-using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Documents;
 using AnnotateHub.Web.Features.Labels;
-using AnnotateHub.Web.Realtime;
 using AnnotateHub.Benchmarks;
 using AnnotateHub.Web.Features;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
 
 if (args.Length > 0 && args[0] == "datasets")

@@ -149,7 +149,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     [Fact]
     public async Task Label_of_another_project_is_invalid_and_not_saved()
     {
-        var demoLabel = (await server.Get<LabelService>().ListAsync(await server.DemoProjectIdAsync())).First();
+        var demoLabel = (await server.Get<LabelService>().ListAsync(await server.DemoProjectIdAsync()))[0];
         await AssertRejectedAsync(AnnotationOutcome.Invalid, () => Annotations.CreateAsync(_documentId, _alice, 0, 7, demoLabel.Id, null));
     }
 
@@ -160,7 +160,7 @@ public sealed class AnnotationServiceTests(AppServer server) : IClassFixture<App
     [Fact]
     public async Task Relabelling_to_a_label_of_another_project_is_invalid_and_changes_nothing()
     {
-        var demoLabel = (await server.Get<LabelService>().ListAsync(await server.DemoProjectIdAsync())).First();
+        var demoLabel = (await server.Get<LabelService>().ListAsync(await server.DemoProjectIdAsync()))[0];
         var created = (await Annotations.CreateAsync(_documentId, _alice, 0, 7, Claim.Id, null)).Annotation!;
 
         var result = await Annotations.UpdateAsync(created.Id, _alice, created.Version, demoLabel.Id, null);

@@ -1,5 +1,4 @@
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,5 @@
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;

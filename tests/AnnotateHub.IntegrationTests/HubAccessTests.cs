@@ -3,7 +3,6 @@ using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Projects;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,9 +1,7 @@
 using AnnotateHub.Web.Features.Annotations;
 using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
-using System.Net;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 

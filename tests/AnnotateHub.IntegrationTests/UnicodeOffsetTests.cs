@@ -22,7 +22,7 @@ public sealed class UnicodeOffsetTests(AppServer server) : IClassFixture<AppServ
         _documentId = await server.ImportDocumentAsync(projectId, Text);
         _userId = await server.CreateUserAsync("uni-" + Guid.NewGuid().ToString("N")[..8]);
         await server.AddMemberAsync(_userId, projectId);
-        _labelId = (await server.Get<LabelService>().ListAsync(projectId)).First().Id;
+        _labelId = (await server.Get<LabelService>().ListAsync(projectId))[0].Id;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

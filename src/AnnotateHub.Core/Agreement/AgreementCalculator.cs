@@ -1,5 +1,3 @@
-using AnnotateHub.Core.Text;
-
 namespace AnnotateHub.Core.Agreement;
 
 /// <summary>

@@ -38,7 +38,7 @@ public static class BalancedAssignment
         {
             if (!byDocument.TryGetValue(pair.DocumentId, out var set)) byDocument[pair.DocumentId] = set = new(StringComparer.Ordinal);
             set.Add(pair.AnnotatorId);
-            if (load.ContainsKey(pair.AnnotatorId)) load[pair.AnnotatorId]++;
+            if (load.TryGetValue(pair.AnnotatorId, out var count)) load[pair.AnnotatorId] = count + 1;
         }
 
         var plan = new List<AssignmentPair>();

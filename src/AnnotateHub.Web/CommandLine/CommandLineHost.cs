@@ -1,5 +1,4 @@
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.CommandLine;

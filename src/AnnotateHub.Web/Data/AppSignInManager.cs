@@ -20,14 +20,14 @@ public sealed class AppSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // Made once per process with the app's hasher, so checking it costs what checking a real user's hash costs.
-    private static string? s_dummyHash;
+    private static string? _dummyHash;
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
-            var dummy = s_dummyHash ??= UserManager.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString("N"));
+            var dummy = _dummyHash ??= UserManager.PasswordHasher.HashPassword(new AppUser(), Guid.NewGuid().ToString("N"));
             UserManager.PasswordHasher.VerifyHashedPassword(new AppUser(), dummy, password);
             return SignInResult.Failed;
         }

@@ -13,18 +13,18 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
 {
     private DatabaseFileLock? _inUse;
 
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var sp = scope.ServiceProvider;
         var dbFactory = sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
-        _inUse = await HoldInUseLockAsync(dbFactory, logger, database.Value.LockWait, ct);
-        await MigrateAsync(dbFactory, logger, database.Value.LockWait, ct);
+        _inUse = await HoldInUseLockAsync(dbFactory, logger, database.Value.LockWait, cancellationToken);
+        await MigrateAsync(dbFactory, logger, database.Value.LockWait, cancellationToken);
 
-        foreach (var seeder in sp.GetServices<IDatabaseSeeder>()) await seeder.SeedAsync(ct);
+        foreach (var seeder in sp.GetServices<IDatabaseSeeder>()) await seeder.SeedAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken ct)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;

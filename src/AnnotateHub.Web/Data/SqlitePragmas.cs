@@ -16,7 +16,7 @@ public sealed class SqlitePragmas(string synchronous = DatabaseOptions.DefaultSy
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Apply(connection);
         return Task.CompletedTask;

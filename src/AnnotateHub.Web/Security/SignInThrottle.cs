@@ -84,7 +84,7 @@ public sealed class SignInThrottle : IDisposable
 
     /// <summary>
     /// Asks to check a password for <paramref name="account"/> (normalized) from <paramref name="address"/>
-    /// (<see cref="AddressKey"/>). A wait refuses without spending either window, so a stranger held back by the wait
+    /// (<see cref="AddressKey(System.Net.IPAddress?)"/>). A wait refuses without spending either window, so a stranger held back by the wait
     /// does not use up the account's window for its owner.
     /// </summary>
     public SignInDecision TryBegin(string address, string account)
@@ -115,7 +115,7 @@ public sealed class SignInThrottle : IDisposable
     public void RecordSuccess(string address, string account) => _failures.TryRemove(PairKey(account, address), out _);
 
     /// <summary>
-    /// The address a limit is kept for: the TCP peer, or the client a configured proxy names (<see cref="ClientAddress"/>).
+    /// The address a limit is kept for: the TCP peer, or the client a configured proxy names (<see cref="ClientAddressOptions"/>).
     /// IPv4-mapped addresses count as IPv4; IPv6 counts by its /64, which one household or machine usually holds whole.
     /// </summary>
     public static string AddressKey(IPAddress? address)

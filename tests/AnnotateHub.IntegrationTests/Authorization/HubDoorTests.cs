@@ -3,7 +3,6 @@ using static AnnotateHub.IntegrationTests.Infrastructure.Eventually;
 using System.Collections.Concurrent;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -13,7 +12,6 @@ namespace AnnotateHub.IntegrationTests.Authorization;
 /// carries each annotator only their own changes.</summary>
 public sealed class HubDoorTests(BlindProjectFixture fixture) : IClassFixture<BlindProjectFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private BlindProjectFixture.Team T => fixture.Blind;
 
     private async Task<HubConnection> ConnectAsync(string userId) =>

@@ -1,4 +1,3 @@
-using System.Net;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Features.Projects;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Projects;
-using AnnotateHub.Web.Realtime;
 
 namespace AnnotateHub.IntegrationTests.Authorization;
 

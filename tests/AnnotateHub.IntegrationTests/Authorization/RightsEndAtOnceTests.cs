@@ -8,7 +8,6 @@ using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Tokens;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -166,7 +165,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
 
     private async Task<long> CreateAsync(int documentId, string userId, int start, int end)
     {
-        var labelId = (await server.Get<AnnotateHub.Web.Features.Labels.LabelService>().ListAsync(await server.ProjectOfAsync(documentId))).First().Id;
+        var labelId = (await server.Get<AnnotateHub.Web.Features.Labels.LabelService>().ListAsync(await server.ProjectOfAsync(documentId)))[0].Id;
         var result = await server.Get<AnnotateHub.Web.Features.Annotations.AnnotationService>().CreateAsync(documentId, userId, start, end, labelId, null);
         Assert.True(result.Succeeded, result.Error);
         return result.Sequence;

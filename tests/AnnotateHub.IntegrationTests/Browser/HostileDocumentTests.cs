@@ -1,4 +1,3 @@
-using AnnotateHub.IntegrationTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace AnnotateHub.IntegrationTests.Browser;

@@ -113,7 +113,7 @@ public sealed class RightsEndAtOncePageTests(BrowserFixture fixture, ITestOutput
 
     private async Task CreateAsync(int documentId, string userId, string phrase)
     {
-        var labelId = (await Server.Get<LabelService>().ListAsync(await Server.ProjectOfAsync(documentId))).First().Id;
+        var labelId = (await Server.Get<LabelService>().ListAsync(await Server.ProjectOfAsync(documentId)))[0].Id;
         var start = Text.IndexOf(phrase, StringComparison.Ordinal);
         var result = await Server.Get<AnnotationService>().CreateAsync(documentId, userId, start, start + phrase.Length, labelId, null);
         Assert.True(result.Succeeded, result.Error);

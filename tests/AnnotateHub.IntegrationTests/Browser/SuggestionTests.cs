@@ -69,7 +69,7 @@ public sealed class SuggestionTests(BrowserFixture fixture)
         // The group is inside its claim: its run names both, and each keeps its own dashed underline row.
         var group = view.SpanRun("Saraya Awliya al-Dam");
         await Expect(group).ToHaveAttributeAsync("title", $"Suggestion: actor from {Source}; Suggestion: claim from {Source}");
-        Assert.Equal(2, Regex.Matches(await group.GetAttributeAsync("style") ?? "", "--g[0-5]:transparent").Count);
+        Assert.Equal(2, Regex.Count(await group.GetAttributeAsync("style") ?? "", "--g[0-5]:transparent"));
         await Expect(view.SpanRun("Several rockets struck the international airport in Erbil")).ToHaveClassAsync("ann");
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await fixture.ScreenshotAsync(page, "suggestions-document");

@@ -111,7 +111,7 @@ public sealed class XssSweepTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
-    private async Task VisitAsync(IPage page, string path, params string[] shown)
+    private static async Task VisitAsync(IPage page, string path, params string[] shown)
     {
         await page.GotoAsync(path);
         await Live.WaitForCircuitAsync(page);
@@ -119,7 +119,7 @@ public sealed class XssSweepTests(BrowserFixture fixture)
         await AssertNothingRanAsync(page, path);
     }
 
-    private async Task<DocumentView> VisitDocumentAsync(IPage page, int documentId, string text, string title, string outlet, string labelName)
+    private static async Task<DocumentView> VisitDocumentAsync(IPage page, int documentId, string text, string title, string outlet, string labelName)
     {
         await page.GotoAsync($"/documents/{documentId}");
         var view = new DocumentView(page, text);

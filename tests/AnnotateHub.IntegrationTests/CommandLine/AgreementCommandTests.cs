@@ -1,9 +1,6 @@
 using System.Text.Json;
 using AnnotateHub.Core.Projects;
-using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Projects;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.IntegrationTests.CommandLine;

@@ -1,6 +1,3 @@
-using AnnotateHub.Web.CommandLine;
-using AnnotateHub.Web.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.IntegrationTests.CommandLine;

@@ -1,7 +1,5 @@
 using AnnotateHub.Core.Projects;
-using AnnotateHub.Web.CommandLine;
 using AnnotateHub.Web.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.IntegrationTests.CommandLine;

@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Annotations;
-using AnnotateHub.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using AnnotateHub.Web.Features.Annotations;
 using System.Text;
 using System.Text.Json;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

@@ -2,7 +2,6 @@ using AnnotateHub.Web.Features.Annotations;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using AnnotateHub.Web.Realtime;
 
 namespace AnnotateHub.IntegrationTests.Hostile;
 

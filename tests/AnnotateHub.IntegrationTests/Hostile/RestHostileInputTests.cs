@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 

@@ -4,8 +4,6 @@ using System.Text.Json;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Import;
-using AnnotateHub.Web.Features.Projects;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Import;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,3 @@
-using AnnotateHub.Web.Features.Annotations;
 using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using AnnotateHub.Web.Data;

@@ -272,7 +272,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : CommandLineSa
         return await db.Annotations.CountAsync();
     }
 
-    private async Task<CommandRun> RunOnAsync(string databasePath, params string[] args)
+    private static async Task<CommandRun> RunOnAsync(string databasePath, params string[] args)
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };

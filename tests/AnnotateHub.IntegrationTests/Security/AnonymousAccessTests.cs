@@ -3,11 +3,9 @@ using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AnnotateHub.IntegrationTests.Security;
 

@@ -1,7 +1,6 @@
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Tokens;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,5 +1,4 @@
 using AnnotateHub.Core.Projects;
-using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features;
 using System.Security.Claims;
 using AnnotateHub.Core.Documents;
@@ -8,10 +7,7 @@ using AnnotateHub.Core.Text;
 using AnnotateHub.Tests.Support;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
-using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Documents;
-using AnnotateHub.Web.Features.Labels;
-using AnnotateHub.Web.Realtime;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,5 @@
-using System.Security.Claims;
 using System.Text;
 using AnnotateHub.Core.Agreement;
-using AnnotateHub.Web.Components.Shared;
-using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Projects;
 
@@ -42,7 +39,7 @@ public static class AgreementEndpoints
             AgreementService agreement, CorpusService corpus, CancellationToken ct) =>
         {
             var report = await agreement.ComputeAsync(projectId, AgreementOptions.Default with { PerDocument = false }, ct);
-            var name = (await corpus.FindProjectAsync(projectId))?.Name ?? $"Project {projectId}";
+            var name = (await corpus.FindProjectAsync(projectId, ct))?.Name ?? $"Project {projectId}";
             return TypedResults.File(Encoding.UTF8.GetBytes(AgreementSvg.Write(report, name)), AgreementSvg.ContentType, $"agreement-project-{projectId}.svg");
         }).RequireProjectSupervisor(Refusal);
         return api;

@@ -4,7 +4,6 @@ using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
-using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AnnotateHub.Web.Features.Annotations;

@@ -1,8 +1,5 @@
 using AnnotateHub.Web.Realtime;
-using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Components.Shared;
-using AnnotateHub.Web.Features.Annotations;
-using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Features.Tokens;

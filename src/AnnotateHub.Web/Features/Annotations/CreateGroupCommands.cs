@@ -21,7 +21,7 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
     {
         var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: true);
         AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public Task InsertAcceptanceAsync(long suggestionId, string userId, long annotationId, DateTime at)
@@ -52,7 +52,7 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
     {
         var command = _lastSequence ??= Prepare(_sql.LastSequence, "@d");
         Bind(command, documentId);
-        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     public Task InsertChangeAsync(int documentId, long sequence, ChangeKind kind, long annotationId, string userId, DateTime at, string payload)

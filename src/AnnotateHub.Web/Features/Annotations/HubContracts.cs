@@ -1,6 +1,5 @@
 using AnnotateHub.Web.Realtime;
 using AnnotateHub.Web.Data;
-using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 
 namespace AnnotateHub.Web.Features.Annotations;

@@ -117,8 +117,11 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
         {
             if (term.Length > MaxSearchLength) term = term[..MaxSearchLength];
             var lowered = term.ToLowerInvariant();
-            // ToLower + Contains translates on SQLite and PostgreSQL alike (no provider-specific ILIKE).
+            // ToLower + Contains translates on SQLite and PostgreSQL alike (no provider-specific ILIKE); the culture and
+            // comparison overloads the analyzers suggest do not translate to SQL.
+#pragma warning disable CA1304, CA1311, CA1862
             documents = documents.Where(d => d.Title.ToLower().Contains(lowered) || d.Text.ToLower().Contains(lowered));
+#pragma warning restore CA1304, CA1311, CA1862
         }
         var total = await documents.CountAsync(ct);
         var annotator = scope.Annotator;

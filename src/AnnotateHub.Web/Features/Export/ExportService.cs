@@ -67,7 +67,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             {
                 var meta = new Dictionary<string, string?>
                 {
-                    ["title"] = d.Title, ["outlet"] = d.Outlet, ["published"] = d.PublishedOn?.ToString("yyyy-MM-dd"),
+                    ["title"] = d.Title, ["outlet"] = d.Outlet, ["published"] = d.PublishedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     ["url"] = d.Url, ["source"] = d.SourceName,
                 };
                 if (d.ExtraMeta is not null)
@@ -117,7 +117,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         var facts = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId)
             .Select(d => new { d.Id, d.ExternalId, d.Outlet, d.PublishedOn }).ToListAsync(ct);
         return request.OptionsFor(facts.Select(f => new DocumentFacts(
-            f.ExternalId ?? f.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Outlet, f.PublishedOn?.ToString("yyyy-MM-dd"))));
+            f.ExternalId ?? f.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Outlet, f.PublishedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
     }
 
     /// <summary>

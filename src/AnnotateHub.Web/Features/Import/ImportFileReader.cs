@@ -196,7 +196,7 @@ public static class ImportFileReader
         }
         var metadata = new Dictionary<string, string?>
         {
-            ["title"] = title, ["outlet"] = outlet, ["published"] = published?.ToString("yyyy-MM-dd"), ["url"] = url, ["source"] = name,
+            ["title"] = title, ["outlet"] = outlet, ["published"] = published?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ["url"] = url, ["source"] = name,
         };
         return new InterchangeLine(0, new InterchangeDocument(Path.GetFileNameWithoutExtension(name), text, metadata, [], [], []), []);
     }

@@ -103,7 +103,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
         {
-            logger.LogWarning(e, "An import into {Project} was refused by the database", options.ProjectName ?? options.ProjectId?.ToString());
+            logger.LogWarning(e, "An import into {Project} was refused by the database", options.ProjectName ?? options.ProjectId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return ImportReport.Refused($"The database refused the import ({(e.InnerException ?? e).Message.TrimEnd('.')}); nothing was imported. " +
                                         "If another import was running, try again when it has finished.");
         }

@@ -126,11 +126,11 @@ public static class ImportStaging
 /// <summary>At start, removes the staging a crashed import left (decision 0030). Runs after the migrations.</summary>
 public sealed class ImportBatchCleaner(IDbContextFactory<AnnotateHubDbContext> dbFactory, TimeProvider clock, ILogger<ImportBatchCleaner> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var removed = await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, ct);
+        var removed = await ImportStaging.RemoveAbandonedAsync(dbFactory, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (removed > 0) logger.LogWarning("Removed {Count} unfinished import(s) left by a process that stopped; nothing of them was ever visible", removed);
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -23,9 +23,9 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AnnotateHubDbContext> 
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Limit);
         try
         {
@@ -33,7 +33,7 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<AnnotateHubDbContext> 
             await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync(timeout.Token);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy("The database did not answer a read.", e);
         }

@@ -132,9 +132,10 @@ public static class ProjectCommandSupport
                      orderby u.UserName
                      select new { u.Id, u.NormalizedUserName };
         var actorName = context.Arguments.Value("--as");
+        var normalized = actorName?.ToUpperInvariant();
         var actor = actorName is null
             ? await admins.Select(a => a.Id).FirstOrDefaultAsync(ct)
-            : await admins.Where(a => a.NormalizedUserName == actorName.ToUpperInvariant()).Select(a => a.Id).FirstOrDefaultAsync(ct);
+            : await admins.Where(a => a.NormalizedUserName == normalized).Select(a => a.Id).FirstOrDefaultAsync(ct);
         if (actor is null) return (null, actorName is null ? "There is no admin yet: make one with 'users add NAME --role admin' (or start the app once)." : $"'{actorName}' is not an admin.");
         return (actor, null);
     }

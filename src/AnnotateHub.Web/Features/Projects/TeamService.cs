@@ -96,7 +96,8 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         if (role == ProjectRole.None) return TeamResult.Fail("Choose a role: supervisor or annotator.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var name = userName?.Trim() ?? "";
-        var user = await db.Users.Where(u => u.NormalizedUserName == name.ToUpperInvariant()).Select(u => new { u.Id }).FirstOrDefaultAsync(ct);
+        var normalized = name.ToUpperInvariant();
+        var user = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => new { u.Id }).FirstOrDefaultAsync(ct);
         if (user is null) return TeamResult.Fail($"There is no user named \"{name}\".");
         var member = await db.ProjectMembers.FirstOrDefaultAsync(m => m.ProjectId == projectId && m.UserId == user.Id, ct);
         if (member is null)

@@ -4,7 +4,6 @@ using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
-using AnnotateHub.Web.Realtime;
 
 namespace AnnotateHub.Web.Features.Suggestions;
 

@@ -25,14 +25,14 @@ public sealed class FirstAdminSeeder(UserManager<AppUser> users, RoleManager<Ide
     {
         // One transaction (Identity's stores share the scope's context): a start killed between creating the account
         // and granting the role leaves no admin who is not an admin; the next start makes it again.
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await roles.RoleExistsAsync(AppRoles.Admin))
             Check(await roles.CreateAsync(new IdentityRole(AppRoles.Admin)));
 
         var name = options.Value.AdminUserName;
         if (await users.FindByNameAsync(name) is not null)
         {
-            await transaction.CommitAsync();
+            await transaction.CommitAsync(ct);
             return;
         }
 
@@ -50,7 +50,7 @@ public sealed class FirstAdminSeeder(UserManager<AppUser> users, RoleManager<Ide
             Console.WriteLine();
         }
         // After printing: killed in between, the next start prints a new password rather than none.
-        await transaction.CommitAsync();
+        await transaction.CommitAsync(ct);
     }
 
     private static void Check(IdentityResult result)
