@@ -1,9 +1,4 @@
-using AnnotateHub.Core.Projects;
-using AnnotateHub.Web.Features;
-using System.Security.Claims;
 using AnnotateHub.Core.Documents;
-using AnnotateHub.Core.Labels;
-using AnnotateHub.Core.Text;
 using AnnotateHub.Tests.Support;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Annotations;
@@ -15,11 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AnnotateHub.Tests.Components;
 
 /// <summary>
-/// Hosts <see cref="DocumentPage"/> on a real SQLite file migrated like the app's, with the app's feature services,
-/// two users (Ana, signed in, and Bob), a project with the default labels, seed 000 and a short document whose
-/// emoji make code-point and UTF-16 offsets differ.
+/// Hosts <see cref="DocumentPage"/> over the app's services (<see cref="AppServicesContext"/>): a project with the default
+/// labels, seed 000 and a short document whose emoji make code-point and UTF-16 offsets differ.
 /// </summary>
-public abstract class DocumentPageContext : MudBunitContext, IAsyncLifetime
+public abstract class DocumentPageContext : AppServicesContext
 {
     /// <summary>Three lines (paragraphs) with two surrogate pairs in the first.</summary>
     protected const string EmojiText =
@@ -27,75 +21,22 @@ public abstract class DocumentPageContext : MudBunitContext, IAsyncLifetime
         "Officials said at least ten US soldiers were injured, some of them critically.\n" +
         "Arabic: قاعدة عين الأسد; Chinese: 基地遭到火箭袭击; combining: cafe\u0301 closed.";
 
-    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"annotatehub-bunit-{Guid.NewGuid():N}.db");
-
-    protected DocumentPageContext()
-    {
-        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
-        Ana = new AppUser { UserName = "ana", NormalizedUserName = "ANA", DisplayName = "Ana", SecurityStamp = Guid.NewGuid().ToString() };
-        Bob = new AppUser { UserName = "bob", NormalizedUserName = "BOB", DisplayName = "Bob", SecurityStamp = Guid.NewGuid().ToString() };
-
-        // As Data/DataServiceExtensions.cs and Features/FeatureServiceExtensions.cs register them.
-        Services.AddLogging();
-        Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite($"Data Source={_dbPath};Pooling=False"));
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddAnnotationServices();
-
-        var auth = AddAuthorization();
-        auth.SetAuthorized("ana");
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, Ana.Id));
-    }
-
-    protected AppUser Ana { get; }
-    protected AppUser Bob { get; }
     protected int SeedDocumentId { get; private set; }
     protected string SeedText { get; } = ArticleText.Normalize(RepositoryFiles.ReadSeed("000"));
     protected int EmojiDocumentId { get; private set; }
     protected IReadOnlyDictionary<string, int> LabelIds { get; private set; } = new Dictionary<string, int>();
 
-    protected IDbContextFactory<AnnotateHubDbContext> DbFactory => Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
     protected AnnotationService AnnotationService => Services.GetRequiredService<AnnotationService>();
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        await using var db = await DbFactory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-        db.Users.AddRange(Ana, Bob);
-        var project = new Project { Name = "Ain al-Asad (tests)", OwnerId = Ana.Id, CreatedAt = DateTime.UtcNow };
-        project.Labels.AddRange(LabelRules.Defaults.Select((l, i) => new LabelDefinition
-        {
-            Name = l.Name, Color = l.Color, Hotkey = l.Hotkey, Description = l.Description, SortOrder = i,
-        }));
         var seed = NewDocument("Explainer", SeedText);
         var emoji = NewDocument("Emoji report", EmojiText);
-        project.Documents.AddRange(seed, emoji);
-        db.Projects.Add(project);
-        await db.SaveChangesAsync();
-        // Ana supervises the project; Bob annotates every document of it.
-        db.ProjectMembers.AddRange(
-            new ProjectMember { ProjectId = project.Id, UserId = Ana.Id, Role = ProjectRole.Supervisor },
-            new ProjectMember { ProjectId = project.Id, UserId = Bob.Id, Role = ProjectRole.Annotator });
-        db.Assignments.AddRange(new[] { seed, emoji }.Select(d => new Assignment { DocumentId = d.Id, UserId = Bob.Id, ProjectId = project.Id }));
-        await db.SaveChangesAsync();
+        var project = await AddProjectAsync("Ain al-Asad (tests)", seed, emoji);
         SeedDocumentId = seed.Id;
         EmojiDocumentId = emoji.Id;
         LabelIds = project.Labels.ToDictionary(l => l.Name, l => l.Id);
     }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeComponentsAsync();
-        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
-        {
-            File.Delete(_dbPath + suffix);
-        }
-    }
-
-    private static Document NewDocument(string title, string text) => new()
-    {
-        Title = title, Text = text, Length = new CodePointIndex(text).Length, ContentHash = ArticleText.ContentHash(text),
-        CreatedAt = DateTime.UtcNow,
-    };
 
     protected IRenderedComponent<DocumentPage> RenderDocument(int documentId)
     {
