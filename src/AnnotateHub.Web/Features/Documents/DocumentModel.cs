@@ -82,9 +82,6 @@ public sealed class DocumentModel
 
     public string TextOf(SuggestionView s) => _text[Offsets.ToUtf16(s.Start)..Offsets.ToUtf16(s.End)];
 
-    /// <summary>UTF-16 start of a span, for scrolling to it in the browser.</summary>
-    public int Utf16Start(long id) => _utf16[id].Start;
-
     /// <summary>Adds or replaces a span; returns the number of paragraphs rebuilt.</summary>
     public int Upsert(AnnotationView annotation)
     {
