@@ -14,9 +14,9 @@ public static class AutoMerge
     /// <summary>
     /// The candidates of <paramref name="unit"/> that <paramref name="rule"/> accepts and that survive their overlaps,
     /// in document order (start, end, label). The accepted candidates are taken greedily in the unit's candidate order
-    /// (votes descending, then start, end, label); a candidate is dropped when it overlaps an already taken one with the
-    /// same label, or when it overlaps a taken one with another label and the same number of votes: that is a tie, and
-    /// the taken one is dropped too (a tie is for a curator). Dropped by a tie, a candidate still blocks later ones.
+    /// (votes descending, then start, end, label); a candidate that overlaps a taken one with the same number of votes
+    /// (whatever the labels) is a tie, and both are dropped (a tie is for a curator); otherwise a candidate is dropped when
+    /// it overlaps a taken one (with more votes) with the same label. Dropped by a tie, a candidate still blocks later ones.
     /// So there are never two overlapping proposals with the same label, while nested spans with different labels
     /// and different vote counts may all be proposed (gold may nest, e.g. an actor inside a claim).
     /// </summary>
@@ -30,7 +30,6 @@ public static class AutoMerge
         foreach (var candidate in unit.Candidates.OrderByDescending(c => c.Votes).ThenBy(c => c.Start).ThenBy(c => c.End).ThenBy(c => c.Label, StringComparer.Ordinal))
         {
             if (!rule.Accepts(candidate, unit, annotatorCount)) continue;
-            if (taken.Any(t => t.Candidate.Overlaps(candidate) && t.Candidate.Label == candidate.Label)) continue;
             var tied = false;
             for (var i = 0; i < taken.Count; i++)
             {
@@ -39,6 +38,7 @@ public static class AutoMerge
                 taken[i] = (other, false);
                 tied = true;
             }
+            if (!tied && taken.Any(t => t.Candidate.Overlaps(candidate) && t.Candidate.Label == candidate.Label)) continue;
             taken.Add((candidate, !tied));
         }
         return taken.Where(t => t.Kept).Select(t => t.Candidate)

@@ -9,6 +9,8 @@ public enum ProjectRole
     Annotator = 1,
     /// <summary>Sees all documents and everyone's work, and manages labels, assignments, the mode and exports.</summary>
     Supervisor = 2,
+    /// <summary>Sees all documents and everyone's work and curates the gold layer, without managing the team, labels or exports.</summary>
+    Curator = 3,
 }
 
 /// <summary>Open: annotators see each other's spans live. Blind: annotators see only their own; supervisors see all.</summary>
@@ -46,19 +48,23 @@ public sealed record ProjectPermissions(ProjectRole Role, ProjectMode Mode, bool
     /// <summary>Sees every document and every annotator's work, edits labels, assignments and the mode, exports.</summary>
     public bool IsSupervisor => IsAdmin || Role == ProjectRole.Supervisor;
 
-    /// <summary>Sees the spans of other annotators: supervisors always, annotators only in an open project.</summary>
-    public bool SeesOthers => IsSupervisor || (Role == ProjectRole.Annotator && Mode == ProjectMode.Open);
+    /// <summary>May curate the gold layer: take annotators' spans into gold, reject, edit gold, merge, finish a document.</summary>
+    public bool CanCurate => IsSupervisor || Role == ProjectRole.Curator;
+
+    /// <summary>Sees the spans of other annotators: supervisors and curators always, annotators only in an open project.</summary>
+    public bool SeesOthers => CanCurate || (Role == ProjectRole.Annotator && Mode == ProjectMode.Open);
 
     /// <summary>May see a span made by <paramref name="authorId"/>.</summary>
     public bool CanSeeSpanOf(string viewerId, string authorId) => SeesOthers || string.Equals(viewerId, authorId, StringComparison.Ordinal);
 
-    /// <summary>May open a document: supervisors any document of the project, annotators the ones assigned to them.</summary>
-    public bool CanOpenDocument(AssignmentState? assignment) => IsSupervisor || (Role == ProjectRole.Annotator && assignment is not null);
+    /// <summary>May open a document: supervisors and curators any document of the project, annotators the ones assigned to them.</summary>
+    public bool CanOpenDocument(AssignmentState? assignment) => CanCurate || (Role == ProjectRole.Annotator && assignment is not null);
 
     /// <summary>Why this user may not add or change their own spans in a document, or null when they may.</summary>
     public string? RefusalToAnnotate(AssignmentState? assignment)
     {
         if (IsSupervisor) return null;
+        if (Role == ProjectRole.Curator) return "Curators decide the gold layer; they do not add spans of their own.";
         if (Role != ProjectRole.Annotator) return "You are not a member of this project.";
         return assignment switch
         {

@@ -16,6 +16,8 @@ public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> 
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<Assignment> Assignments => Set<Assignment>();
     public DbSet<GoldAnnotation> GoldAnnotations => Set<GoldAnnotation>();
+    public DbSet<GoldRejection> GoldRejections => Set<GoldRejection>();
+    public DbSet<CurationChange> CurationChanges => Set<CurationChange>();
     public DbSet<Suggestion> Suggestions => Set<Suggestion>();
     public DbSet<SuggestionDecision> SuggestionDecisions => Set<SuggestionDecision>();
     public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();

@@ -49,6 +49,9 @@ public sealed class Document
     /// <summary>Metadata of an imported document beyond title, outlet, date, url and source, as a JSON object.</summary>
     public string? ExtraMeta { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When a curator finished its curation (every unit decided); null while it is annotating or ready.</summary>
+    public DateTime? CuratedAt { get; set; }
+    public string? CuratedById { get; set; }
 }
 
 public sealed class LabelDefinition
@@ -102,8 +105,23 @@ public sealed class DocumentChange
     public required string Payload { get; set; }
 }
 
+/// <summary>Where a gold span came from (its provenance).</summary>
+public enum GoldOrigin
+{
+    /// <summary>Read from an imported file's gold layer.</summary>
+    Imported = 0,
+    /// <summary>Every annotator of the document had exactly this span (taken by a merge).</summary>
+    Unanimous = 1,
+    /// <summary>Proposed by an automatic merge under <see cref="GoldAnnotation.Rule"/>.</summary>
+    Merged = 2,
+    /// <summary>Decided by a curator (<see cref="GoldAnnotation.CuratorId"/>): taken from a lane, drawn or edited.</summary>
+    Adjudicated = 3,
+}
+
 /// <summary>
-/// A gold span: the adjudicated layer. Imported from a file's "label" field today; curation will write it later.
+/// A gold span: the adjudicated layer a team trains on. Imported from a file, proposed by an automatic merge, or decided
+/// by a curator; it says which (<see cref="Origin"/>, <see cref="Rule"/>, <see cref="CuratorId"/>) and which annotators'
+/// spans it came from (<see cref="Sources"/>).
 /// </summary>
 public sealed class GoldAnnotation
 {
@@ -114,6 +132,65 @@ public sealed class GoldAnnotation
     public int LabelId { get; set; }
     public LabelDefinition? Label { get; set; }
     public DateTime CreatedAt { get; set; }
+    public GoldOrigin Origin { get; set; }
+    /// <summary>The merge rule's name (<c>all-agree</c>, <c>vote:2:0.67</c>) for a merged or unanimous span.</summary>
+    public string? Rule { get; set; }
+    /// <summary>The curator who decided it (adjudicated spans), or who last edited it.</summary>
+    public string? CuratorId { get; set; }
+    public AppUser? Curator { get; set; }
+    /// <summary>The user names of the annotators whose span it is (same start, end and label), comma-separated, sorted.</summary>
+    public string? Sources { get; set; }
+    /// <summary>The curator's note, shown to annotators in their feedback.</summary>
+    public string? Note { get; set; }
+    public DateTime? UpdatedAt { get; set; }
+    /// <summary>Optimistic concurrency token, incremented on every change.</summary>
+    public int Version { get; set; } = 1;
+}
+
+/// <summary>A curator's explicit "no gold here" over a range of a document: the unit it covers counts as decided.</summary>
+public sealed class GoldRejection
+{
+    public long Id { get; set; }
+    public int DocumentId { get; set; }
+    public int Start { get; set; }
+    public int End { get; set; }
+    public required string CuratorId { get; set; }
+    public string? Note { get; set; }
+    public DateTime At { get; set; }
+}
+
+public enum CurationChangeKind
+{
+    GoldCreated = 1,
+    GoldUpdated = 2,
+    GoldDeleted = 3,
+    Rejected = 4,
+    RejectionRemoved = 5,
+    Finished = 6,
+    Reopened = 7,
+}
+
+/// <summary>
+/// Append-only history of a document's curation: every change to a gold span or rejection, who made it and when, with
+/// the row before and after (JSON). Undo and revert read it; the curation view shows it per span.
+/// </summary>
+public sealed class CurationChange
+{
+    public long Id { get; set; }
+    public int DocumentId { get; set; }
+    public CurationChangeKind Kind { get; set; }
+    /// <summary>The gold span (or rejection) the change is about.</summary>
+    public long? TargetId { get; set; }
+    public required string UserId { get; set; }
+    public DateTime At { get; set; }
+    public string? Before { get; set; }
+    public string? After { get; set; }
+    /// <summary>Set when this change was undone or reverted (by the change <see cref="RevertedById"/>).</summary>
+    public long? RevertedById { get; set; }
+    /// <summary>The change this one reverts, if it is a revert or an undo.</summary>
+    public long? RevertsId { get; set; }
+    /// <summary>The changes one action made together (an accept that replaces a merged span, a merge): undone together.</summary>
+    public required string ActionId { get; set; }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using AnnotateHub.Web.Features.Agreement;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Api;
 using AnnotateHub.Web.Features.Corpus;
+using AnnotateHub.Web.Features.Curation;
 using AnnotateHub.Web.Features.Export;
 using AnnotateHub.Web.Features.Import;
 using AnnotateHub.Web.Features.Labels;
@@ -74,6 +75,7 @@ public static class FeatureServiceExtensions
         services.AddProjects();
         services.AddSuggestions();
         services.AddAgreement();
+        services.AddCuration();
         return services;
     }
 

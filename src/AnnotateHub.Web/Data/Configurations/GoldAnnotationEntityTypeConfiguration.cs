@@ -9,6 +9,13 @@ internal sealed class GoldAnnotationEntityTypeConfiguration : IEntityTypeConfigu
     {
         b.HasOne<Document>().WithMany().HasForeignKey(g => g.DocumentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(g => g.Label).WithMany().HasForeignKey(g => g.LabelId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(g => g.Curator).WithMany().HasForeignKey(g => g.CuratorId).OnDelete(DeleteBehavior.Restrict);
+        // Defaults in the database too: the import's bulk insert names only the columns it has.
+        b.Property(g => g.Origin).HasConversion<string>().HasMaxLength(20).HasDefaultValue(GoldOrigin.Imported);
+        b.Property(g => g.Version).HasDefaultValue(1).IsConcurrencyToken();
+        b.Property(g => g.Rule).HasMaxLength(100);
+        b.Property(g => g.Sources).HasMaxLength(4000);
+        b.Property(g => g.Note).HasMaxLength(4000);
         b.HasIndex(g => new { g.DocumentId, g.Start });
     }
 }

@@ -240,6 +240,60 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.ToTable("Assignments");
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.CurationChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActionId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("After")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevertedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevertsId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId");
+
+                    b.HasIndex("DocumentId", "Id");
+
+                    b.HasIndex("DocumentId", "TargetId");
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.ToTable("CurationChanges");
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.Document", b =>
                 {
                     b.Property<int>("Id")
@@ -252,6 +306,12 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CuratedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CuratedById")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExternalId")
@@ -347,6 +407,9 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CuratorId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("DocumentId")
                         .HasColumnType("INTEGER");
 
@@ -356,16 +419,81 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.Property<int>("LabelId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Imported");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sources")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Start")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.HasKey("Id");
+
+                    b.HasIndex("CuratorId");
 
                     b.HasIndex("LabelId");
 
                     b.HasIndex("DocumentId", "Start");
 
                     b.ToTable("GoldAnnotations");
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.GoldRejection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CuratorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("End")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CuratorId");
+
+                    b.HasIndex("DocumentId", "Start");
+
+                    b.ToTable("GoldRejections");
                 });
 
             modelBuilder.Entity("AnnotateHub.Web.Data.ImportBatch", b =>
@@ -794,6 +922,21 @@ namespace AnnotateHub.Web.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.CurationChange", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.Document", b =>
                 {
                     b.HasOne("AnnotateHub.Web.Data.Project", "Project")
@@ -816,6 +959,11 @@ namespace AnnotateHub.Web.Data.Migrations
 
             modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
                 {
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", "Curator")
+                        .WithMany()
+                        .HasForeignKey("CuratorId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("AnnotateHub.Web.Data.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
@@ -828,7 +976,24 @@ namespace AnnotateHub.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.Navigation("Curator");
+
                     b.Navigation("Label");
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.GoldRejection", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("CuratorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AnnotateHub.Web.Data.ImportStagedSpan", b =>

@@ -39,7 +39,8 @@ public sealed class ProjectsAddMemberCommand : Command
         {
             null or "annotator" => ProjectRole.Annotator,
             "supervisor" => ProjectRole.Supervisor,
-            var other => throw new CommandUsageException($"--role must be supervisor or annotator, not '{other}'."),
+            "curator" => ProjectRole.Curator,
+            var other => throw new CommandUsageException($"--role must be annotator, curator or supervisor, not '{other}'."),
         };
         var (projectId, actor, error) = await ProjectCommandSupport.ResolveAsync(context, ct);
         if (error is not null) return context.Refuse([error]);

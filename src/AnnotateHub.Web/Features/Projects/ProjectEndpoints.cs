@@ -86,6 +86,7 @@ public static class ProjectEndpoints
     public static string RoleName(ProjectRole role) => role switch
     {
         ProjectRole.Supervisor => "supervisor",
+        ProjectRole.Curator => "curator",
         ProjectRole.Annotator => "annotator",
         _ => "none",
     };

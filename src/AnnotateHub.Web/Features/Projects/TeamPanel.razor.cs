@@ -83,9 +83,19 @@ public sealed partial class TeamPanel : IDisposable
             _newUser = null;
     }
 
-    private Task SwitchRoleAsync(MemberRow member)
+    private static readonly ProjectRole[] Roles = [ProjectRole.Annotator, ProjectRole.Curator, ProjectRole.Supervisor];
+
+    /// <summary>A project role as the pages show it.</summary>
+    public static string RoleName(ProjectRole role) => role switch
     {
-        var role = member.Role == ProjectRole.Supervisor ? ProjectRole.Annotator : ProjectRole.Supervisor;
+        ProjectRole.Supervisor => "Supervisor",
+        ProjectRole.Curator => "Curator",
+        ProjectRole.Annotator => "Annotator",
+        _ => "None",
+    };
+
+    private Task SwitchRoleAsync(MemberRow member, ProjectRole role)
+    {
         return RunAsync(Team.SetMemberAsync(ProjectId, UserId, member.UserName, role), $"{member.Name} is now {role.ToString().ToLowerInvariant()}.");
     }
 

@@ -93,7 +93,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
     public async Task<TeamResult> SetMemberAsync(int projectId, string actingUserId, string userName, ProjectRole role, CancellationToken ct = default)
     {
         if (await RefuseAsync(projectId, actingUserId, ct) is { } refusal) return refusal;
-        if (role == ProjectRole.None) return TeamResult.Fail("Choose a role: supervisor or annotator.");
+        if (role == ProjectRole.None) return TeamResult.Fail("Choose a role: annotator, curator or supervisor.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var name = userName?.Trim() ?? "";
         var normalized = name.ToUpperInvariant();
