@@ -621,7 +621,7 @@ public sealed class CurationService(
                 var after = JsonSerializer.Deserialize<GoldAnnotation>(change.After!)!;
                 var gold = await db.GoldAnnotations.FirstOrDefaultAsync(g => g.Id == after.Id, ctx.Ct);
                 if (gold is null) return null; // gone already: nothing to take back
-                if (gold.Version != after.Version) return "The gold span was changed since; revert that change first.";
+                if (!SameContent(gold, after)) return "The gold span was changed since; revert that change first.";
                 db.GoldAnnotations.Remove(gold);
                 ctx.Log(db, CurationChangeKind.GoldDeleted, gold.Id, Json(gold), null, change.Id);
                 return null;
@@ -631,7 +631,7 @@ public sealed class CurationService(
                 var before = JsonSerializer.Deserialize<GoldAnnotation>(change.Before!)!;
                 var after = JsonSerializer.Deserialize<GoldAnnotation>(change.After!)!;
                 var gold = await db.GoldAnnotations.FirstOrDefaultAsync(g => g.Id == after.Id, ctx.Ct);
-                if (gold is null || gold.Version != after.Version) return "The gold span was changed since; revert that change first.";
+                if (gold is null || !SameContent(gold, after)) return "The gold span was changed since; revert that change first.";
                 var was = Json(gold);
                 (gold.Start, gold.End, gold.LabelId, gold.Note, gold.Origin, gold.Rule, gold.CuratorId, gold.Sources) =
                     (before.Start, before.End, before.LabelId, before.Note, before.Origin, before.Rule, before.CuratorId, before.Sources);
@@ -685,6 +685,10 @@ public sealed class CurationService(
                 return $"A {change.Kind} change cannot be reverted.";
         }
     }
+
+    // As the change left it (an undone later change restores the content, with a newer version).
+    private static bool SameContent(GoldAnnotation a, GoldAnnotation b) =>
+        (a.Start, a.End, a.LabelId, a.Note, a.Origin, a.Rule, a.CuratorId, a.Sources) == (b.Start, b.End, b.LabelId, b.Note, b.Origin, b.Rule, b.CuratorId, b.Sources);
 
     private static readonly JsonSerializerOptions SnapshotJson = new() { ReferenceHandler = System.Text.Json.Serialization.ReferenceHandler.IgnoreCycles };
 
