@@ -2,6 +2,7 @@
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
 // The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
+// Curation: merge of a 10,000-document project and the curation view of a large document: ... -- curation (see CurationBenchmark.cs).
 // A 100,000-document project through the real server (export, agreement, document list; peak memory): ... -- scale (see ScaleBenchmark.cs).
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
 // render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
@@ -31,6 +32,12 @@ if (args.Length > 0 && args[0] == "scale")
 {
     var formats = ArgText("--formats", "jsonl,spacy,csv,conll,brat,w3c,parquet").Split(',', StringSplitOptions.RemoveEmptyEntries);
     await ScaleBenchmark.RunAsync(Arg("--documents", 100_000), Arg("--spans-per-document", 10), formats);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "curation")
+{
+    await CurationBenchmark.RunAsync(Arg("--documents", 10_000), Arg("--spans", 34), Arg("--chars", 200_000), Arg("--lane-spans", 5_000));
     return;
 }
 

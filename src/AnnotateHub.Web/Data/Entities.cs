@@ -168,6 +168,9 @@ public enum CurationChangeKind
     RejectionRemoved = 5,
     Finished = 6,
     Reopened = 7,
+    /// <summary>An automatic merge of one document: <see cref="CurationChange.Before"/> holds the proposals it replaced,
+    /// <see cref="CurationChange.After"/> the ones it made (JSON arrays): one row per document, however many spans.</summary>
+    Merged = 8,
 }
 
 /// <summary>

@@ -161,6 +161,25 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
     }
 
     [Fact]
+    public async Task Undoing_a_merge_restores_what_it_replaced_and_the_merged_span_shows_its_merge_in_its_history()
+    {
+        var t = await TeamAsync();
+        Assert.True((await Curation.MergeAsync(t.DocumentId, t.CuratorId, new MergeRule.AllAgree())).Succeeded);
+        Assert.True((await Curation.MergeAsync(t.DocumentId, t.CuratorId, new MergeRule.AllWhoAnnotatedAgree())).Succeeded);
+        Assert.Equal([0, 34], (await GoldAsync(t.DocumentId)).Select(g => g.Start));
+
+        var merged = (await GoldAsync(t.DocumentId)).Single(g => g.Start == 34);
+        var history = await Curation.HistoryAsync(t.DocumentId, merged.Id, t.CuratorId);
+        var entry = Assert.Single(history);
+        Assert.Equal("Merged", entry.Kind);
+        Assert.Contains("actor (merged)", entry.After, StringComparison.Ordinal);
+
+        Assert.True((await Curation.UndoAsync(t.DocumentId, t.CuratorId)).Succeeded);
+        var after = Assert.Single(await GoldAsync(t.DocumentId));
+        Assert.Equal((0, 9, GoldOrigin.Unanimous, "all-agree"), (after.Start, after.End, after.Origin, after.Rule));
+    }
+
+    [Fact]
     public async Task Undo_walks_back_the_users_own_actions_from_the_database_and_revert_needs_the_right()
     {
         var t = await TeamAsync();
