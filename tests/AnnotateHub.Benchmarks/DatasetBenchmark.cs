@@ -29,6 +29,8 @@ public static class DatasetBenchmark
             services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas("FULL")));
             services.AddSingleton(TimeProvider.System);
             services.AddLogging();
+            // The import reads its limits from the configuration; the benchmark keeps the defaults.
+            services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
             services.AddAnnotationServices();
             await using var root = services.BuildServiceProvider();
             var dbFactory = root.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>();
