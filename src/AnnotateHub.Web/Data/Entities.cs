@@ -137,7 +137,6 @@ public sealed class GoldAnnotation
     public string? Rule { get; set; }
     /// <summary>The curator who decided it (adjudicated spans), or who last edited it.</summary>
     public string? CuratorId { get; set; }
-    public AppUser? Curator { get; set; }
     /// <summary>The user names of the annotators whose span it is (same start, end and label), comma-separated, sorted.</summary>
     public string? Sources { get; set; }
     /// <summary>The curator's note, shown to annotators in their feedback.</summary>

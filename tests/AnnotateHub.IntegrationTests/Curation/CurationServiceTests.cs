@@ -279,6 +279,23 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
     }
 
     [Fact]
+    public async Task The_command_line_merges_a_project_and_refuses_a_bad_rule()
+    {
+        var t = await TeamAsync();
+        await using (var db = server.CreateDbContext())
+        {
+            var name = await db.Projects.Where(p => p.Id == t.ProjectId).Select(p => p.Name).SingleAsync();
+            var bad = await Authorization.RightsEndAtOnceTests.RunCommandAsync(server, "curation", "merge", name, "--rule", "vote:0:0.5");
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Empty(await GoldAsync(t.DocumentId));
+            var run = await Authorization.RightsEndAtOnceTests.RunCommandAsync(server, "curation", "merge", name, "--rule", "all-who-annotated");
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Contains("Merged (all who annotated agree): 2 gold spans proposed.", run.Out, StringComparison.Ordinal);
+        }
+        Assert.Equal([0, 34], (await GoldAsync(t.DocumentId)).Select(g => g.Start));
+    }
+
+    [Fact]
     public async Task Annotators_see_how_their_spans_were_curated_once_the_document_is_curated()
     {
         var t = await TeamAsync();

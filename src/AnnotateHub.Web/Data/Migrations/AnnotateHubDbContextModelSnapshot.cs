@@ -408,6 +408,7 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CuratorId")
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DocumentId")
@@ -451,8 +452,6 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasDefaultValue(1);
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CuratorId");
 
                     b.HasIndex("LabelId");
 
@@ -959,11 +958,6 @@ namespace AnnotateHub.Web.Data.Migrations
 
             modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
                 {
-                    b.HasOne("AnnotateHub.Web.Data.AppUser", "Curator")
-                        .WithMany()
-                        .HasForeignKey("CuratorId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.HasOne("AnnotateHub.Web.Data.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
@@ -975,8 +969,6 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasForeignKey("LabelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.Navigation("Curator");
 
                     b.Navigation("Label");
                 });

@@ -31,7 +31,7 @@ public sealed class ProjectsAddMemberCommand : Command
     public override string Name => "projects add-member";
     public override string Summary => "Add a user to a project (or change their role there).";
     public override IReadOnlyList<string> Parameters => ["PROJECT", "USER"];
-    public override IReadOnlyList<CommandOption> Options => [new("--role", "supervisor|annotator", "the user's role in the project (default: annotator)"), ProjectCommandSupport.As];
+    public override IReadOnlyList<CommandOption> Options => [new("--role", "annotator|curator|supervisor", "the user's role in the project (default: annotator)"), ProjectCommandSupport.As];
 
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AnnotateHub.Web.Data.Migrations
 {
     [DbContext(typeof(AnnotateHubDbContext))]
-    [Migration("20261203100959_Curation")]
+    [Migration("20261203104700_Curation")]
     partial class Curation
     {
         /// <inheritdoc />
@@ -411,6 +411,7 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CuratorId")
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DocumentId")
@@ -454,8 +455,6 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasDefaultValue(1);
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CuratorId");
 
                     b.HasIndex("LabelId");
 
@@ -962,11 +961,6 @@ namespace AnnotateHub.Web.Data.Migrations
 
             modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
                 {
-                    b.HasOne("AnnotateHub.Web.Data.AppUser", "Curator")
-                        .WithMany()
-                        .HasForeignKey("CuratorId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
                     b.HasOne("AnnotateHub.Web.Data.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
@@ -978,8 +972,6 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasForeignKey("LabelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-
-                    b.Navigation("Curator");
 
                     b.Navigation("Label");
                 });

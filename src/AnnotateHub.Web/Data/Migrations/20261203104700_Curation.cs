@@ -15,6 +15,7 @@ namespace AnnotateHub.Web.Data.Migrations
                 name: "CuratorId",
                 table: "GoldAnnotations",
                 type: "TEXT",
+                maxLength: 450,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
@@ -136,11 +137,6 @@ namespace AnnotateHub.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_GoldAnnotations_CuratorId",
-                table: "GoldAnnotations",
-                column: "CuratorId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_CurationChanges_ActionId",
                 table: "CurationChanges",
                 column: "ActionId");
@@ -169,32 +165,16 @@ namespace AnnotateHub.Web.Data.Migrations
                 name: "IX_GoldRejections_DocumentId_Start",
                 table: "GoldRejections",
                 columns: new[] { "DocumentId", "Start" });
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_GoldAnnotations_AspNetUsers_CuratorId",
-                table: "GoldAnnotations",
-                column: "CuratorId",
-                principalTable: "AspNetUsers",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_GoldAnnotations_AspNetUsers_CuratorId",
-                table: "GoldAnnotations");
-
             migrationBuilder.DropTable(
                 name: "CurationChanges");
 
             migrationBuilder.DropTable(
                 name: "GoldRejections");
-
-            migrationBuilder.DropIndex(
-                name: "IX_GoldAnnotations_CuratorId",
-                table: "GoldAnnotations");
 
             migrationBuilder.DropColumn(
                 name: "CuratorId",
