@@ -27,7 +27,7 @@ public sealed class ConllWriter : IExportFormat
     /// <inheritdoc/>
     /// <remarks>Refuses the layer all: a token has one tag. The default layer auto is gold for curated documents and majority for the others.</remarks>
     public string? Check(ExportOptions options) => options.Layer.Kind == SpanLayerKind.All
-        ? "CoNLL holds one tag per token, so it needs one layer: gold, majority or annotator:NAME (add soft labels to see every annotator's labels per token)."
+        ? "CoNLL holds one tag per token, so it needs one layer: auto (gold where a document is curated, else majority), gold, majority or annotator:NAME (add soft labels to see every annotator's labels per token)."
         : null;
 
     /// <inheritdoc/>

@@ -95,7 +95,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
         await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Origin.AsMemory(), ct);
         await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Rule?.AsMemory(), ct);
         await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Curator?.AsMemory(), ct);
-        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance is { } p ? string.Join(',', p.Sources).AsMemory() : null, ct);
+        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance is { } p ? string.Join(',', p.Sources).AsMemory() : (ReadOnlyMemory<char>?)null, ct);
         if (options.SoftLabels)
         {
             await WriteSpanColumn(group, Check(fields[column++], 3, 1), spans, s => s.Votes!.Voters, ct);
