@@ -25,9 +25,9 @@ public sealed class ConllWriter : IExportFormat
     public string ContentType(ExportOptions options) => options.Splits is null ? "text/plain; charset=utf-8" : "application/zip";
 
     /// <inheritdoc/>
-    /// <remarks>Refuses the layer all: a token has one tag.</remarks>
+    /// <remarks>Refuses the layer all: a token has one tag. The default layer auto is gold for curated documents and majority for the others.</remarks>
     public string? Check(ExportOptions options) => options.Layer.Kind == SpanLayerKind.All
-        ? "CoNLL holds one tag per token, so it needs one layer: gold, majority or annotator:NAME (add soft labels to see every annotator's labels per token)."
+        ? "CoNLL holds one tag per token, so it needs one layer: auto (gold where a document is curated, else majority), gold, majority or annotator:NAME (add soft labels to see every annotator's labels per token)."
         : null;
 
     /// <inheritdoc/>
@@ -93,7 +93,7 @@ public sealed class ConllWriter : IExportFormat
     {
         var text = new CodePointText(document.Text);
         var tokens = Tokenizer.Tokenize(document.Text);
-        var tags = Tags(tokens, LayerSelector.Select(document, options.Layer), options.Scheme, out var spanOfToken);
+        var tags = Tags(tokens, LayerSelector.Select(document, options.Layer.For(document, singleLayer: true)), options.Scheme, out var spanOfToken);
         var votes = options.SoftLabels ? LayerSelector.TokenVotes(document, tokens) : null;
         writer.WriteLine(DocStart);
         writer.WriteLine();

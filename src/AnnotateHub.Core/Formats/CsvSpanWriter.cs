@@ -4,15 +4,20 @@ using System.Text;
 namespace AnnotateHub.Core.Formats;
 
 /// <summary>
-/// CSV, one row per span: <c>document_id,split,annotator,start,end,label,text</c> (plus <c>voters,votes</c> with soft
-/// labels). RFC 4180 quoting and CRLF, UTF-8 with a byte-order mark so spreadsheets read the text right. Safe
+/// CSV, one row per span: <c>document_id,split,annotator,start,end,label,text,gold_origin,gold_rule,gold_curator,gold_sources</c>
+/// (plus <c>voters,votes</c> with soft labels); the gold columns are a gold span's provenance, empty on other rows. RFC 4180 quoting and CRLF, UTF-8 with a byte-order mark so spreadsheets read the text right. Safe
 /// against formula injection: a text cell starting with = + - @ tab or CR gets a leading apostrophe; the numeric
 /// columns never do.
 /// </summary>
 public sealed class CsvSpanWriter : IExportFormat
 {
+    /// <summary>
+    /// The provenance columns of <see cref="Header"/>: origin, merge rule name, curator and the annotators whose span it
+    /// is (comma-separated user names); empty for rows that are not gold spans or whose provenance is not known.
+    /// </summary>
+    public static readonly string[] GoldHeader = ["gold_origin", "gold_rule", "gold_curator", "gold_sources"];
     /// <summary>The columns of every CSV span export, in order.</summary>
-    public static readonly string[] Header = ["document_id", "split", "annotator", "start", "end", "label", "text"];
+    public static readonly string[] Header = ["document_id", "split", "annotator", "start", "end", "label", "text", .. GoldHeader];
     /// <summary>The columns added after <see cref="Header"/> with soft labels.</summary>
     public static readonly string[] SoftLabelHeader = ["voters", "votes"];
 
@@ -46,6 +51,11 @@ public sealed class CsvSpanWriter : IExportFormat
                 writer.Write(s.End.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
                 writer.Write(Cell(s.Label)); writer.Write(',');
                 writer.Write(Cell(text.Slice(s.Start, s.End)));
+                var p = s.Provenance;
+                writer.Write(','); writer.Write(Cell(p?.Origin ?? ""));
+                writer.Write(','); writer.Write(Cell(p?.Rule ?? ""));
+                writer.Write(','); writer.Write(Cell(p?.Curator ?? ""));
+                writer.Write(','); writer.Write(Cell(p is null ? "" : string.Join(',', p.Sources)));
                 if (s.Votes is not null)
                 {
                     writer.Write(',');

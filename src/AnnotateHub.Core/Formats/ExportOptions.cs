@@ -11,6 +11,11 @@ public enum SpanLayerKind
     Annotator,
     /// <summary>The spans more than half of the document's annotators gave with the same offsets and label.</summary>
     Majority,
+    /// <summary>
+    /// The default, decided per document: <see cref="Gold"/> for a curated document, else <see cref="All"/> (or
+    /// <see cref="Majority"/> for a format that needs one layer); see <see cref="SpanLayer.For"/>.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>The layer of an export: a kind, and for <see cref="SpanLayerKind.Annotator"/> the annotator's name.</summary>
@@ -22,6 +27,20 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
     public static readonly SpanLayer Gold = new(SpanLayerKind.Gold);
     /// <summary>The layer of the majority spans.</summary>
     public static readonly SpanLayer Majority = new(SpanLayerKind.Majority);
+    /// <summary>The default layer: gold where a document is curated, else every annotator's spans (majority for one-layer formats).</summary>
+    public static readonly SpanLayer Auto = new(SpanLayerKind.Auto);
+
+    /// <summary>
+    /// The layer <paramref name="document"/> is exported with: this layer, or for <see cref="SpanLayerKind.Auto"/> gold
+    /// when the document is curated, else <see cref="All"/>, or <see cref="Majority"/> when <paramref name="singleLayer"/>
+    /// (a format such as CoNLL that holds one layer).
+    /// </summary>
+    public SpanLayer For(InterchangeDocument document, bool singleLayer = false)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (Kind != SpanLayerKind.Auto) return this;
+        return document.Curated ? Gold : singleLayer ? Majority : All;
+    }
 
     /// <summary>The layer of one annotator's spans; <paramref name="name"/> is trimmed.</summary>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
@@ -32,10 +51,11 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         return new SpanLayer(SpanLayerKind.Annotator, name.Trim());
     }
 
-    /// <summary>Reads "all", "gold", "majority" or "annotator:NAME" (case-insensitive); null with an error otherwise.</summary>
+    /// <summary>Reads "auto", "all", "gold", "majority" or "annotator:NAME" (case-insensitive); null or blank is auto; null with an error otherwise.</summary>
     public static (SpanLayer? Layer, string? Error) Parse(string? text)
     {
-        var value = (text ?? "all").Trim();
+        var value = string.IsNullOrWhiteSpace(text) ? "auto" : text.Trim();
+        if (value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return (Auto, null);
         if (value.Equals("all", StringComparison.OrdinalIgnoreCase)) return (All, null);
         if (value.Equals("gold", StringComparison.OrdinalIgnoreCase)) return (Gold, null);
         if (value.Equals("majority", StringComparison.OrdinalIgnoreCase)) return (Majority, null);
@@ -45,10 +65,10 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
             var name = value[prefix.Length..].Trim();
             return name.Length > 0 ? (OfAnnotator(name), null) : (null, "The layer \"annotator:\" needs a name, as in \"annotator:alice\".");
         }
-        return (null, $"Unknown layer \"{value}\"; use \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
+        return (null, $"Unknown layer \"{value}\"; use \"auto\", \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
     }
 
-    /// <summary>The layer as <see cref="Parse"/> reads it: "all", "gold", "majority" or "annotator:NAME".</summary>
+    /// <summary>The layer as <see cref="Parse"/> reads it: "auto", "all", "gold", "majority" or "annotator:NAME".</summary>
     public override string ToString() => Kind switch
     {
         SpanLayerKind.Annotator => $"annotator:{AnnotatorName}",
@@ -72,8 +92,8 @@ public enum TagScheme
 /// <summary>What an export holds and how; the same options drive every format (a format ignores what it has no place for).</summary>
 public sealed record ExportOptions
 {
-    /// <summary>Which spans the export holds; every annotator's by default.</summary>
-    public SpanLayer Layer { get; init; } = SpanLayer.All;
+    /// <summary>Which spans the export holds; by default <see cref="SpanLayer.Auto"/>: gold where a document is curated, else every annotator's.</summary>
+    public SpanLayer Layer { get; init; } = SpanLayer.Auto;
 
     /// <summary>CoNLL only.</summary>
     public TagScheme Scheme { get; init; } = TagScheme.Bio;

@@ -6,17 +6,61 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>One annotator's span in the interchange format; offsets in code points, end exclusive.</summary>
 public sealed record InterchangeSpan(string Annotator, int Start, int End, string Label, IReadOnlyDictionary<string, string>? Attributes = null);
 
-/// <summary>A gold span (the "label" field, doccano's shape).</summary>
-public sealed record GoldSpan(int Start, int End, string Label);
+/// <summary>
+/// Where a gold span came from: its <see cref="Origin"/> ("imported", "unanimous", "merged" or "adjudicated"), the
+/// merge rule's name for merged and unanimous spans, the curator for adjudicated ones, the user names of the annotators
+/// whose span it is, and the curator's note. Two provenances are equal when every field is, sources in order.
+/// </summary>
+public sealed record GoldProvenance(string Origin, string? Rule, string? Curator, IReadOnlyList<string> Sources, string? Note)
+{
+    /// <summary>Read from an imported file's gold layer.</summary>
+    public const string Imported = "imported";
+    /// <summary>Every annotator of the document had exactly this span.</summary>
+    public const string Unanimous = "unanimous";
+    /// <summary>Proposed by an automatic merge under <see cref="Rule"/>.</summary>
+    public const string Merged = "merged";
+    /// <summary>Decided by <see cref="Curator"/>.</summary>
+    public const string Adjudicated = "adjudicated";
 
-/// <summary>One document of the JSONL interchange format (doccano-compatible), as described in docs/formats.md.</summary>
+    /// <summary>The origins, as written in exports.</summary>
+    public static readonly IReadOnlyList<string> Origins = [Imported, Unanimous, Merged, Adjudicated];
+
+    /// <summary>The human wording of <see cref="Rule"/> ("all annotators agree"), or null when there is no rule or it does not parse.</summary>
+    public string? RuleText => Rule is null ? null : Curation.MergeRule.Parse(Rule).Rule?.Describe();
+
+    /// <summary>Field by field, <see cref="Sources"/> by sequence.</summary>
+    public bool Equals(GoldProvenance? other) =>
+        other is not null && Origin == other.Origin && Rule == other.Rule && Curator == other.Curator && Note == other.Note
+        && Sources.SequenceEqual(other.Sources, StringComparer.Ordinal);
+
+    /// <summary>A hash of every field, consistent with <see cref="Equals(GoldProvenance?)"/>.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Origin);
+        hash.Add(Rule);
+        hash.Add(Curator);
+        hash.Add(Note);
+        foreach (var s in Sources) hash.Add(s, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>A gold span (the "label" field, doccano's shape), with its provenance when it is known ("gold_provenance").</summary>
+public sealed record GoldSpan(int Start, int End, string Label, GoldProvenance? Provenance = null);
+
+/// <summary>
+/// One document of the JSONL interchange format (doccano-compatible), as described in docs/formats.md;
+/// <see cref="Curated"/> when a curator finished the document (its gold is final).
+/// </summary>
 public sealed record InterchangeDocument(
     string Id,
     string Text,
     IReadOnlyDictionary<string, string?> Meta,
     IReadOnlyList<string> Annotators,
     IReadOnlyList<InterchangeSpan> Annotations,
-    IReadOnlyList<GoldSpan> Gold);
+    IReadOnlyList<GoldSpan> Gold,
+    bool Curated = false);
 
 /// <summary>Writes the JSONL interchange format: one document per line, UTF-8, no byte-order mark.</summary>
 public static class InterchangeJsonl
@@ -79,7 +123,38 @@ public static class InterchangeJsonl
             json.WriteEndArray();
         }
         json.WriteEndArray();
+        if (d.Gold.Any(g => g.Provenance is not null))
+        {
+            // Parallel to "label", in the same order; null for a span whose provenance is not known.
+            json.WriteStartArray("gold_provenance");
+            foreach (var g in d.Gold)
+            {
+                if (g.Provenance is { } p) WriteProvenance(json, p); else json.WriteNullValue();
+            }
+            json.WriteEndArray();
+        }
+        if (d.Curated) json.WriteBoolean("curated", true);
         extra?.Invoke(json);
         json.WriteEndObject();
+    }
+
+    /// <summary>{"origin", "rule", "rule_text", "curator", "sources": [...], "note"}: one entry of "gold_provenance".</summary>
+    public static void WriteProvenance(Utf8JsonWriter json, GoldProvenance p)
+    {
+        json.WriteStartObject();
+        json.WriteString("origin", p.Origin);
+        WriteStringOrNull(json, "rule", p.Rule);
+        WriteStringOrNull(json, "rule_text", p.RuleText);
+        WriteStringOrNull(json, "curator", p.Curator);
+        json.WriteStartArray("sources");
+        foreach (var s in p.Sources) json.WriteStringValue(s);
+        json.WriteEndArray();
+        WriteStringOrNull(json, "note", p.Note);
+        json.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name); else json.WriteString(name, value);
     }
 }

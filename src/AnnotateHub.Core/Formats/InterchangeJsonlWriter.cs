@@ -5,7 +5,9 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>
 /// The JSONL interchange format (doccano-compatible, read back by <see cref="InterchangeReader"/>) for one layer:
 /// annotators' spans go in "annotations" (layers all and annotator:NAME), a single consensus layer in "label"
-/// (gold and majority). The split goes in meta.split; soft labels in a top-level "soft_labels" list.
+/// (gold and majority), with a parallel "gold_provenance" list when gold spans carry provenance and "curated": true on a
+/// curated document. The default layer auto is each document's own: gold when it is curated, else all. The split goes
+/// in meta.split; soft labels in a top-level "soft_labels" list.
 /// </summary>
 public sealed class InterchangeJsonlWriter : IExportFormat
 {
@@ -43,7 +45,7 @@ public sealed class InterchangeJsonlWriter : IExportFormat
     public static InterchangeDocument ForLayer(InterchangeDocument d, ExportOptions options)
     {
         var meta = WithSplit(d.Meta, options.SplitOf(d.Id));
-        var layer = options.Layer;
+        var layer = options.Layer.For(d);
         return layer.Kind switch
         {
             SpanLayerKind.All => d with { Meta = meta },
@@ -59,7 +61,7 @@ public sealed class InterchangeJsonlWriter : IExportFormat
                 Meta = meta,
                 Annotators = [],
                 Annotations = [],
-                Gold = LayerSelector.Select(d, layer).Select(s => new GoldSpan(s.Start, s.End, s.Label)).ToList(),
+                Gold = LayerSelector.Select(d, layer).Select(s => new GoldSpan(s.Start, s.End, s.Label, s.Provenance)).ToList(),
             },
         };
     }

@@ -243,6 +243,8 @@ public static class InterchangeReader
             }
 
             var gold = new List<GoldSpan>();
+            var goldAt = new Dictionary<int, int>(); // index in "label" → index in gold
+            var labelCount = 0;
             if (root.TryGetProperty("label", out var goldElement) && goldElement.ValueKind != JsonValueKind.Null)
             {
                 if (goldElement.ValueKind != JsonValueKind.Array) Error("label", $"must be an array of [start, end, label], found {Describe(goldElement)}");
@@ -263,14 +265,81 @@ public static class InterchangeReader
                         if (string.IsNullOrWhiteSpace(label)) { Error(field, "the label is empty"); continue; }
                         var before = errors.Count;
                         CheckOffsets(st, en, length, field, Error);
-                        if (errors.Count == before) gold.Add(new GoldSpan(st, en, label.Trim()));
+                        if (errors.Count == before) { goldAt[i - 1] = gold.Count; gold.Add(new GoldSpan(st, en, label.Trim())); }
+                    }
+                    labelCount = i;
+                }
+            }
+
+            if (root.TryGetProperty("gold_provenance", out var provenanceElement) && provenanceElement.ValueKind != JsonValueKind.Null)
+            {
+                if (provenanceElement.ValueKind != JsonValueKind.Array) Error("gold_provenance", $"must be an array with one entry per \"label\" span, found {Describe(provenanceElement)}");
+                else if (provenanceElement.GetArrayLength() != labelCount)
+                    Error("gold_provenance", $"has {provenanceElement.GetArrayLength()} entries but \"label\" has {labelCount} spans: it needs one entry (or null) per span, in the same order");
+                else
+                {
+                    var i = 0;
+                    foreach (var p in provenanceElement.EnumerateArray())
+                    {
+                        var field = $"gold_provenance[{i}]";
+                        var provenance = ReadProvenance(p, field, Error);
+                        if (provenance is not null && goldAt.TryGetValue(i, out var at)) gold[at] = gold[at] with { Provenance = provenance };
+                        i++;
                     }
                 }
             }
 
+            var curated = false;
+            if (root.TryGetProperty("curated", out var curatedElement) && curatedElement.ValueKind != JsonValueKind.Null)
+            {
+                if (curatedElement.ValueKind is JsonValueKind.True or JsonValueKind.False) curated = curatedElement.GetBoolean();
+                else Error("curated", $"must be true or false, found {Describe(curatedElement)}");
+            }
+
             if (errors.Count > 0 || text is null) return new InterchangeLine(line, null, errors);
-            return new InterchangeLine(line, new InterchangeDocument(id, text, meta, annotators, spans, gold), []);
+            return new InterchangeLine(line, new InterchangeDocument(id, text, meta, annotators, spans, gold, curated), []);
         }
+    }
+
+    // One entry of "gold_provenance": null, or {"origin", "rule", "rule_text", "curator", "sources", "note"} (rule_text
+    // is written for people and not read back: the rule's name says it).
+    private static GoldProvenance? ReadProvenance(JsonElement p, string field, Action<string?, string> error)
+    {
+        if (p.ValueKind == JsonValueKind.Null) return null;
+        if (p.ValueKind != JsonValueKind.Object) { error(field, $"must be an object {{\"origin\", \"rule\", \"curator\", \"sources\", \"note\"}} or null, found {Describe(p)}"); return null; }
+        var origin = RequiredString(p, "origin", field, error)?.Trim().ToLowerInvariant();
+        if (origin is not null && !GoldProvenance.Origins.Contains(origin))
+        {
+            error($"{field}.origin", $"\"{origin}\" is not an origin; use {string.Join(", ", GoldProvenance.Origins.Select(o => $"\"{o}\""))}");
+            origin = null;
+        }
+        var rule = OptionalString(p, "rule", field, error);
+        var curator = OptionalString(p, "curator", field, error);
+        var note = OptionalString(p, "note", field, error);
+        var sources = new List<string>();
+        if (p.TryGetProperty("sources", out var sourcesElement) && sourcesElement.ValueKind != JsonValueKind.Null)
+        {
+            if (sourcesElement.ValueKind != JsonValueKind.Array) error($"{field}.sources", $"must be an array of names, found {Describe(sourcesElement)}");
+            else
+            {
+                var j = 0;
+                foreach (var s in sourcesElement.EnumerateArray())
+                {
+                    if (s.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(s.GetString())) error($"{field}.sources[{j}]", $"must be a name, found {Describe(s)}");
+                    else sources.Add(s.GetString()!.Trim());
+                    j++;
+                }
+            }
+        }
+        return origin is null ? null : new GoldProvenance(origin, rule, curator, sources, note);
+    }
+
+    private static string? OptionalString(JsonElement o, string name, string field, Action<string?, string> error)
+    {
+        if (!o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) { error($"{field}.{name}", $"must be a string or null, found {Describe(v)}"); return null; }
+        var s = v.GetString()!.Trim();
+        return s.Length == 0 ? null : s;
     }
 
     private static void CheckOffsets(int start, int end, int length, string field, Action<string?, string> error)

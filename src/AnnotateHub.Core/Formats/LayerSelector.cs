@@ -10,8 +10,11 @@ public sealed record LabelVotes(IReadOnlyList<LabelCount> Counts, int Voters)
     public string ToCompactString() => string.Join(";", Counts.Select(c => $"{c.Label}={c.Count}"));
 }
 
-/// <summary>A span of the chosen layer: code points, end exclusive; the annotator is null for gold and majority spans.</summary>
-public sealed record ExportSpan(int Start, int End, string Label, string? Annotator = null, LabelVotes? Votes = null);
+/// <summary>
+/// A span of the chosen layer: code points, end exclusive; the annotator is null for gold and majority spans, the
+/// provenance set only for gold spans whose provenance is known.
+/// </summary>
+public sealed record ExportSpan(int Start, int End, string Label, string? Annotator = null, LabelVotes? Votes = null, GoldProvenance? Provenance = null);
 
 /// <summary>
 /// Turns a document into the spans of one layer, and counts annotators' labels for soft labels. The rules (who
@@ -32,11 +35,15 @@ public static class LayerSelector
         return names.Distinct(Names).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The spans of <paramref name="layer"/> sorted by start, end, label, annotator; with votes when <paramref name="softLabels"/>.</summary>
+    /// <summary>
+    /// The spans of <paramref name="layer"/> sorted by start, end, label, annotator; with votes when <paramref name="softLabels"/>.
+    /// The layer auto is the document's own (<see cref="SpanLayer.For"/>): gold when it is curated, else all.
+    /// </summary>
     public static IReadOnlyList<ExportSpan> Select(InterchangeDocument document, SpanLayer layer, bool softLabels = false)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(layer);
+        layer = layer.For(document);
         var voters = Voters(document);
         var ballots = softLabels || layer.Kind == SpanLayerKind.Majority ? Ballots(document, voters) : null;
         IEnumerable<ExportSpan> spans = layer.Kind switch
@@ -44,7 +51,7 @@ public static class LayerSelector
             SpanLayerKind.All => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator)),
             SpanLayerKind.Annotator => document.Annotations.Where(a => Names.Equals(a.Annotator, layer.AnnotatorName))
                 .Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator)),
-            SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label)),
+            SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label, Provenance: g.Provenance)),
             SpanLayerKind.Majority => ballots!
                 .SelectMany(b => b.Value.Where(l => l.Value.Count * 2 > voters.Count).Select(l => new ExportSpan(b.Key.Start, b.Key.End, l.Key))),
             _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "Unknown layer."),

@@ -6,7 +6,9 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>
 /// Parquet, one row per document, in the shape Hugging Face <c>datasets.load_dataset("parquet", ...)</c> reads
 /// as is: id, text, split, title, outlet, published, url (strings) and spans, a list of
-/// struct&lt;start: int32, end: int32, label: string, annotator: string&gt; (with soft labels also voters: int32 and
+/// struct&lt;start: int32, end: int32, label: string, annotator: string, gold_origin: string, gold_rule: string,
+/// gold_curator: string, gold_sources: string&gt; (the gold_ fields a gold span's provenance, null elsewhere; sources
+/// comma-separated user names) (with soft labels also voters: int32 and
 /// votes: list&lt;struct&lt;label: string, count: int32&gt;&gt;). A row group every <see cref="ExportOptions.ParquetRowGroupSize"/>
 /// documents keeps memory flat.
 /// </summary>
@@ -14,6 +16,8 @@ public sealed class ParquetDatasetWriter : IExportFormat
 {
     /// <summary>The meta keys written, in order, as nullable string columns after id, text and split (null where a document lacks the key).</summary>
     public static readonly string[] MetaColumns = ["title", "outlet", "published", "url"];
+    /// <summary>The provenance fields of each span, after annotator: nullable strings, set for gold spans whose provenance is known.</summary>
+    public static readonly string[] GoldColumns = ["gold_origin", "gold_rule", "gold_curator", "gold_sources"];
 
     /// <inheritdoc/>
     public string Name => "parquet";
@@ -35,6 +39,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
             new DataField<int>("start", false), new DataField<int>("end", false),
             new DataField<string>("label", false), new DataField<string>("annotator", true),
         };
+        spanFields.AddRange(GoldColumns.Select(c => new DataField<string>(c, true)));
         if (softLabels)
         {
             spanFields.Add(new DataField<int>("voters", false));
@@ -80,13 +85,17 @@ public sealed class ParquetDatasetWriter : IExportFormat
         foreach (var key in MetaColumns) await group.WriteAsync(fields[column++], batch.Select(b => b.Document.Meta.GetValueOrDefault(key)).ToList()!);
 
         // The span columns, shredded by hand (Dremel levels): spans is an optional list (definition level 1 when
-        // present, 2 for an element) of optional structs (3); annotator is optional (4); votes is an optional list
+        // present, 2 for an element) of optional structs (3); annotator and the gold_ fields are optional (4); votes is an optional list
         // inside the struct (4 present, 5 element, 6 struct). Repetition 1 starts a new span, 2 a new vote.
         var spans = batch.Select(b => b.Spans).ToList();
         await WriteSpanColumn(group, Check(fields[column++], 3, 1), spans, s => s.Start, ct);
         await WriteSpanColumn(group, Check(fields[column++], 3, 1), spans, s => s.End, ct);
         await WriteSpanColumn(group, Check(fields[column++], 3, 1), spans, s => s.Label.AsMemory(), ct);
         await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Annotator?.AsMemory(), ct);
+        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Origin.AsMemory(), ct);
+        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Rule?.AsMemory(), ct);
+        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance?.Curator?.AsMemory(), ct);
+        await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Provenance is { } p ? string.Join(',', p.Sources).AsMemory() : (ReadOnlyMemory<char>?)null, ct);
         if (options.SoftLabels)
         {
             await WriteSpanColumn(group, Check(fields[column++], 3, 1), spans, s => s.Votes!.Voters, ct);
@@ -114,7 +123,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
             {
                 repetitions.Add(i == 0 ? 0 : 1);
                 if (value(spans[i]) is { } v) { values.Add(v); definitions.Add(field.MaxDefinitionLevel); }
-                else definitions.Add(3); // a null annotator inside a present span
+                else definitions.Add(3); // a null annotator (or gold_ field) inside a present span
             }
         }
         return group.WriteAllPartsAsync<T>(field, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), ct);

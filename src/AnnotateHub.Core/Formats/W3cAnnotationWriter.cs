@@ -5,7 +5,10 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>
 /// W3C Web Annotation JSON-LD: one AnnotationPage whose items are one Annotation per span, each with a tagging
 /// TextualBody (the label) and a target holding a TextPositionSelector (code points, end exclusive, as the model
-/// defines) and a TextQuoteSelector (exact, with up to 32 code points of prefix and suffix). One item per line.
+/// defines) and a TextQuoteSelector (exact, with up to 32 code points of prefix and suffix). One item per line. A gold
+/// span's provenance: an adjudicated span's <c>creator</c> is its curator (a Person with a name), a merged or unanimous
+/// span's <c>generator</c> the merge (Software, with its rule), and AnnotateHub's own terms origin and sources (the
+/// annotators whose span it is) say the rest.
 /// </summary>
 public sealed class W3cAnnotationWriter : IExportFormat
 {
@@ -59,6 +62,7 @@ public sealed class W3cAnnotationWriter : IExportFormat
                     json.WriteString("nickname", span.Annotator);
                     json.WriteEndObject();
                 }
+                if (span.Provenance is { } provenance) WriteProvenance(json, provenance);
                 json.WriteStartObject("body");
                 json.WriteString("type", "TextualBody");
                 json.WriteString("purpose", "tagging");
@@ -100,5 +104,36 @@ public sealed class W3cAnnotationWriter : IExportFormat
         }
         buffer.Write("\n]}\n"u8);
         await buffer.DrainAsync(ct);
+    }
+
+    /// <summary>The name of the software agent a merged or unanimous gold span's generator names.</summary>
+    public const string MergeGenerator = "AnnotateHub merge";
+
+    // creator (the curator, for adjudicated spans), generator (the merge, for merged and unanimous), origin, sources.
+    private static void WriteProvenance(Utf8JsonWriter json, GoldProvenance p)
+    {
+        if (p.Curator is not null && p.Origin == GoldProvenance.Adjudicated)
+        {
+            json.WriteStartObject("creator");
+            json.WriteString("type", "Person");
+            json.WriteString("name", p.Curator);
+            json.WriteEndObject();
+        }
+        if (p.Origin is GoldProvenance.Merged or GoldProvenance.Unanimous)
+        {
+            json.WriteStartObject("generator");
+            json.WriteString("type", "Software");
+            json.WriteString("name", MergeGenerator);
+            if (p.Rule is not null) json.WriteString("rule", p.Rule);
+            if (p.RuleText is { } text) json.WriteString("ruleText", text);
+            json.WriteEndObject();
+        }
+        json.WriteString("origin", p.Origin);
+        if (p.Sources.Count > 0)
+        {
+            json.WriteStartArray("sources");
+            foreach (var s in p.Sources) json.WriteStringValue(s);
+            json.WriteEndArray();
+        }
     }
 }

@@ -31,7 +31,9 @@ public sealed class RoundTripTests(AppServer server) : IClassFixture<AppServer>
         var roundTripped = Read(again);
         Assert.Equal(original.Select(d => (d.Id, d.Text)), roundTripped.Select(d => (d.Id, d.Text)));
         Assert.Equal(original.Select(d => Spans(d)), roundTripped.Select(d => Spans(d)));
-        Assert.Equal(original.Select(d => string.Join(",", d.Gold)), roundTripped.Select(d => string.Join(",", d.Gold)));
+        Assert.Equal(original.Select(d => string.Join(",", d.Gold.Select(g => (g.Start, g.End, g.Label)))), roundTripped.Select(d => string.Join(",", d.Gold.Select(g => (g.Start, g.End, g.Label)))));
+        // Gold read from a file without provenance is imported gold, and says so on the way out.
+        Assert.Equal(new GoldProvenance(GoldProvenance.Imported, null, null, [], null), Assert.Single(roundTripped[0].Gold).Provenance);
         Assert.Equal(original.Select(d => string.Join(",", d.Annotators)), roundTripped.Select(d => string.Join(",", d.Annotators)));
         Assert.Equal(("Wire", "2020-01-08", "a"), (roundTripped[0].Meta["outlet"], roundTripped[0].Meta["published"], roundTripped[0].Meta["story"]));
         // The span text is the code-point slice of the text.

@@ -8,7 +8,8 @@ namespace AnnotateHub.Web.Features.Export;
 
 /// <summary>
 /// REST: <c>GET /api/projects/{id}/export?format=jsonl|spacy|conll|brat|w3c|csv|parquet&amp;layer=...</c> (and
-/// scheme, soft-labels, split, seed, group-by), for the project's supervisors; streamed (docs/formats.md).
+/// scheme, soft-labels, split, seed, group-by; layer defaults to auto: gold where a document is curated), for the
+/// project's supervisors; streamed (docs/formats.md).
 /// </summary>
 public static class ExportEndpoints
 {

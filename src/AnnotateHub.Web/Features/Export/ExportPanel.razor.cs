@@ -14,7 +14,7 @@ public sealed partial class ExportPanel
     [Inject] private TeamService Team { get; set; } = default!;
 
     private string _format = "jsonl";
-    private string _layer = "all";
+    private string _layer = "auto";
     private string _scheme = "bio";
     private string _split = "none";
     private string _groupBy = "none";

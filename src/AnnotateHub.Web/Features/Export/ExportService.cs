@@ -1,6 +1,7 @@
 using AnnotateHub.Core.Formats;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Curation;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Export;
@@ -27,7 +28,8 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
     /// <summary>
     /// The project's documents in id order as interchange documents, a batch at a time: every annotator's spans (or
-    /// only <paramref name="annotatorId"/>'s), the gold layer, and who marked each document done. Labels and user
+    /// only <paramref name="annotatorId"/>'s), the gold layer with each span's provenance, whether the document is curated,
+    /// and who marked each document done. Labels and user
     /// names are read once, so the span query needs no joins.
     /// </summary>
     public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId,
@@ -45,7 +47,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var documents = await db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId && d.Id > lastId).OrderBy(d => d.Id).Take(BatchSize)
-                .Select(d => new { d.Id, d.ExternalId, d.Title, d.Outlet, d.PublishedOn, d.Url, d.SourceName, d.ExtraMeta, d.Text }).ToListAsync(ct);
+                .Select(d => new { d.Id, d.ExternalId, d.Title, d.Outlet, d.PublishedOn, d.Url, d.SourceName, d.ExtraMeta, d.Text, Curated = d.CuratedAt != null }).ToListAsync(ct);
             if (documents.Count == 0) yield break;
             // The batch's spans by the range of its ids (two parameters, an index range on DocumentId), kept to the
             // project's documents: no list of ids in the SQL (decision 0036).
@@ -56,7 +58,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Id }).ToListAsync(ct);
             var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last
                     && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
-                .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId }).ToListAsync(ct);
+                .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note }).ToListAsync(ct);
             var done = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
                 .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
@@ -81,11 +83,24 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     spansOf[d.Id].OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id)
                         .Select(s => new InterchangeSpan(users.GetValueOrDefault(s.AnnotatorId, s.AnnotatorId), s.Start, s.End, labels.GetValueOrDefault(s.LabelId, "?"),
                             s.Note is null ? null : new Dictionary<string, string> { ["note"] = s.Note })).ToList(),
-                    goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"))).ToList());
+                    goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).ThenBy(g => g.Id)
+                        .Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"), new GoldProvenance(
+                            OriginText(g.Origin), g.Rule, g.CuratorId is null ? null : users.GetValueOrDefault(g.CuratorId, g.CuratorId),
+                            CurationService.SplitSources(g.Sources), g.Note))).ToList(),
+                    d.Curated);
             }
             lastId = documents[^1].Id;
         }
     }
+
+    /// <summary>The origin as exports write it: "imported", "unanimous", "merged" or "adjudicated".</summary>
+    public static string OriginText(GoldOrigin origin) => origin switch
+    {
+        GoldOrigin.Unanimous => GoldProvenance.Unanimous,
+        GoldOrigin.Merged => GoldProvenance.Merged,
+        GoldOrigin.Adjudicated => GoldProvenance.Adjudicated,
+        _ => GoldProvenance.Imported,
+    };
 
     /// <summary>
     /// Checks what only the database knows about a parsed request (that a named annotator is on the team) and returns

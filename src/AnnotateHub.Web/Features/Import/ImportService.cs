@@ -136,6 +136,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         private readonly Dictionary<string, string> _fileHashes = new(StringComparer.Ordinal); // hash -> where it was first seen
         private readonly Dictionary<int, string> _attachedFrom = []; // existing document -> where in the file its spans came from
         private readonly Dictionary<string, string?> _annotators = new(StringComparer.OrdinalIgnoreCase); // name -> user id, null when refused
+        private readonly Dictionary<string, string?> _curators = new(StringComparer.OrdinalIgnoreCase); // gold curator name -> user id, null when unknown
         private readonly HashSet<string> _members = new(StringComparer.Ordinal);
         private readonly List<string> _newMembers = [];
         private readonly List<(Document Document, InterchangeDocument Source, int[]? Map)> _pending = [];
@@ -316,6 +317,13 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             for (var i = 0; i < source.Gold.Count; i++)
             {
                 if (Label(source.Gold[i].Label) is null) errors.Add(Error($"label[{i}]", UnknownLabel(source.Gold[i].Label)));
+                if (source.Gold[i].Provenance is not { } p) continue;
+                if (p.Rule is { Length: > 100 }) errors.Add(Error($"gold_provenance[{i}].rule", "a merge rule's name is at most 100 characters"));
+                if (p.Note is { Length: > 4000 }) errors.Add(Error($"gold_provenance[{i}].note", "a note is at most 4000 characters"));
+                if (p.Sources.Any(n => n.Contains(',', StringComparison.Ordinal))) errors.Add(Error($"gold_provenance[{i}].sources", "a user name holds no comma"));
+                else if (JoinSources(p.Sources) is { Length: > 4000 }) errors.Add(Error($"gold_provenance[{i}].sources", "the sources are at most 4000 characters together"));
+                if (p.Curator is { } curator && await CuratorAsync(curator, ct) is null)
+                    _warnings.Add($"the curator \"{curator}\" of gold spans has no account here: those spans keep their origin but name no curator.");
             }
             if (options.Spans == ImportedSpans.Annotations)
             {
@@ -328,7 +336,13 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (existing is not null)
             {
                 if (errors.Count > 0) AddErrors(errors);
-                else if (ErrorCount == 0) await AttachAsync(existing, source, map, where + idNote, Error, ct);
+                else if (ErrorCount == 0)
+                {
+                    if (source.Gold.Any(g => g.Provenance is not null))
+                        _warnings.Add("gold provenance (origin, rule, curator, sources, note) is not imported for gold spans added to documents the project already has: they are stored as imported gold.");
+                    if (source.Curated) _warnings.Add("\"curated\" is not applied to documents the project already has.");
+                    await AttachAsync(existing, source, map, where + idNote, Error, ct);
+                }
                 return;
             }
 
@@ -364,6 +378,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 Length = new CodePointIndex(text).Length,
                 ContentHash = hash,
                 CreatedAt = now,
+                // A document curated where it was exported stays curated (its gold is final); the importer is its curator.
+                CuratedAt = source.Curated ? now : null,
+                CuratedById = source.Curated ? options.ActorId : null,
             };
             _pending.Add((document, source, map));
             _pendingSpans += source.Annotations.Count + source.Gold.Count + 1;
@@ -507,7 +524,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 }
                 foreach (var g in source.Gold)
                 {
-                    await bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct);
+                    var p = g.Provenance;
+                    await bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct, OriginOf(p?.Origin), p?.Rule,
+                        p?.Curator is { } curator ? _curators.GetValueOrDefault(curator) : null, p is null ? null : JoinSources(p.Sources), p?.Note);
                     _gold++;
                 }
                 if (options.Spans == ImportedSpans.Annotations)
@@ -704,6 +723,30 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             _annotators[name] = id;
             return id;
         }
+
+        /// <summary>The existing user a gold span's curator names (any case), or null: a curator is never created.</summary>
+        private async Task<string?> CuratorAsync(string name, CancellationToken ct)
+        {
+            if (_curators.TryGetValue(name, out var known)) return known;
+            var normalized = name.ToUpperInvariant();
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var id = await db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).FirstOrDefaultAsync(ct);
+            _curators[name] = id;
+            return id;
+        }
+
+        /// <summary>The provenance's origin as stored; imported when there is none.</summary>
+        private static GoldOrigin OriginOf(string? origin) => origin switch
+        {
+            GoldProvenance.Unanimous => GoldOrigin.Unanimous,
+            GoldProvenance.Merged => GoldOrigin.Merged,
+            GoldProvenance.Adjudicated => GoldOrigin.Adjudicated,
+            _ => GoldOrigin.Imported,
+        };
+
+        /// <summary>Sources as <see cref="GoldAnnotation.Sources"/> holds them: comma-separated, sorted, each once; null for none.</summary>
+        private static string? JoinSources(IReadOnlyList<string> sources) =>
+            sources.Count == 0 ? null : string.Join(',', sources.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
         private static bool IsValidUserName(string name) =>
             name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '@' or '+');

@@ -23,8 +23,11 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public Task GoldAsync(int documentId, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
-        RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t"), ct, documentId, start, end, labelId, at);
+    /// <summary>A gold span with its provenance (imported, with no rule, curator, sources or note, when the file gave none).</summary>
+    public Task GoldAsync(int documentId, int start, int end, int labelId, DateTime at, CancellationToken ct,
+        GoldOrigin origin = GoldOrigin.Imported, string? rule = null, string? curatorId = null, string? sources = null, string? note = null) =>
+        RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t", "@o", "@r", "@c", "@n", "@x"), ct,
+            documentId, start, end, labelId, at, _sql.Origin(origin), rule, curatorId, sources, note);
 
     public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
         RunAsync(_suggestion ??= Prepare(_sql.Suggestion, "@d", "@o", "@s", "@e", "@l", "@t"), ct, documentId, source, start, end, labelId, at);
@@ -59,7 +62,9 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         {
             Gold = s.Insert<GoldAnnotation>(
                 (nameof(GoldAnnotation.DocumentId), "@d"), (nameof(GoldAnnotation.Start), "@s"), (nameof(GoldAnnotation.End), "@e"),
-                (nameof(GoldAnnotation.LabelId), "@l"), (nameof(GoldAnnotation.CreatedAt), "@t"));
+                (nameof(GoldAnnotation.LabelId), "@l"), (nameof(GoldAnnotation.CreatedAt), "@t"), (nameof(GoldAnnotation.Origin), "@o"),
+                (nameof(GoldAnnotation.Rule), "@r"), (nameof(GoldAnnotation.CuratorId), "@c"), (nameof(GoldAnnotation.Sources), "@n"),
+                (nameof(GoldAnnotation.Note), "@x"));
             Suggestion = s.Insert<Suggestion>(
                 (nameof(Data.Suggestion.DocumentId), "@d"), (nameof(Data.Suggestion.Source), "@o"), (nameof(Data.Suggestion.Start), "@s"),
                 (nameof(Data.Suggestion.End), "@e"), (nameof(Data.Suggestion.LabelId), "@l"), (nameof(Data.Suggestion.CreatedAt), "@t"));
@@ -75,6 +80,8 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
             State = v => state(v);
             var kind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind));
             Kind = v => kind(v);
+            var origin = s.ToProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin));
+            Origin = v => origin(v);
         }
 
         public string Gold { get; }
@@ -83,5 +90,6 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         public string Staged { get; }
         public Func<AssignmentState, object?> State { get; }
         public Func<StagedSpanKind, object?> Kind { get; }
+        public Func<GoldOrigin, object?> Origin { get; }
     }
 }

@@ -44,7 +44,7 @@ public sealed class ExportRequestTests
         [
             "Unknown option \"colour\"; the options are format, layer, scheme, soft-labels, split, seed, group-by, row-group-size.",
             "Unknown format \"xml\"; the formats are jsonl, spacy, conll, brat, w3c, csv, parquet.",
-            "Unknown layer \"best\"; use \"all\", \"gold\", \"majority\" or \"annotator:NAME\".",
+            "Unknown layer \"best\"; use \"auto\", \"all\", \"gold\", \"majority\" or \"annotator:NAME\".",
             "Unknown tag scheme \"iob3\"; use bio (the same as iob2), iob1, bilou or bioes.",
             "The split \"80/x\" must be ratios like 80/10/10 (train/dev/test) or 90/10 (train/test); \"x\" is not a number of 0 or more.",
         ], errors);
@@ -53,10 +53,28 @@ public sealed class ExportRequestTests
     [Fact]
     public void A_format_that_cannot_hold_the_layer_says_so()
     {
-        var (_, errors) = ExportRequest.ParseArguments(["--format", "conll"]);
+        var (_, errors) = ExportRequest.ParseArguments(["--format", "conll", "--layer", "all"]);
 
-        Assert.Contains("gold, majority or annotator:NAME", Assert.Single(errors));
+        Assert.Contains("auto (gold where a document is curated, else majority), gold, majority or annotator:NAME", Assert.Single(errors));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("conll")]
+    [InlineData("csv")]
+    public void Without_a_layer_every_format_takes_the_layer_auto(string? format)
+    {
+        var args = format is null ? [] : new[] { "--format", format };
+        var (request, errors) = ExportRequest.ParseArguments(args);
+
+        Assert.Empty(errors);
+        Assert.Equal(SpanLayer.Auto, request!.Options.Layer);
+        Assert.Equal("auto", request.Options.Layer.ToString());
+    }
+
+    [Fact]
+    public void The_layer_auto_is_read_in_any_case() =>
+        Assert.Equal(SpanLayer.Auto, SpanLayer.Parse(" AUTO ").Layer);
 
     [Fact]
     public void Seed_without_split_is_an_error() =>
