@@ -37,7 +37,7 @@ public sealed partial class CurationPage : IAsyncDisposable
     private readonly CurationCursor _cursor = new();
     private string _ruleName = MergeRules[0].Name;
     private string? _hint; // what the last key could not do
-    private (long TargetId, IReadOnlyList<HistoryEntry> Entries)? _history;
+    private (long TargetId, bool Rejection, IReadOnlyList<HistoryEntry> Entries)? _history;
 
     // Keys, buttons and live reloads run one at a time, in order: a key pressed during an action applies after it.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -80,7 +80,7 @@ public sealed partial class CurationPage : IAsyncDisposable
             await GatedAsync(async () =>
             {
                 await LoadAsync();
-                if (_history is { } h) _history = (h.TargetId, await Curation.HistoryAsync(DocumentId, h.TargetId, _userId));
+                if (_history is { } h) _history = (h.TargetId, h.Rejection, await Curation.HistoryAsync(DocumentId, h.TargetId, _userId, h.Rejection));
             });
             StateHasChanged();
         }
@@ -199,7 +199,7 @@ public sealed partial class CurationPage : IAsyncDisposable
         if (!result.Succeeded) Snackbar.Add(result.Error!, result.Conflict ? Severity.Warning : Severity.Error);
         else if (success is not null) Snackbar.Add(success, Severity.Success);
         await LoadAsync();
-        if (_history is { } h) _history = (h.TargetId, await Curation.HistoryAsync(DocumentId, h.TargetId, _userId));
+        if (_history is { } h) _history = (h.TargetId, h.Rejection, await Curation.HistoryAsync(DocumentId, h.TargetId, _userId, h.Rejection));
     }
 
     private void Select(CurationUnit unit)
@@ -234,8 +234,11 @@ public sealed partial class CurationPage : IAsyncDisposable
     private Task DeleteGoldAsync(GoldView gold) => GatedAsync(async () =>
         await AfterAsync(await Curation.DeleteGoldAsync(gold.Id, _userId, gold.Version), "Gold span removed."));
 
-    private Task ToggleHistoryAsync(long targetId) => GatedAsync(async () =>
-        _history = _history?.TargetId == targetId ? null : (targetId, await Curation.HistoryAsync(DocumentId, targetId, _userId)));
+    private Task ToggleHistoryAsync(long targetId, bool rejection = false) => GatedAsync(async () =>
+        _history = _history is { } h && h.TargetId == targetId && h.Rejection == rejection ? null
+            : (targetId, rejection, await Curation.HistoryAsync(DocumentId, targetId, _userId, rejection)));
+
+    private bool ShowsHistory(long targetId, bool rejection) => _history is { } h && h.TargetId == targetId && h.Rejection == rejection;
 
     private Task RevertAsync(long changeId) => GatedAsync(async () => await AfterAsync(await Curation.RevertAsync(changeId, _userId), "Reverted."));
 
@@ -265,6 +268,16 @@ public sealed partial class CurationPage : IAsyncDisposable
 
     private static string Range(int start, int end) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{start}–{end}");
+
+    private static string ChangeName(string kind) => kind switch
+    {
+        "GoldCreated" => "added",
+        "GoldUpdated" => "changed",
+        "GoldDeleted" => "removed",
+        "Rejected" => "rejected",
+        "RejectionRemoved" => "rejection removed",
+        _ => kind.ToLowerInvariant(),
+    };
 
     internal static string KindKey(UnitKind kind) => kind switch
     {
