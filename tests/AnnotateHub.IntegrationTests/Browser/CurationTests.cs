@@ -146,6 +146,7 @@ public sealed class CurationTests(BrowserFixture fixture)
         await Expect(anaPage.Locator("[data-testid=feedback-row] [data-testid=feedback-verdict]"))
             .ToHaveTextAsync(["accepted", $"corrected to claim '{Relabelled}'", "rejected"]);
         await Expect(anaPage.Locator("[data-testid=curate-link]")).ToHaveCountAsync(0);
+        await anaPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"curation-feedback-{suffix}.png") });
 
         // The project's Curation tab counts it curated.
         await page.GotoAsync($"/projects/{projectId}");
@@ -153,6 +154,11 @@ public sealed class CurationTests(BrowserFixture fixture)
         await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Curation$") }).ClickAsync();
         await Expect(page.Locator("[data-testid=curation-progress]")).ToHaveTextAsync("1 of 1 curated");
         await Expect(page.Locator("[data-testid=queue-row] [data-testid=queue-row-status]")).ToHaveTextAsync(["Curated"]);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"curation-queue-{suffix}.png") });
+        await page.Locator("#queue-annotator").FillAsync("nobody-" + suffix);
+        await Expect(page.Locator("[data-testid=queue-empty]")).ToBeVisibleAsync();
+        await page.Locator("#queue-annotator").FillAsync(ben);
+        await Expect(page.Locator("[data-testid=queue-row]")).ToHaveCountAsync(1);
 
         // The gold layer exports as decided: JSONL's label list, CoNLL's tags.
         using var http = Server.CreateHttpClient(allowAutoRedirect: false);

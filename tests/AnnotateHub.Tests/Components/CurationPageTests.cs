@@ -2,40 +2,49 @@ using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Curation;
 using Bunit;
+using AnnotateHub.Web.Features.Labels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AnnotateHub.Tests.Components;
 
-/// <summary>The curation page over the real services: Ana supervises, Bob and Cy annotated the one document and are
-/// done. Bob has "Rockets" as a claim (Cy nothing: an extra span) and both have "Ain al-Asad", Bob as actor, Cy as claim.</summary>
+/// <summary>The curation page and the project's curation tab over the real services: Ana supervises, Bob and Cy annotated
+/// both documents and are done. On the first, Bob has "Rockets" as a claim (Cy nothing: an extra span) and both have
+/// "Ain al-Asad", Bob as actor, Cy as claim; on the second they agree on one claim.</summary>
 public sealed class CurationPageTests : AppServicesContext
 {
     private const string Text = "Rockets hit Ain al-Asad air base.";
     private readonly AppUser _cy = new() { UserName = "cy", NormalizedUserName = "CY", DisplayName = "Cy", SecurityStamp = Guid.NewGuid().ToString() };
-    private int _documentId;
+    private const string AgreedText = "Iran denied it.";
+    private int _documentId, _agreedId, _projectId;
 
     protected override async Task SeedAsync()
     {
         var document = NewDocument("Rockets", Text);
-        var project = await AddProjectAsync("Curation (tests)", document);
-        _documentId = document.Id;
+        var agreed = NewDocument("Agreed", AgreedText);
+        var project = await AddProjectAsync("Curation (tests)", document, agreed);
+        (_documentId, _agreedId, _projectId) = (document.Id, agreed.Id, project.Id);
         var labels = project.Labels.ToDictionary(l => l.Name, l => l.Id);
         await using var db = await DbFactory.CreateDbContextAsync();
         db.Users.Add(_cy);
         db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = _cy.Id, Role = ProjectRole.Annotator });
-        db.Assignments.Add(new Assignment { DocumentId = document.Id, UserId = _cy.Id, ProjectId = project.Id });
+        db.Assignments.AddRange(
+            new Assignment { DocumentId = document.Id, UserId = _cy.Id, ProjectId = project.Id },
+            new Assignment { DocumentId = agreed.Id, UserId = _cy.Id, ProjectId = project.Id });
         await db.SaveChangesAsync();
-        await db.Assignments.Where(a => a.DocumentId == document.Id).ExecuteUpdateAsync(a => a.SetProperty(x => x.State, AssignmentState.Done));
+        await db.Assignments.Where(a => a.ProjectId == project.Id).ExecuteUpdateAsync(a => a.SetProperty(x => x.State, AssignmentState.Done));
         var place = Text.IndexOf("Ain al-Asad", StringComparison.Ordinal);
         db.Annotations.AddRange(
             Span(Bob.Id, 0, 7, labels["claim"]),
             Span(Bob.Id, place, place + 11, labels["actor"]),
-            Span(_cy.Id, place, place + 11, labels["claim"]));
+            Span(_cy.Id, place, place + 11, labels["claim"]),
+            Span(Bob.Id, 0, 4, labels["claim"], agreed.Id),
+            Span(_cy.Id, 0, 4, labels["claim"], agreed.Id));
         await db.SaveChangesAsync();
 
-        Annotation Span(string who, int start, int end, int label) => new()
+        Annotation Span(string who, int start, int end, int label, int? on = null) => new()
         {
-            DocumentId = document.Id, AnnotatorId = who, Start = start, End = end, LabelId = label, CreatedAt = DateTime.UtcNow,
+            DocumentId = on ?? document.Id, AnnotatorId = who, Start = start, End = end, LabelId = label, CreatedAt = DateTime.UtcNow,
             UpdatedAt = DateTime.UtcNow, Version = 1,
         };
     }
@@ -102,5 +111,22 @@ public sealed class CurationPageTests : AppServicesContext
 
         cut.WaitForAssertion(() => Assert.Equal("2 of 2 units undecided · 2 disagreements", cut.Find("[data-testid=curation-counts]").TextContent));
         Assert.Empty(await GoldInDatabase());
+    }
+
+    [Fact]
+    public async Task The_curation_tab_counts_the_documents_and_finishes_those_without_disagreement_as_unanimous_gold()
+    {
+        var labels = await Services.GetRequiredService<LabelService>().ListAsync(_projectId);
+        var cut = Render<CurationQueuePanel>(p => p.Add(x => x.ProjectId, _projectId).Add(x => x.UserId, Ana.Id).Add(x => x.Labels, labels));
+        cut.WaitForAssertion(() => Assert.Equal("0 of 2 curated", cut.Find("[data-testid=curation-progress]").TextContent));
+        Assert.Equal(["2", "0"], cut.FindAll("[data-testid=queue-row-disagreements]").Select(e => e.TextContent));
+
+        cut.Find("[data-testid=finish-agreed]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("1 of 2 curated", cut.Find("[data-testid=curation-progress]").TextContent));
+        Assert.Equal(["Ready", "Curated"], cut.FindAll("[data-testid=queue-row-status]").Select(e => e.TextContent));
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var gold = Assert.Single(await db.GoldAnnotations.Where(g => g.DocumentId == _agreedId).ToListAsync());
+        Assert.Equal((0, 4, GoldOrigin.Unanimous, "bob,cy"), (gold.Start, gold.End, gold.Origin, gold.Sources));
     }
 }
