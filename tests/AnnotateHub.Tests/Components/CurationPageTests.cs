@@ -3,6 +3,7 @@ using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Curation;
 using Bunit;
 using AnnotateHub.Web.Features.Labels;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -73,6 +74,20 @@ public sealed class CurationPageTests : AppServicesContext
         Assert.Equal("0", cut.Find("[data-testid=unit-current]").GetAttribute("data-unit"));
         Assert.Equal(["1 · bob", "2 · cy"], cut.Find("[data-testid=unit-current]").QuerySelectorAll("[data-testid=lane] .lane-name").Select(e => e.TextContent));
         Assert.True(cut.Find("[data-testid=finish]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Anonymous_curation_names_the_lanes_by_number_and_hides_who_a_gold_span_came_from()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/documents/{_documentId}/curate?anonymous=true");
+        var cut = Render<CurationPage>(p => p.Add(x => x.DocumentId, _documentId));
+        cut.WaitForElement("[data-testid=unit-current]");
+
+        Assert.Equal(["1 · Annotator 1", "2 · Annotator 2"], cut.Find("[data-testid=unit-current]").QuerySelectorAll("[data-testid=lane] .lane-name").Select(e => e.TextContent));
+        await cut.InvokeAsync(() => cut.Instance.OnCurationKey("next"));
+        cut.Find("[data-testid=unit-current] [data-testid=accept-1]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("from 1 annotator", cut.Find("[data-unit='1'] [data-testid=gold-sources]").TextContent));
+        Assert.DoesNotMatch(@"\bbob\b", cut.Markup);
     }
 
     [Fact]
