@@ -17,6 +17,7 @@ public sealed partial class ServerTests(AppServer server) : IClassFixture<AppSer
     [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css", ".mud-")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.js", "text/javascript", "MudBlazor")]
     [InlineData("/js/annotator.js", "text/javascript", "window.annotateHub")]
+    [InlineData("/js/curation.js", "text/javascript", "window.annotateHubCuration")]
     [InlineData("/_framework/blazor.web.js", "text/javascript", "Blazor")]
     public async Task Static_asset_is_served(string path, string mediaType, string expectedContent)
     {

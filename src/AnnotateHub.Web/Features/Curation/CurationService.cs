@@ -259,18 +259,23 @@ public sealed class CurationService(
         return await RevertActionAsync(change.DocumentId, userId, change.ActionId, own: change.UserId == userId, ct);
     }
 
-    /// <summary>The history of one gold span (or rejection): every change to it, newest first.</summary>
-    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(int documentId, long targetId, string userId, CancellationToken ct = default)
+    /// <summary>The history of one gold span (or, with <paramref name="rejection"/>, one rejection): every change to it,
+    /// newest first.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(int documentId, long targetId, string userId, bool rejection = false, CancellationToken ct = default)
     {
         var standing = await access.ForDocumentAsync(documentId, userId, ct);
         if (standing is null || !standing.Permissions.CanCurate) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         GoldAnnotation? focus = null;
-        var rows = await db.CurationChanges.AsNoTracking().Where(c => c.DocumentId == documentId && c.TargetId == targetId)
+        // Gold spans and rejections number their ids apart: a target id alone names one of each.
+        CurationChangeKind[] kinds = rejection
+            ? [CurationChangeKind.Rejected, CurationChangeKind.RejectionRemoved]
+            : [CurationChangeKind.GoldCreated, CurationChangeKind.GoldUpdated, CurationChangeKind.GoldDeleted];
+        var rows = await db.CurationChanges.AsNoTracking().Where(c => c.DocumentId == documentId && c.TargetId == targetId && kinds.Contains(c.Kind))
             .OrderByDescending(c => c.Id).ToListAsync(ct);
         // A merge writes one row per document with every span it made or replaced (by content, not id): the span's own
         // entry is the merge that made it, if its content is among them.
-        var gold = await db.GoldAnnotations.AsNoTracking().FirstOrDefaultAsync(g => g.Id == targetId && g.DocumentId == documentId, ct);
+        var gold = rejection ? null : await db.GoldAnnotations.AsNoTracking().FirstOrDefaultAsync(g => g.Id == targetId && g.DocumentId == documentId, ct);
         if (gold is not null && gold.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous)
         {
             var merges = await db.CurationChanges.AsNoTracking().Where(c => c.DocumentId == documentId && c.Kind == CurationChangeKind.Merged)

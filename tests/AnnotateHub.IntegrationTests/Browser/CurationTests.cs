@@ -1,0 +1,208 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
+using AnnotateHub.Web.Features.Projects;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AnnotateHub.IntegrationTests.Browser;
+
+/// <summary>
+/// Curation through the browser: two annotators' work on a seed article (imported into a project of the test's own, so
+/// its gold stays out of the demo project) is decided with the keyboard alone by a supervisor, while a curator's page
+/// follows live; then the gold in the database, the annotator's feedback and the gold exports.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CurationTests(BrowserFixture fixture)
+{
+    private const string Agreed = "Ivan Kesic";                               // both: actor
+    private const string Relabelled = "US media";                            // ana actor, ben claim: ben's label wins
+    private const string OnlyAna = "at least ten US soldiers were injured";   // ana only: rejected
+
+    private AppServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_supervisor_decides_every_unit_by_keyboard_and_the_gold_feedback_and_exports_follow()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (ana, ben, sam, cleo) = ($"ana-{suffix}", $"ben-{suffix}", $"sam-{suffix}", $"cleo-{suffix}");
+        var projectId = await Server.CreateProjectAsync("Curation " + suffix);
+        var seed = await SeedArticle.LoadAsync(Server, SeedArticle.ExplainerSource);
+        var documentId = await Server.ImportDocumentAsync(projectId, seed.Text);
+        string text;
+        await using (var db = Server.CreateDbContext()) text = await db.Documents.Where(d => d.Id == documentId).Select(d => d.Text).SingleAsync();
+        var anaId = await Server.CreateUserAsync(ana);
+        var benId = await Server.CreateUserAsync(ben);
+        var samId = await Server.CreateUserAsync(sam);
+        var cleoId = await Server.CreateUserAsync(cleo);
+        await Server.AddMemberAsync(anaId, projectId);
+        await Server.AddMemberAsync(benId, projectId);
+        await Server.AddMemberAsync(samId, projectId, ProjectRole.Supervisor);
+        await Server.AddMemberAsync(cleoId, projectId, ProjectRole.Curator);
+        var labels = (await Server.Get<LabelService>().ListAsync(projectId)).ToDictionary(l => l.Name, l => l.Id);
+        var (actor, claim, casualty) = (labels["actor"], labels["claim"], labels["casualty figure"]);
+        var (agreed, relabelled, onlyAna) = (Find(text, Agreed), Find(text, Relabelled), Find(text, OnlyAna));
+
+        var annotations = Server.Get<AnnotationService>();
+        foreach (var (user, start, end, label) in new[]
+        {
+            (anaId, agreed.Start, agreed.End, actor), (benId, agreed.Start, agreed.End, actor),
+            (anaId, relabelled.Start, relabelled.End, actor), (benId, relabelled.Start, relabelled.End, claim),
+            (anaId, onlyAna.Start, onlyAna.End, casualty),
+        })
+        {
+            var created = await annotations.CreateAsync(documentId, user, start, end, label, note: null);
+            Assert.True(created.Succeeded, created.Error);
+        }
+        foreach (var user in new[] { anaId, benId })
+        {
+            var done = await Server.Get<TeamService>().SetDoneAsync(documentId, user, done: true);
+            Assert.True(done.Succeeded, done.Error);
+        }
+
+        // The supervisor and a curator open the curation view; lane 1 is ana, lane 2 ben (by name).
+        var page = await fixture.SignedInPageAsync(sam, AppServer.AnnotatorPassword);
+        var watcher = await fixture.SignedInPageAsync(cleo, AppServer.AnnotatorPassword);
+        await OpenCurationAsync(watcher, documentId);
+        await page.GotoAsync($"/documents/{documentId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=curate-link]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/documents/{documentId}/curate$"));
+        await page.WaitForSelectorAsync("html[data-curation-keys=on]");
+        await Expect(page.Locator("[data-testid=curation-status]")).ToHaveTextAsync("Ready");
+        await Expect(page.Locator("[data-testid=curation-counts]")).ToHaveTextAsync("3 of 3 units undecided · 2 disagreements");
+        await Expect(page.Locator(".unit-card [data-testid=unit-kind]")).ToHaveTextAsync(["agree", "wrong label", "extra"]);
+        await Expect(page.Locator(".unit-card").First.Locator("[data-testid=lane] .lane-name")).ToHaveTextAsync([$"1 · {ana}", $"2 · {ben}"]);
+        await Expect(page.Locator("[data-testid=finish]")).ToBeDisabledAsync();
+        await Expect(page.Locator("[data-testid=finish-reason]")).ToHaveTextAsync("Decide the 3 undecided units first.");
+        var current = page.Locator("[data-testid=unit-current]");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "0");
+
+        // 1: the agreed unit from ana's lane; the cursor moves on, and the curator's page shows the decision live.
+        await page.Keyboard.PressAsync("1");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "1");
+        await Expect(Unit(page, 0)).ToHaveAttributeAsync("data-decided", "true");
+        await Expect(Unit(watcher, 0)).ToHaveAttributeAsync("data-decided", "true");
+        await Expect(Unit(watcher, 0).Locator("[data-testid=gold-provenance]")).ToHaveTextAsync($"adjudicated by {sam}");
+        await Expect(watcher.Locator("[data-testid=curation-counts]")).ToHaveTextAsync("2 of 3 units undecided · 2 disagreements");
+
+        // n and p walk the units that need a look (the decided agreement does not).
+        await page.Keyboard.PressAsync("n");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "2");
+        await page.Keyboard.PressAsync("p");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "1");
+        await page.Keyboard.PressAsync("k");
+        await Expect(page.Locator("[data-testid=cursor-hint]")).ToHaveTextAsync("No unit before this one needs a look.");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "1");
+
+        // 2: ben's label for the relabelled unit; x rejects ana's extra span; Ctrl+Z takes the rejection back, x again.
+        await page.Keyboard.PressAsync("2");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "2");
+        await Expect(Unit(page, 1).Locator("[data-testid=gold-label]")).ToHaveTextAsync("claim");
+        await page.Keyboard.PressAsync("x");
+        await Expect(Unit(page, 2)).ToHaveAttributeAsync("data-decided", "true");
+        await Expect(page.Locator("[data-testid=curation-counts]")).ToHaveTextAsync("0 of 3 units undecided · 2 disagreements");
+        await page.Keyboard.PressAsync("Control+z");
+        await Expect(Unit(page, 2)).ToHaveAttributeAsync("data-decided", "false");
+        await Expect(current).ToHaveAttributeAsync("data-unit", "2");
+        await Expect(Unit(watcher, 2)).ToHaveAttributeAsync("data-decided", "false");
+        await page.Keyboard.PressAsync("x");
+        await Expect(Unit(page, 2)).ToHaveAttributeAsync("data-decided", "true");
+        await Expect(Unit(page, 2).Locator("[data-testid=rejection]")).ToContainTextAsync($"rejected by {sam}");
+        await Expect(page.Locator("[data-testid=finish]")).ToBeEnabledAsync();
+        var shot = Path.Combine(Path.GetTempPath(), $"curation-{suffix}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+
+        await page.Locator("[data-testid=finish]").ClickAsync();
+        await Expect(page.Locator("[data-testid=curation-status]")).ToHaveTextAsync("Curated");
+        await Expect(watcher.Locator("[data-testid=curation-status]")).ToHaveTextAsync("Curated");
+        await Expect(page.Locator("[data-testid=reopen-curation]")).ToBeVisibleAsync();
+
+        // The gold is the decisions, each with its provenance; the rejection covers ana's extra span.
+        await using (var db = Server.CreateDbContext())
+        {
+            var gold = await db.GoldAnnotations.Where(g => g.DocumentId == documentId).OrderBy(g => g.Start).ToListAsync();
+            Assert.Equal(
+                [(agreed.Start, agreed.End, actor, $"{ana},{ben}"), (relabelled.Start, relabelled.End, claim, ben)],
+                gold.Select(g => (g.Start, g.End, g.LabelId, g.Sources)).ToList());
+            Assert.All(gold, g => Assert.Equal((GoldOrigin.Adjudicated, samId), (g.Origin, g.CuratorId)));
+            var rejection = Assert.Single(await db.GoldRejections.Where(r => r.DocumentId == documentId).ToListAsync());
+            Assert.Equal((onlyAna.Start, onlyAna.End, samId), (rejection.Start, rejection.End, rejection.CuratorId));
+            var doc = await db.Documents.SingleAsync(d => d.Id == documentId);
+            Assert.Equal(samId, doc.CuratedById);
+            Assert.NotNull(doc.CuratedAt);
+        }
+
+        // Ana sees how each of her spans fared.
+        var anaPage = await fixture.SignedInPageAsync(ana, AppServer.AnnotatorPassword);
+        await DocumentView.OpenAsync(anaPage, documentId, text);
+        await Expect(anaPage.Locator("[data-testid=feedback-row] [data-testid=feedback-verdict]"))
+            .ToHaveTextAsync(["accepted", $"corrected to claim '{Relabelled}'", "rejected"]);
+        await Expect(anaPage.Locator("[data-testid=curate-link]")).ToHaveCountAsync(0);
+        await anaPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"curation-feedback-{suffix}.png") });
+
+        // The project's Curation tab counts it curated.
+        await page.GotoAsync($"/projects/{projectId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Curation$") }).ClickAsync();
+        await Expect(page.Locator("[data-testid=curation-progress]")).ToHaveTextAsync("1 of 1 curated");
+        await Expect(page.Locator("[data-testid=queue-row] [data-testid=queue-row-status]")).ToHaveTextAsync(["Curated"]);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"curation-queue-{suffix}.png") });
+        await page.Locator("#queue-annotator").FillAsync("nobody-" + suffix);
+        await Expect(page.Locator("[data-testid=queue-empty]")).ToBeVisibleAsync();
+        await page.Locator("#queue-annotator").FillAsync(ben);
+        await Expect(page.Locator("[data-testid=queue-row]")).ToHaveCountAsync(1);
+
+        // The gold layer exports as decided: JSONL's label list, CoNLL's tags.
+        using var http = Server.CreateHttpClient(allowAutoRedirect: false);
+        http.DefaultRequestHeaders.Add("Cookie", await Server.SignInCookieAsync(sam, AppServer.AnnotatorPassword));
+        var jsonl = await http.GetStringAsync($"/api/projects/{projectId}/export?format=jsonl&layer=gold");
+        var line = JsonDocument.Parse(jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+        Assert.Equal(
+            [$"{agreed.Start},{agreed.End},actor", $"{relabelled.Start},{relabelled.End},claim"],
+            line.GetProperty("label").EnumerateArray().Select(l => $"{l[0].GetInt32()},{l[1].GetInt32()},{l[2].GetString()}").ToList());
+        var conll = await ConllAsync(http, projectId);
+        Assert.Contains("Ivan -X- -X- B-actor\nKesic -X- -X- I-actor\n", conll, StringComparison.Ordinal);
+        Assert.Contains("US -X- -X- B-claim\nmedia -X- -X- I-claim\n", conll, StringComparison.Ordinal);
+        Assert.DoesNotContain("casualty", conll, StringComparison.Ordinal);
+    }
+
+    private static async Task OpenCurationAsync(IPage page, int documentId)
+    {
+        await page.GotoAsync($"/documents/{documentId}/curate");
+        await page.WaitForSelectorAsync("html[data-curation-keys=on]");
+    }
+
+    private static ILocator Unit(IPage page, int index) => page.Locator($".unit-card[data-unit='{index}']");
+
+    // Code-point offsets of the first occurrence of a phrase.
+    private static (int Start, int End) Find(string text, string phrase)
+    {
+        var at = text.IndexOf(phrase, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"“{phrase}” is not in the text.");
+        var start = text[..at].EnumerateRunes().Count();
+        return (start, start + phrase.EnumerateRunes().Count());
+    }
+
+    // Without a split the CoNLL export may come as one file or as a zip of one: read either.
+    private static async Task<string> ConllAsync(HttpClient http, int projectId)
+    {
+        var bytes = await http.GetByteArrayAsync($"/api/projects/{projectId}/export?format=conll&layer=gold");
+        if (bytes.Length < 2 || bytes[0] != 'P' || bytes[1] != 'K') return Encoding.UTF8.GetString(bytes).Replace("\r\n", "\n", StringComparison.Ordinal);
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        var sb = new StringBuilder();
+        foreach (var entry in zip.Entries)
+        {
+            using var reader = new StreamReader(entry.Open());
+            sb.Append(await reader.ReadToEndAsync());
+        }
+        return sb.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}
