@@ -44,34 +44,21 @@ internal static class MergeWriter
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var sql = ModelSql.Of(db).Statements(static s => new Sql(s));
+        // Planning is CPU work on what was read (no database): one document per task, in parallel, collected in order.
+        var plans = new Plan?[documents.Count];
+        Parallel.For(0, documents.Count, new ParallelOptions { CancellationToken = ct }, i =>
+            plans[i] = PlanOne(documents[i].DocumentId, documents[i].Material, names, rule, userId, actionId, now));
         var toDelete = new List<long>();
         var toInsert = new List<GoldAnnotation>();
         var history = new List<CurationChange>();
         var changed = new List<int>();
-        foreach (var (documentId, m) in documents)
+        foreach (var plan in plans)
         {
-            var units = CurationService.Units(m);
-            var curatorGold = m.Gold.Where(g => g.Origin is GoldOrigin.Adjudicated or GoldOrigin.Imported).Select(g => (g.Start, g.End)).ToList();
-            var rejected = m.Rejections.Select(r => (r.Start, r.End)).ToList();
-            var open = units.Where(u => !CurationUnits.IsDecided(u, curatorGold, rejected)).ToList();
-            var replaced = m.Gold.Where(g => g.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous && open.Any(u => g.Start < u.End && u.Start < g.End)).ToList();
-            var proposals = AutoMerge.Plan(open, m.Annotators.Count, rule, _ => false);
-            if (replaced.Count == 0 && proposals.Count == 0) continue;
-            toDelete.AddRange(replaced.Select(g => g.Id));
-            var made = proposals.Select(p => new GoldAnnotation
-            {
-                DocumentId = documentId, Start = p.Span.Start, End = p.Span.End, LabelId = int.Parse(p.Span.Label, CultureInfo.InvariantCulture),
-                Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
-                Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
-            }).ToList();
-            toInsert.AddRange(made);
-            changed.Add(documentId);
-            history.Add(new CurationChange
-            {
-                DocumentId = documentId, Kind = CurationChangeKind.Merged, UserId = userId, At = now, ActionId = actionId,
-                Before = JsonSerializer.Serialize(replaced.Select(CurationService.Snapshot), CurationService.SnapshotJson),
-                After = JsonSerializer.Serialize(made.Select(CurationService.Snapshot), CurationService.SnapshotJson),
-            });
+            if (plan is null) continue;
+            toDelete.AddRange(plan.Replaced);
+            toInsert.AddRange(plan.Made);
+            history.Add(plan.History);
+            changed.Add(plan.History.DocumentId);
         }
         var planned = System.Diagnostics.Stopwatch.GetTimestamp();
         await InsertAsync(db, sql, toInsert, ct);
@@ -86,6 +73,34 @@ internal static class MergeWriter
         await db.SaveChangesAsync(ct);
         Timings.Add(planned - started, inserted - planned, deleted - inserted, System.Diagnostics.Stopwatch.GetTimestamp() - deleted);
         return (toInsert.Count, changed);
+    }
+
+    private sealed record Plan(IReadOnlyList<long> Replaced, IReadOnlyList<GoldAnnotation> Made, CurationChange History);
+
+    /// <summary>One document's merge: the earlier proposals it replaces, the ones it makes and its history row; null when
+    /// it changes nothing.</summary>
+    private static Plan? PlanOne(int documentId, CurationService.Material m, Dictionary<string, string> names, MergeRule rule, string userId,
+        string actionId, DateTime now)
+    {
+        var units = CurationService.Units(m);
+        var curatorGold = m.Gold.Where(g => g.Origin is GoldOrigin.Adjudicated or GoldOrigin.Imported).Select(g => (g.Start, g.End)).ToList();
+        var rejected = m.Rejections.Select(r => (r.Start, r.End)).ToList();
+        var open = units.Where(u => !CurationUnits.IsDecided(u, curatorGold, rejected)).ToList();
+        var replaced = m.Gold.Where(g => g.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous && open.Any(u => g.Start < u.End && u.Start < g.End)).ToList();
+        var proposals = AutoMerge.Plan(open, m.Annotators.Count, rule, _ => false);
+        if (replaced.Count == 0 && proposals.Count == 0) return null;
+        var made = proposals.Select(p => new GoldAnnotation
+        {
+            DocumentId = documentId, Start = p.Span.Start, End = p.Span.End, LabelId = int.Parse(p.Span.Label, CultureInfo.InvariantCulture),
+            Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
+            Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
+        }).ToList();
+        return new Plan(replaced.Select(g => g.Id).ToList(), made, new CurationChange
+        {
+            DocumentId = documentId, Kind = CurationChangeKind.Merged, UserId = userId, At = now, ActionId = actionId,
+            Before = JsonSerializer.Serialize(replaced.Select(CurationService.Snapshot), CurationService.SnapshotJson),
+            After = JsonSerializer.Serialize(made.Select(CurationService.Snapshot), CurationService.SnapshotJson),
+        });
     }
 
     // Rows per statement: one statement's overhead (parse, step) shared by several rows. Not more: SQLite finds a named
