@@ -113,9 +113,12 @@ public sealed class CurationTests(BrowserFixture fixture)
         await Expect(Unit(page, 2)).ToHaveAttributeAsync("data-decided", "false");
         await Expect(current).ToHaveAttributeAsync("data-unit", "2");
         await Expect(Unit(watcher, 2)).ToHaveAttributeAsync("data-decided", "false");
-        await page.Keyboard.PressAsync("x");
+        // This time with a note for ana, which her feedback shows.
+        await Unit(page, 2).Locator("[data-testid=decision-note]").FillAsync("No count in the source");
+        await Unit(page, 2).Locator("[data-testid=reject]").ClickAsync();
         await Expect(Unit(page, 2)).ToHaveAttributeAsync("data-decided", "true");
         await Expect(Unit(page, 2).Locator("[data-testid=rejection]")).ToContainTextAsync($"rejected by {sam}");
+        await Expect(Unit(page, 2).Locator("[data-testid=rejection]")).ToContainTextAsync("No count in the source");
         await Expect(page.Locator("[data-testid=finish]")).ToBeEnabledAsync();
         var shot = Path.Combine(Path.GetTempPath(), $"curation-{suffix}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
@@ -134,7 +137,7 @@ public sealed class CurationTests(BrowserFixture fixture)
                 gold.Select(g => (g.Start, g.End, g.LabelId, g.Sources)).ToList());
             Assert.All(gold, g => Assert.Equal((GoldOrigin.Adjudicated, samId), (g.Origin, g.CuratorId)));
             var rejection = Assert.Single(await db.GoldRejections.Where(r => r.DocumentId == documentId).ToListAsync());
-            Assert.Equal((onlyAna.Start, onlyAna.End, samId), (rejection.Start, rejection.End, rejection.CuratorId));
+            Assert.Equal((onlyAna.Start, onlyAna.End, samId, "No count in the source"), (rejection.Start, rejection.End, rejection.CuratorId, rejection.Note));
             var doc = await db.Documents.SingleAsync(d => d.Id == documentId);
             Assert.Equal(samId, doc.CuratedById);
             Assert.NotNull(doc.CuratedAt);
@@ -145,6 +148,7 @@ public sealed class CurationTests(BrowserFixture fixture)
         await DocumentView.OpenAsync(anaPage, documentId, text);
         await Expect(anaPage.Locator("[data-testid=feedback-row] [data-testid=feedback-verdict]"))
             .ToHaveTextAsync(["accepted", $"corrected to claim '{Relabelled}'", "rejected"]);
+        await Expect(anaPage.Locator("[data-testid=feedback-row]").Nth(2)).ToContainTextAsync("No count in the source");
         await Expect(anaPage.Locator("[data-testid=curate-link]")).ToHaveCountAsync(0);
         await anaPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"curation-feedback-{suffix}.png") });
 

@@ -160,6 +160,9 @@ public sealed partial class CurationPage : IAsyncDisposable
         return Task.CompletedTask;
     });
 
+    // The note the curator typed for the current unit: it goes with the next accept or reject, to the annotators' feedback.
+    private string? _note;
+
     private Task AcceptAsync(CurationUnit unit, CurationLane lane) => GatedAsync(() => AcceptCoreAsync(unit, lane));
 
     private Task RejectAsync(CurationUnit unit) => GatedAsync(() => RejectCoreAsync(unit));
@@ -169,14 +172,16 @@ public sealed partial class CurationPage : IAsyncDisposable
     private async Task AcceptCoreAsync(CurationUnit unit, CurationLane lane)
     {
         Select(unit);
-        var result = await Curation.AcceptAsync(DocumentId, _userId, lane.AnnotatorId, unit.Start, unit.End);
+        var result = await Curation.AcceptAsync(DocumentId, _userId, lane.AnnotatorId, unit.Start, unit.End, _note);
+        if (result.Succeeded) _note = null;
         await AfterDecisionAsync(result);
     }
 
     private async Task RejectCoreAsync(CurationUnit unit)
     {
         Select(unit);
-        var result = await Curation.RejectAsync(DocumentId, _userId, unit.Start, unit.End);
+        var result = await Curation.RejectAsync(DocumentId, _userId, unit.Start, unit.End, _note);
+        if (result.Succeeded) _note = null;
         await AfterDecisionAsync(result);
     }
 
