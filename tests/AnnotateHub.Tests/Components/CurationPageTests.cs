@@ -144,4 +144,19 @@ public sealed class CurationPageTests : AppServicesContext
         var gold = Assert.Single(await db.GoldAnnotations.Where(g => g.DocumentId == _agreedId).ToListAsync());
         Assert.Equal((0, 4, GoldOrigin.Unanimous, "bob,cy"), (gold.Start, gold.End, gold.Origin, gold.Sources));
     }
+
+    [Fact]
+    public async Task The_curation_tab_follows_a_decision_made_elsewhere_without_a_reload()
+    {
+        var labels = await Services.GetRequiredService<LabelService>().ListAsync(_projectId);
+        var cut = Render<CurationQueuePanel>(p => p.Add(x => x.ProjectId, _projectId).Add(x => x.UserId, Ana.Id).Add(x => x.Labels, labels));
+        cut.WaitForAssertion(() => Assert.Equal("0 of 2 curated", cut.Find("[data-testid=curation-progress]").TextContent));
+
+        // Another curator finishes the agreed document through the service (another circuit, the command line).
+        var curation = Services.GetRequiredService<CurationService>();
+        Assert.True((await curation.MergeAsync(_agreedId, Ana.Id, new AnnotateHub.Core.Curation.MergeRule.AllAgree())).Succeeded);
+        Assert.True((await curation.FinishAsync(_agreedId, Ana.Id)).Succeeded);
+
+        cut.WaitForAssertion(() => Assert.Equal("1 of 2 curated", cut.Find("[data-testid=curation-progress]").TextContent), TimeSpan.FromSeconds(10));
+    }
 }
