@@ -159,4 +159,41 @@ public sealed class CurationPageTests : AppServicesContext
 
         cut.WaitForAssertion(() => Assert.Equal("1 of 2 curated", cut.Find("[data-testid=curation-progress]").TextContent), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task A_gold_span_s_boundaries_are_edited_like_any_span_and_bad_ones_are_refused()
+    {
+        var cut = RenderPage();
+        cut.Find("[data-testid=unit-current] [data-testid=accept-1]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-unit='0'] [data-testid=gold-span]")));
+
+        cut.Find("[data-unit='0'] [data-testid=gold-edit-bounds]").Click();
+        cut.Find("[data-testid=gold-end]").Change(4);
+        cut.Find("[data-testid=gold-save-bounds]").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=gold-bounds]")));
+        var gold = Assert.Single(await GoldInDatabase());
+        Assert.Equal((0, 4, GoldOrigin.Adjudicated), (gold.Start, gold.End, gold.Origin));
+
+        // Past the end of the document: refused, nothing changes, the editor stays open with what was typed.
+        cut.Find("[data-testid=gold-edit-bounds]").Click();
+        cut.Find("[data-testid=gold-end]").Change(100_000);
+        cut.Find("[data-testid=gold-save-bounds]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=gold-bounds]")));
+        Assert.Equal((0, 4), (Assert.Single(await GoldInDatabase()).Start, Assert.Single(await GoldInDatabase()).End));
+    }
+
+    [Fact]
+    public async Task Add_gold_puts_a_span_over_the_unit_with_the_chosen_label()
+    {
+        var popovers = Render<MudBlazor.MudPopoverProvider>();
+        var cut = RenderPage();
+        cut.Find("[data-unit='0'] [data-testid=gold-add] button").Click();
+        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[data-testid=gold-add-option]")));
+        popovers.FindAll("[data-testid=gold-add-option]").Single(e => e.TextContent.Contains("actor", StringComparison.Ordinal)).Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("actor", cut.Find("[data-unit='0'] [data-testid=gold-label]").TextContent));
+        var gold = Assert.Single(await GoldInDatabase());
+        Assert.Equal((0, 7, GoldOrigin.Adjudicated, Ana.Id), (gold.Start, gold.End, gold.Origin, gold.CuratorId));
+        Assert.Null(gold.Sources); // nobody had an actor there
+    }
 }

@@ -236,6 +236,36 @@ public sealed partial class CurationPage : IAsyncDisposable
         await AfterAsync(await Curation.UpdateGoldAsync(gold.Id, _userId, gold.Version, labelId, note: gold.Note), null);
     });
 
+    /// <summary>The boundaries being edited of one gold span, in code points.</summary>
+    private sealed class Bounds(long goldId, int start, int end)
+    {
+        public long GoldId { get; } = goldId;
+        public int Start { get; set; } = start;
+        public int End { get; set; } = end;
+    }
+
+    private Bounds? _bounds;
+
+    private void EditBounds(GoldView gold) => _bounds = _bounds?.GoldId == gold.Id ? null : new Bounds(gold.Id, gold.Start, gold.End);
+
+    private Task SaveBoundsAsync(GoldView gold) => GatedAsync(async () =>
+    {
+        if (_bounds is not { } b) return;
+        var result = await Curation.UpdateGoldAsync(gold.Id, _userId, gold.Version, gold.LabelId, b.Start, b.End, gold.Note);
+        if (result.Succeeded) _bounds = null;
+        await AfterAsync(result, "Boundaries saved.");
+    });
+
+    private Task AddGoldAsync(CurationUnit unit, int labelId) => GatedAsync(async () =>
+    {
+        Select(unit);
+        await AfterDecisionAsync(await Curation.CreateGoldAsync(DocumentId, _userId, unit.Start, unit.End, labelId, _note));
+    });
+
+    // The preview of boundaries being typed: out of range shows nothing rather than failing the render.
+    private string SafeSlice(int start, int end) =>
+        _state is { } s && start >= 0 && end > start && end <= new AnnotateHub.Core.Text.CodePointIndex(s.Text).Length ? Slice(start, end) : "";
+
     private Task DeleteGoldAsync(GoldView gold) => GatedAsync(async () =>
         await AfterAsync(await Curation.DeleteGoldAsync(gold.Id, _userId, gold.Version), "Gold span removed."));
 
