@@ -395,11 +395,7 @@ public sealed class CurationService(
             .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State)).ToListAsync(ct);
         var gold = await db.GoldAnnotations.AsNoTracking().Where(g => ids.Contains(g.DocumentId)).OrderBy(g => g.Start).ThenBy(g => g.End).ToListAsync(ct);
         var rejections = await db.GoldRejections.AsNoTracking().Where(r => ids.Contains(r.DocumentId)).OrderBy(r => r.Start).ToListAsync(ct);
-        var spansOf = spans.ToLookup(s => s.DocumentId);
-        var assignmentsOf = assignments.ToLookup(a => a.DocumentId);
-        var goldOf = gold.ToLookup(g => g.DocumentId);
-        var rejectionsOf = rejections.ToLookup(r => r.DocumentId);
-        var documents = ids.ToDictionary(id => id, id => new Material(spansOf[id].ToList(), assignmentsOf[id].ToList(), goldOf[id].ToList(), rejectionsOf[id].ToList()));
+        var documents = Group(ids, spans, assignments, gold, rejections);
         var users = spans.Select(s => s.AnnotatorId).Concat(assignments.Select(a => a.UserId)).Concat(gold.Select(g => g.CuratorId).OfType<string>())
             .Concat(rejections.Select(r => r.CuratorId)).Distinct(StringComparer.Ordinal).ToList();
         return new Materials(documents, users);
@@ -416,6 +412,13 @@ public sealed class CurationService(
             .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State)).ToListAsync(ct)).Where(a => wanted.Contains(a.DocumentId));
         var gold = (await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last).ToListAsync(ct)).Where(g => wanted.Contains(g.DocumentId));
         var rejections = (await db.GoldRejections.AsNoTracking().Where(r => r.DocumentId >= first && r.DocumentId <= last).ToListAsync(ct)).Where(r => wanted.Contains(r.DocumentId));
+        return Group(ids, spans, assignments, gold, rejections);
+    }
+
+    /// <summary>The rows read for a batch, per document (every id gets its material, empty where nothing was read).</summary>
+    private static Dictionary<int, Material> Group(List<int> ids, IEnumerable<SpanRow> spans, IEnumerable<AssignmentRow> assignments,
+        IEnumerable<GoldAnnotation> gold, IEnumerable<GoldRejection> rejections)
+    {
         var spansOf = spans.ToLookup(s => s.DocumentId);
         var assignmentsOf = assignments.ToLookup(a => a.DocumentId);
         var goldOf = gold.ToLookup(g => g.DocumentId);
