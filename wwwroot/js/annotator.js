@@ -404,6 +404,12 @@
             return details ? [Number(details.dataset.spanId), Number(details.dataset.version)] : [0, 0];
         };
         const onKeyDown = (e) => {
+            // Ctrl+Z (Cmd+Z) outside a text field undoes the user's last change here, from the server's change log.
+            if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z' && !isEditable(e.target)) {
+                e.preventDefault();
+                if (connection.isUp()) dotnet.invokeMethodAsync('OnUndoKey'); else offlineHint();
+                return;
+            }
             if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
             if (!connection.isUp()) {
                 if (/^[1-9]$/.test(e.key)) {

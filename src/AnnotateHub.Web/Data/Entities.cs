@@ -103,6 +103,9 @@ public sealed class DocumentChange
     public DateTime At { get; set; }
     /// <summary>The annotation as it was after the change (before it, for a delete), as JSON.</summary>
     public required string Payload { get; set; }
+    /// <summary>The change (its <see cref="Sequence"/>) that this one undid, when it is an undo or a revert; a change that some
+    /// later one names here has been reverted.</summary>
+    public long? RevertsSequence { get; set; }
 }
 
 /// <summary>Where a gold span came from (its provenance).</summary>

@@ -383,6 +383,9 @@ namespace AnnotateHub.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RevertsSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -391,6 +394,11 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AnnotationId");
+
+                    b.HasIndex("DocumentId", "RevertsSequence")
+                        .HasFilter("\"RevertsSequence\" IS NOT NULL");
 
                     b.HasIndex("DocumentId", "Sequence")
                         .IsUnique();

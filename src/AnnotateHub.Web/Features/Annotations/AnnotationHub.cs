@@ -112,6 +112,26 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         return MutationResult.From(result, current.Annotation.DocumentId, UserId, DateTime.UtcNow);
     }
 
+    /// <summary>Undoes the caller's latest change to the document that is not undone yet (from the change log: it reaches back
+    /// past reconnects and restarts). The undo is a change like any other and reaches every viewer.</summary>
+    public async Task<MutationResult> Undo(int documentId)
+    {
+        var result = await annotations.UndoAsync(documentId, UserId);
+        return MutationResult.From(result, documentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
+    }
+
+    /// <summary>Reverts the document's change numbered <paramref name="sequence"/>: the caller's own, or anyone's for a supervisor.</summary>
+    public async Task<MutationResult> RevertChange(int documentId, long sequence)
+    {
+        var result = await annotations.RevertAsync(documentId, sequence, UserId);
+        return MutationResult.From(result, documentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
+    }
+
+    /// <summary>Every change of a span, oldest first (a deleted span's too).</summary>
+    public async Task<IReadOnlyList<HistoryEntryDto>> GetHistory(long annotationId) =>
+        (await annotations.HistoryAsync(annotationId, UserId) ?? throw new HubException($"Annotation {annotationId} does not exist."))
+            .Select(HistoryEntryDto.From).ToList();
+
     /// <summary>What <see cref="ArgumentReportingJsonProtocol"/> calls instead of a method whose arguments could not be read:
     /// the answer of an invalid call of <paramref name="method"/>, with <paramref name="reason"/>.</summary>
     public MutationResult InvalidArguments(string method, string reason) =>

@@ -25,3 +25,10 @@ public sealed record AnnotationResult(AnnotationOutcome Outcome, AnnotationView?
     public static AnnotationResult Ok(AnnotationView a, long sequence, ChangeKind kind) => new(AnnotationOutcome.Ok, a, null, sequence, kind);
     public static AnnotationResult Fail(AnnotationOutcome outcome, string error, AnnotationView? current = null) => new(outcome, current, error);
 }
+
+/// <summary>One change of a span: who made it and when, the span before it (null for a creation) and after it (null for a
+/// deletion); <see cref="Reverts"/> the change it undid, <see cref="RevertedBy"/> the change that undid it, and whether the
+/// viewer may revert it (their own, or any as a supervisor).</summary>
+public sealed record SpanHistoryEntry(
+    int DocumentId, long Sequence, ChangeKind Kind, string UserId, string UserName, DateTime At,
+    AnnotationView? Before, AnnotationView? After, long? Reverts, long? RevertedBy, bool CanRevert);

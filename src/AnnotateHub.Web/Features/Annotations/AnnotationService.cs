@@ -67,7 +67,7 @@ public sealed class AnnotationService(
     public async Task<IReadOnlyList<DocumentChangeEvent>> ChangesAfterAsync(DocumentAccess viewer, long afterSequence, int max, CancellationToken ct = default)
     {
         var changes = await ChangesAfterAsync(viewer.DocumentId, afterSequence, max, ct);
-        return viewer.Permissions.SeesOthers ? changes : changes.Where(c => viewer.CanSeeChangeBy(c.UserId)).ToList();
+        return viewer.Permissions.SeesOthers ? changes : changes.Where(c => viewer.CanSeeChangeBy(c.Annotation.AnnotatorId)).ToList();
     }
 
     /// <summary>Every committed change after <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>; for callers
@@ -80,7 +80,7 @@ public sealed class AnnotationService(
             .OrderBy(c => c.Sequence).Take(max)
             .ToListAsync(ct);
         return rows.Select(r => new DocumentChangeEvent(r.DocumentId, r.Sequence, r.Kind,
-            JsonSerializer.Deserialize<AnnotationView>(r.Payload)!, r.UserId, DateTime.SpecifyKind(r.At, DateTimeKind.Utc))).ToList();
+            JsonSerializer.Deserialize<AnnotationView>(r.Payload)!, r.UserId, DateTime.SpecifyKind(r.At, DateTimeKind.Utc)) { Reverts = r.RevertsSequence }).ToList();
     }
 
     public async Task<long> LastSequenceAsync(int documentId, CancellationToken ct = default)
@@ -138,6 +138,95 @@ public sealed class AnnotationService(
         if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can delete it.");
         return await writer.SubmitAsync(target.DocumentId, new DeleteChange(userId, id, expectedVersion));
     }
+
+    /// <summary>Every change of the span, oldest first, with what it was before and after each; null when
+    /// <paramref name="userId"/> may not see the span (not a member, or another annotator's in a blind project). A deleted span
+    /// still has its history, from the change log.</summary>
+    public async Task<IReadOnlyList<SpanHistoryEntry>?> HistoryAsync(long annotationId, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.DocumentChanges.AsNoTracking().Where(c => c.AnnotationId == annotationId).OrderBy(c => c.Sequence).ToListAsync(ct);
+        if (rows.Count == 0) return null;
+        var first = JsonSerializer.Deserialize<AnnotationView>(rows[0].Payload)!;
+        var standing = await access.ForDocumentAsync(rows[0].DocumentId, userId, ct);
+        if (standing is not { Permissions.IsMember: true, CanOpen: true } || !standing.CanSeeChangeBy(first.AnnotatorId)) return null;
+        var reverted = await RevertedAsync(db, rows[0].DocumentId, rows.Select(r => r.Sequence).ToList(), ct);
+        var userIds = rows.Select(r => r.UserId).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName ?? "" }).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var entries = new List<SpanHistoryEntry>(rows.Count);
+        AnnotationView? state = null;
+        foreach (var row in rows)
+        {
+            var payload = JsonSerializer.Deserialize<AnnotationView>(row.Payload)!;
+            var (before, after) = row.Kind == ChangeKind.AnnotationDeleted ? (payload, (AnnotationView?)null) : (state, payload);
+            state = after;
+            var revertedBy = reverted.GetValueOrDefault(row.Sequence);
+            entries.Add(new SpanHistoryEntry(row.DocumentId, row.Sequence, row.Kind, row.UserId, names.GetValueOrDefault(row.UserId, ""),
+                DateTime.SpecifyKind(row.At, DateTimeKind.Utc), before, after, row.RevertsSequence, revertedBy == 0 ? null : revertedBy,
+                revertedBy == 0 && MayRevert(standing, row.UserId)));
+        }
+        return entries;
+    }
+
+    /// <summary>Undoes <paramref name="userId"/>'s latest change to the document that is not undone yet (and is not itself an
+    /// undo): from the change log, so it reaches back past a reload, another document, or a restart.</summary>
+    public async Task<AnnotationResult> UndoAsync(int documentId, string userId, CancellationToken ct = default)
+    {
+        var standing = await access.ForDocumentAsync(documentId, userId, ct);
+        if (Refuse(standing, documentId) is { } refused) return refused;
+        if (await LastUndoableAsync(documentId, userId, ct) is not { } sequence)
+            return AnnotationResult.Fail(AnnotationOutcome.NotFound, "Nothing to undo: you have no change in this document that is not undone.");
+        return await writer.SubmitAsync(documentId, new RevertChange(userId, sequence));
+    }
+
+    /// <summary>The sequence of the change <see cref="UndoAsync"/> would undo, or null.</summary>
+    public async Task<long?> LastUndoableAsync(int documentId, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        const int Batch = 64;
+        long before = long.MaxValue;
+        while (true)
+        {
+            var mine = await db.DocumentChanges.AsNoTracking()
+                .Where(c => c.DocumentId == documentId && c.Sequence < before && c.UserId == userId && c.RevertsSequence == null)
+                .OrderByDescending(c => c.Sequence).Select(c => c.Sequence).Take(Batch).ToListAsync(ct);
+            if (mine.Count == 0) return null;
+            var reverted = await RevertedAsync(db, documentId, mine, ct);
+            foreach (var sequence in mine)
+            {
+                if (!reverted.ContainsKey(sequence)) return sequence;
+            }
+            before = mine[^1];
+        }
+    }
+
+    /// <summary>Reverts the document's change numbered <paramref name="sequence"/>: a user their own, a supervisor anyone's.</summary>
+    public async Task<AnnotationResult> RevertAsync(int documentId, long sequence, string userId, CancellationToken ct = default)
+    {
+        var standing = await access.ForDocumentAsync(documentId, userId, ct);
+        if (standing is null || !standing.Permissions.IsMember) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var target = await db.DocumentChanges.AsNoTracking().Where(c => c.DocumentId == documentId && c.Sequence == sequence)
+            .Select(c => new { c.UserId, c.Payload }).FirstOrDefaultAsync(ct);
+        var author = target is null ? null : JsonSerializer.Deserialize<AnnotationView>(target.Payload)!.AnnotatorId;
+        if (target is null || !standing.CanOpen || !standing.CanSeeChangeBy(author!))
+            return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"This document has no change {sequence}.");
+        if (!MayRevert(standing, target.UserId))
+            return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the user who made a change, or a supervisor, can revert it.");
+        if (!standing.Permissions.IsSupervisor && standing.RefusalToAnnotate is { } why) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, why);
+        return await writer.SubmitAsync(documentId, new RevertChange(userId, sequence));
+    }
+
+    private static bool MayRevert(DocumentAccess standing, string changedBy) =>
+        standing.Permissions.IsSupervisor || (string.Equals(changedBy, standing.UserId, StringComparison.Ordinal) && standing.RefusalToAnnotate is null);
+
+    /// <summary>Of <paramref name="sequences"/>, those a later change reverted, with the sequence of the change that did.</summary>
+    private static async Task<Dictionary<long, long>> RevertedAsync(AnnotateHubDbContext db, int documentId, List<long> sequences, CancellationToken ct) =>
+        await db.DocumentChanges.AsNoTracking()
+            .Where(c => c.DocumentId == documentId && c.RevertsSequence != null && sequences.Contains(c.RevertsSequence.Value))
+            .Select(c => new { Reverted = c.RevertsSequence!.Value, c.Sequence })
+            .ToDictionaryAsync(c => c.Reverted, c => c.Sequence, ct);
 
     // A document of a project the user is not in answers as if it did not exist; one they may open but not annotate says why.
     private static AnnotationResult? Refuse(DocumentAccess? standing, int documentId)

@@ -7,5 +7,8 @@ namespace AnnotateHub.Web.Features.Annotations;
 /// and the import, in sequence order per document).</summary>
 public sealed record DocumentChangeEvent(int DocumentId, long Sequence, ChangeKind Kind, AnnotationView Annotation, string UserId, DateTime At) : IBusEvent
 {
+    /// <summary>The change this one undid, when it is an undo or a revert.</summary>
+    public long? Reverts { get; init; }
+
     public string Key => IBusEvent.KeyOf(DocumentId);
 }

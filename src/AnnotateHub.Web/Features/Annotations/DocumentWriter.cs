@@ -19,6 +19,10 @@ public sealed record UpdateChange(string UserId, long AnnotationId, int Expected
 
 public sealed record DeleteChange(string UserId, long AnnotationId, int ExpectedVersion) : AnnotationChange(UserId);
 
+/// <summary>Undoes the document's change numbered <paramref name="Sequence"/> (its creation, relabel or deletion), when the span
+/// is still as that change left it; the new change-log row names the one it reverts. Who may is checked before it gets here.</summary>
+public sealed record RevertChange(string UserId, long Sequence) : AnnotationChange(UserId);
+
 /// <summary>
 /// One writer per document: changes queue up and are committed in groups, each group in one transaction with
 /// its change-log rows (consecutive sequence numbers), then announced in order. Grouping keeps SQLite's
@@ -171,10 +175,16 @@ public sealed class DocumentWriter(
         var now = clock.GetUtcNow().UtcDateTime;
         var applied = new List<(AnnotationChange Change, Annotation Entity, ChangeKind Kind)>(group.Count);
         var answered = new List<(AnnotationChange Change, AnnotationResult Result)>();
+        var revertedHere = new HashSet<long>();
         foreach (var change in group)
         {
             switch (change)
             {
+                case RevertChange r:
+                    var (reverted, revertRefusal) = await RevertAsync(db, documentId, r, revertedHere, now);
+                    if (revertRefusal is not null) answered.Add((r, revertRefusal));
+                    else applied.Add((r, reverted!.Value.Entity, reverted.Value.Kind));
+                    break;
                 case CreateChange c:
                     var created = new Annotation
                     {
@@ -234,10 +244,10 @@ public sealed class DocumentWriter(
                     var row = new DocumentChange
                     {
                         DocumentId = documentId, Sequence = ++last, Kind = kind, AnnotationId = entity.Id, UserId = change.UserId,
-                        At = now, Payload = JsonSerializer.Serialize(view),
+                        At = now, Payload = JsonSerializer.Serialize(view), RevertsSequence = (change as RevertChange)?.Sequence,
                     };
                     rows.Add(row);
-                    events.Add(new DocumentChangeEvent(documentId, row.Sequence, kind, view, change.UserId, now));
+                    events.Add(new DocumentChangeEvent(documentId, row.Sequence, kind, view, change.UserId, now) { Reverts = row.RevertsSequence });
                 }
                 db.DocumentChanges.AddRange(rows);
                 try
@@ -341,6 +351,77 @@ public sealed class DocumentWriter(
             any = true;
         }
         return any;
+    }
+
+    /// <summary>The inverse of the change <paramref name="r"/> names, applied to the tracked entities: a created span deleted,
+    /// a relabel or note put back as the change before it had them, a deleted span made again with its id. Refused, and nothing
+    /// changed, when the change is not this document's, was already reverted, or the span changed since.</summary>
+    private static async Task<((Annotation Entity, ChangeKind Kind)?, AnnotationResult?)> RevertAsync(
+        AnnotateHubDbContext db, int documentId, RevertChange r, HashSet<long> revertedHere, DateTime now)
+    {
+        var target = await db.DocumentChanges.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == documentId && c.Sequence == r.Sequence);
+        if (target is null) return (null, AnnotationResult.Fail(AnnotationOutcome.NotFound, $"This document has no change {r.Sequence}."));
+        if (revertedHere.Contains(r.Sequence) || await db.DocumentChanges.AnyAsync(c => c.DocumentId == documentId && c.RevertsSequence == r.Sequence))
+            return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, "This change was already undone."));
+        var was = JsonSerializer.Deserialize<AnnotationView>(target.Payload)!;
+        var current = await FindLiveAsync(db, was.Id, documentId);
+        const string changedSince = "The span changed after this change; undo the later change first.";
+        Annotation entity;
+        ChangeKind kind;
+        switch (target.Kind)
+        {
+            case ChangeKind.AnnotationCreated:
+                if (current is null) return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, "The span was deleted after this change; nothing to undo."));
+                if (!AsLeftBy(current, was)) return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, changedSince));
+                db.Annotations.Remove(current);
+                (entity, kind) = (current, ChangeKind.AnnotationDeleted);
+                break;
+            case ChangeKind.AnnotationUpdated:
+                if (current is null) return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, "The span was deleted after this change; nothing to undo."));
+                if (!AsLeftBy(current, was)) return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, changedSince));
+                var before = await db.DocumentChanges.AsNoTracking()
+                    .Where(c => c.AnnotationId == was.Id && c.DocumentId == documentId && c.Sequence < target.Sequence)
+                    .OrderByDescending(c => c.Sequence).Select(c => c.Payload).FirstOrDefaultAsync();
+                if (before is null) return (null, AnnotationResult.Fail(AnnotationOutcome.NotFound, "The change log holds no earlier state of this span."));
+                var previous = JsonSerializer.Deserialize<AnnotationView>(before)!;
+                if (await LabelGoneAsync(db, documentId, previous.LabelId) is { } labelGone) return (null, labelGone);
+                current.LabelId = previous.LabelId;
+                current.Note = previous.Note;
+                current.UpdatedAt = now;
+                current.Version++;
+                (entity, kind) = (current, ChangeKind.AnnotationUpdated);
+                break;
+            case ChangeKind.AnnotationDeleted:
+                if (current is not null || await db.Annotations.AnyAsync(a => a.Id == was.Id))
+                    return (null, AnnotationResult.Fail(AnnotationOutcome.Conflict, "The span is back already."));
+                if (await LabelGoneAsync(db, documentId, was.LabelId) is { } deletedLabelGone) return (null, deletedLabelGone);
+                // The same id, so its history, curation sources and accepted suggestion still point at it; a higher
+                // version than it ever had, so a viewer that still holds the old one takes this.
+                entity = new Annotation
+                {
+                    Id = was.Id, DocumentId = documentId, AnnotatorId = was.AnnotatorId, Start = was.Start, End = was.End, LabelId = was.LabelId,
+                    Note = was.Note, CreatedAt = was.CreatedAt, UpdatedAt = now, Version = was.Version + 1,
+                };
+                db.Annotations.Add(entity);
+                kind = ChangeKind.AnnotationCreated;
+                break;
+            default:
+                return (null, AnnotationResult.Fail(AnnotationOutcome.Invalid, "This change cannot be undone."));
+        }
+        revertedHere.Add(r.Sequence);
+        return ((entity, kind), null);
+    }
+
+    // As the change left it: the same label, note and range (its version moves on with every change, undos included).
+    private static bool AsLeftBy(Annotation current, AnnotationView was) =>
+        current.LabelId == was.LabelId && current.Start == was.Start && current.End == was.End && string.Equals(current.Note, was.Note, StringComparison.Ordinal);
+
+    private static async Task<AnnotationResult?> LabelGoneAsync(AnnotateHubDbContext db, int documentId, int labelId)
+    {
+        var projectId = await db.Documents.Where(d => d.Id == documentId).Select(d => d.ProjectId).FirstAsync();
+        return await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == projectId)
+            ? null
+            : AnnotationResult.Fail(AnnotationOutcome.Invalid, "The label it had is no longer in this project's label set; nothing was changed.");
     }
 
     // An annotation deleted earlier in the same group is gone for later changes in it.

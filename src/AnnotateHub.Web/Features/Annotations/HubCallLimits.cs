@@ -22,7 +22,7 @@ public sealed class HubRateLimitOptions
 }
 
 /// <summary>
-/// A token bucket per user for the hub's changes (create, update, delete), shared by every connection of the user, so a
+/// A token bucket per user for the hub's changes (create, update, delete, undo, revert), shared by every connection of the user, so a
 /// loop of creates cannot take the server's writer from everyone else. A refused change answers <c>rate_limited</c>
 /// with the reason and changes nothing; reads (join, catch-up, echo) are not counted.
 /// </summary>
@@ -31,6 +31,7 @@ public sealed class HubCallLimiter : IDisposable
     private static readonly HashSet<string> Changes = new(StringComparer.OrdinalIgnoreCase)
     {
         nameof(AnnotationHub.CreateAnnotation), nameof(AnnotationHub.UpdateAnnotation), nameof(AnnotationHub.DeleteAnnotation),
+        nameof(AnnotationHub.Undo), nameof(AnnotationHub.RevertChange),
     };
 
     private readonly HubRateLimitOptions _options;

@@ -14,10 +14,11 @@ public sealed record AnnotationDto(
         new(a.Id, a.DocumentId, a.AnnotatorId, a.AnnotatorName, a.Start, a.End, a.LabelId, a.LabelName, a.Note, a.CreatedAt, a.UpdatedAt, a.Version);
 }
 
-public sealed record ChangeDto(int DocumentId, long Sequence, string Kind, string UserId, DateTime At, AnnotationDto Annotation)
+/// <param name="Reverts">The change this one undid, when it is an undo or a revert.</param>
+public sealed record ChangeDto(int DocumentId, long Sequence, string Kind, string UserId, DateTime At, AnnotationDto Annotation, long? Reverts = null)
 {
     public static ChangeDto From(DocumentChangeEvent e) =>
-        new(e.DocumentId, e.Sequence, KindName(e.Kind), e.UserId, e.At, AnnotationDto.From(e.Annotation));
+        new(e.DocumentId, e.Sequence, KindName(e.Kind), e.UserId, e.At, AnnotationDto.From(e.Annotation), e.Reverts);
 
     public static string KindName(ChangeKind kind) => kind switch
     {
@@ -26,6 +27,17 @@ public sealed record ChangeDto(int DocumentId, long Sequence, string Kind, strin
         ChangeKind.AnnotationDeleted => "deleted",
         _ => kind.ToString(),
     };
+}
+
+/// <summary>One change of a span, as <c>GetHistory</c> lists them: the span before (null for a creation) and after (null
+/// for a deletion), the change it reverts and the one that reverted it, and whether the caller may revert it.</summary>
+public sealed record HistoryEntryDto(
+    long Sequence, string Kind, string UserId, string User, DateTime At, AnnotationDto? Before, AnnotationDto? After,
+    long? Reverts, long? RevertedBy, bool CanRevert)
+{
+    public static HistoryEntryDto From(SpanHistoryEntry e) =>
+        new(e.Sequence, ChangeDto.KindName(e.Kind), e.UserId, e.UserName, e.At,
+            e.Before is null ? null : AnnotationDto.From(e.Before), e.After is null ? null : AnnotationDto.From(e.After), e.Reverts, e.RevertedBy, e.CanRevert);
 }
 
 public sealed record LabelDto(int Id, string Name, string Color, string? Hotkey, string? Description)

@@ -20,7 +20,7 @@ public sealed class HubFanOut(IHubContext<AnnotationHub> hub, CorpusService corp
             return;
         }
         await Send(hub.Clients.Group(AnnotationHub.EveryoneGroup(documentId)), changes);
-        foreach (var byAuthor in changes.GroupBy(c => c.UserId))
+        foreach (var byAuthor in changes.GroupBy(c => c.Annotation.AnnotatorId))
         {
             await Send(hub.Clients.Group(AnnotationHub.OwnGroup(documentId, byAuthor.Key)), byAuthor.ToList());
         }

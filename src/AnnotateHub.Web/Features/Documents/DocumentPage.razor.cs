@@ -50,6 +50,8 @@ public sealed partial class DocumentPage
     private IReadOnlyList<SuggestionView> _suggestionList = [];
     private int _suggestionVersion;
     private bool _deciding;
+    private bool _undoing;
+    private int _historyVersion; // bumped by an undo or revert, so an open history reloads
 
     private (int Start, int End)? _pending; // UTF-16 range waiting for a label
     private double _menuX, _menuY;
@@ -584,6 +586,67 @@ public sealed partial class DocumentPage
         StateHasChanged();
     }
 
+    /// <summary>Ctrl+Z outside a text field.</summary>
+    [JSInvokable]
+    public Task OnUndoKey() => UndoAsync();
+
+    /// <summary>Undoes this user's latest change to the document that is not undone yet: from the change log, so it reaches
+    /// back past a reload, another document or a restart; each press goes one change further back.</summary>
+    private Task UndoAsync() => RevertOrUndoAsync(null);
+
+    /// <summary>Reverts one change from a span's history (the user's own, or anyone's for a supervisor).</summary>
+    private Task RevertAsync(long sequence) => RevertOrUndoAsync(sequence);
+
+    private async Task RevertOrUndoAsync(long? sequence)
+    {
+        if (_model is null || _undoing) return;
+        if (sequence is null && !CanAnnotate)
+        {
+            Snackbar.Add(_access!.RefusalToAnnotate!, Severity.Info);
+            return;
+        }
+        _undoing = true;
+        AnnotationResult result;
+        try
+        {
+            result = await SignedOutAsync() is { } refusal ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, refusal)
+                : sequence is { } s ? await Annotations.RevertAsync(DocumentId, s, _userId)
+                : await Annotations.UndoAsync(DocumentId, _userId);
+        }
+        catch (Exception ex)
+        {
+            result = AnnotationResult.Fail(AnnotationOutcome.Invalid, "The server could not undo it (" + ex.GetType().Name + "); nothing was changed.");
+        }
+        finally
+        {
+            _undoing = false;
+        }
+        if (!result.Succeeded)
+        {
+            Snackbar.Add((sequence is null ? "Not undone: " : "Not reverted: ") + result.Error, result.Outcome == AnnotationOutcome.NotFound ? Severity.Info : Severity.Warning);
+            StateHasChanged();
+            return;
+        }
+        var span = result.Annotation!;
+        await ApplyCommittedAsync(new DocumentChangeEvent(DocumentId, result.Sequence, result.Kind, span, _userId, DateTime.UtcNow));
+        var text = Shorten(_model.TextOf(span));
+        var verb = sequence is null ? "Undone" : "Reverted";
+        if (result.Kind == ChangeKind.AnnotationDeleted)
+        {
+            if (_model.SelectedId == span.Id) _model.Select(null);
+            Snackbar.Add($"{verb}: the {span.LabelName} span “{text}” is removed.", Severity.Info);
+        }
+        else
+        {
+            Select(span.Id, scroll: true);
+            Snackbar.Add(result.Kind == ChangeKind.AnnotationCreated
+                ? $"{verb}: the {span.LabelName} span “{text}” is back."
+                : $"{verb}: “{text}” is {span.LabelName} again{(string.IsNullOrEmpty(span.Note) ? "" : ", with its note")}.", Severity.Info);
+        }
+        _historyVersion++;
+        StateHasChanged();
+    }
+
     /// <summary>Says why a change was refused and shows what the server holds now; a conflict also stays in the details panel.</summary>
     private async Task RefusedChangeAsync(AnnotationView annotation, AnnotationResult result)
     {
@@ -669,7 +732,7 @@ public sealed partial class DocumentPage
         if (_model is null) return;
         _sequence = change.Sequence;
         // Another annotator's change in a blind project: counted (the sequence moves on) but not shown.
-        if (_access is { } access && !access.CanSeeChangeBy(change.UserId)) return;
+        if (_access is { } access && !access.CanSeeChangeBy(change.Annotation.AnnotatorId)) return;
         if (change.Kind == ChangeKind.AnnotationDeleted)
         {
             _model.Remove(change.Annotation.Id);
