@@ -540,5 +540,5 @@
         window.getSelection()?.removeAllRanges();
     }
 
-    window.annotateHub = { attach, configure, detach, scrollToSpan, clearSelection };
+    window.annotateHub = { attach, configure, detach, scrollToSpan, clearSelection, selectionIn };
 })();

@@ -34,8 +34,26 @@
         document.documentElement.dataset.curationKeys = 'on';
     }
 
+    // A selection in the text panel goes to the server as UTF-16 offsets (annotator.js maps the DOM to them), which
+    // snaps it to words and asks for the gold label.
+    function attachText(container, dotnet) {
+        if (!current || !container || !window.annotateHub || !window.annotateHub.selectionIn) return;
+        const report = () => setTimeout(() => {
+            const found = window.annotateHub.selectionIn(container);
+            if (found) dotnet.invokeMethodAsync('OnGoldSelection', found.start, found.end);
+        }, 0);
+        const onKeyUp = (e) => { if (e.shiftKey && e.key.startsWith('Arrow')) report(); };
+        container.addEventListener('mouseup', report);
+        container.addEventListener('keyup', onKeyUp);
+        current.text = { container, report, onKeyUp };
+    }
+
     function detach() {
         if (!current) return;
+        if (current.text) {
+            current.text.container.removeEventListener('mouseup', current.text.report);
+            current.text.container.removeEventListener('keyup', current.text.onKeyUp);
+        }
         document.removeEventListener('keydown', current.onKeyDown);
         current = null;
         delete document.documentElement.dataset.curationKeys;
@@ -49,5 +67,5 @@
         if (r.top < 0 || r.bottom > window.innerHeight) el.scrollIntoView({ block: 'center' });
     }
 
-    window.annotateHubCuration = { attach, detach, scrollToCurrent };
+    window.annotateHubCuration = { attach, attachText, detach, scrollToCurrent };
 })();

@@ -178,6 +178,114 @@ public sealed class CurationTests(BrowserFixture fixture)
         Assert.DoesNotContain("casualty", conll, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_curator_merges_by_a_chosen_rule_draws_gold_in_the_text_and_filters_the_queue()
+    {
+        const string Drawn = "the Haditha district"; // nobody's span: the curator draws it
+        const string OnlyBen = "Israeli media";       // ben's alone: all who annotated it agree
+        const string Other = "The militia denied the attack on the base.\n";
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (ana, ben, cleo) = ($"ana-{suffix}", $"ben-{suffix}", $"cleo-{suffix}");
+        var projectId = await Server.CreateProjectAsync("Curation draw " + suffix);
+        var seed = await SeedArticle.LoadAsync(Server, SeedArticle.ExplainerSource);
+        var documentId = await Server.ImportDocumentAsync(projectId, seed.Text);
+        var otherId = await Server.ImportDocumentAsync(projectId, Other);
+        string text;
+        await using (var db = Server.CreateDbContext()) text = await db.Documents.Where(d => d.Id == documentId).Select(d => d.Text).SingleAsync();
+        var anaId = await Server.CreateUserAsync(ana);
+        var benId = await Server.CreateUserAsync(ben);
+        var cleoId = await Server.CreateUserAsync(cleo);
+        await Server.AddMemberAsync(anaId, projectId);
+        await Server.AddMemberAsync(benId, projectId);
+        await Server.AddMemberAsync(cleoId, projectId, ProjectRole.Curator);
+        var labels = (await Server.Get<LabelService>().ListAsync(projectId)).ToDictionary(l => l.Name, l => l.Id);
+        var (agreed, relabelled, onlyBen) = (Find(text, Agreed), Find(text, Relabelled), Find(text, OnlyBen));
+        var annotations = Server.Get<AnnotationService>();
+        foreach (var (doc, user, start, end, label) in new[]
+        {
+            (documentId, anaId, agreed.Start, agreed.End, labels["actor"]), (documentId, benId, agreed.Start, agreed.End, labels["actor"]),
+            (documentId, anaId, relabelled.Start, relabelled.End, labels["actor"]), (documentId, benId, relabelled.Start, relabelled.End, labels["claim"]),
+            (documentId, benId, onlyBen.Start, onlyBen.End, labels["actor"]), (otherId, anaId, 0, 11, labels["claim"]),
+        })
+        {
+            var created = await annotations.CreateAsync(doc, user, start, end, label, note: null);
+            Assert.True(created.Succeeded, created.Error);
+        }
+        // The article is ready (both done); the other document is still being annotated (ben is not done).
+        var team = Server.Get<TeamService>();
+        foreach (var (doc, user) in new[] { (documentId, anaId), (documentId, benId), (otherId, anaId) })
+            Assert.True((await team.SetDoneAsync(doc, user, done: true)).Succeeded);
+
+        var page = await fixture.SignedInPageAsync(cleo, AppServer.AnnotatorPassword);
+        await OpenCurationAsync(page, documentId);
+        await Expect(page.Locator("[data-testid=curation-counts]")).ToHaveTextAsync("3 of 3 units undecided · 2 disagreements");
+
+        // Merge with a rule chosen from the list: the agreed unit's gold is unanimous, ben's lone span is taken by the rule,
+        // the disagreement stays open.
+        await page.Locator("[data-testid=merge-rule]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "all who annotated agree" }).ClickAsync();
+        await page.Locator("[data-testid=merge]").ClickAsync();
+        await Expect(Unit(page, 0)).ToHaveAttributeAsync("data-decided", "true");
+        await Expect(Unit(page, 0).Locator("[data-testid=gold-provenance]")).ToHaveTextAsync("unanimous");
+        await Expect(Unit(page, 1)).ToHaveAttributeAsync("data-decided", "false");
+        await Expect(Unit(page, 2).Locator("[data-testid=gold-provenance]")).ToHaveTextAsync("merged: all who annotated agree");
+        await Expect(page.Locator("[data-testid=curation-counts]")).ToHaveTextAsync("1 of 3 units undecided · 2 disagreements");
+        // The merged gold is shaded in the text panel.
+        await Expect(page.Locator("[data-testid=gold-text] .gt-gold")).ToHaveTextAsync([Agreed, OnlyBen]);
+
+        // Draw gold by selecting text no annotator marked, then pick its label.
+        var view = new DocumentView(page, text);
+        await view.DragSelectAsync(Drawn, "[data-testid=gold-text] span[data-s]");
+        await Expect(page.Locator("[data-testid=draw-text]")).ToHaveTextAsync($"“{Drawn}”");
+        await page.Locator("[data-testid=draw-label][data-label=actor]").ClickAsync();
+        await Expect(page.Locator("[data-testid=draw-bar]")).ToHaveCountAsync(0);
+        var outside = page.Locator("[data-testid=gold-outside] [data-testid=gold-span]");
+        await Expect(outside).ToHaveCountAsync(1);
+        await Expect(outside.Locator("[data-testid=gold-label]")).ToHaveTextAsync("actor");
+        await Expect(outside.Locator("[data-testid=gold-provenance]")).ToHaveTextAsync($"adjudicated by {cleo}");
+        await Expect(page.Locator("[data-testid=gold-text] .gt-gold")).ToHaveTextAsync([Agreed, OnlyBen, Drawn]);
+        await page.Locator("[data-testid=gold-text-panel]").ScrollIntoViewIfNeededAsync();
+        await fixture.ScreenshotAsync(page, "curation-draw-gold");
+        var drawn = Find(text, Drawn);
+        await using (var db = Server.CreateDbContext())
+        {
+            var gold = await db.GoldAnnotations.Where(g => g.DocumentId == documentId).OrderBy(g => g.Start).ToListAsync();
+            Assert.Equal(
+                [(agreed.Start, agreed.End, labels["actor"], GoldOrigin.Unanimous, $"{ana},{ben}", (string?)null),
+                 (onlyBen.Start, onlyBen.End, labels["actor"], GoldOrigin.Merged, ben, null),
+                 (drawn.Start, drawn.End, labels["actor"], GoldOrigin.Adjudicated, "", cleoId)],
+                gold.Select(g => (g.Start, g.End, g.LabelId, g.Origin, g.Sources ?? "", g.CuratorId)).ToList());
+            Assert.Equal("all-who-annotated", gold[1].Rule);
+        }
+        // Deleting the drawn span from its row under the text takes it out again.
+        await outside.Locator("[data-testid=gold-delete]").ClickAsync();
+        await Expect(page.Locator("[data-testid=gold-outside]")).ToHaveCountAsync(0);
+
+        // The queue: filter by status and by label.
+        await page.GotoAsync($"/projects/{projectId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Curation$") }).ClickAsync();
+        var rows = page.Locator("[data-testid=queue-row]");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=curation-status-counts]")).ToHaveTextAsync("1 annotating · 1 ready · 0 curated");
+        await ChooseAsync(page, "queue-status", "Ready");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToHaveAttributeAsync("data-document", documentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ChooseAsync(page, "queue-status", "Annotating");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToHaveAttributeAsync("data-document", otherId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ChooseAsync(page, "queue-label", "casualty figure");
+        await Expect(page.Locator("[data-testid=queue-empty]")).ToBeVisibleAsync();
+        await ChooseAsync(page, "queue-label", "claim");
+        await Expect(rows).ToHaveCountAsync(1);
+    }
+
+    private static async Task ChooseAsync(IPage page, string select, string item)
+    {
+        await page.Locator($"[data-testid={select}]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextRegex = new Regex("^" + Regex.Escape(item) + "$") }).ClickAsync();
+    }
+
     private static async Task OpenCurationAsync(IPage page, int documentId)
     {
         await page.GotoAsync($"/documents/{documentId}/curate");

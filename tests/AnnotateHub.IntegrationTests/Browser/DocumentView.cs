@@ -60,15 +60,19 @@ public sealed class DocumentView(IPage page, string text)
     }
 
     /// <summary>Selects <paramref name="phrase"/> with a real drag from its first character to its last.</summary>
-    public async Task DragSelectAsync(string phrase)
+    public Task DragSelectAsync(string phrase) => DragSelectAsync(phrase, "[data-testid=doc-text] span[data-s]");
+
+    /// <summary>The same drag over the text runs <paramref name="runSelector"/> finds (any view that renders the document
+    /// text in runs with data-s/data-e UTF-16 offsets, e.g. the curation view's text panel).</summary>
+    public async Task DragSelectAsync(string phrase, string runSelector)
     {
         var start = OffsetOf(phrase);
         var end = start + phrase.Length;
         // Screen points (viewport CSS pixels) of the first character's left edge and the last character's right edge,
         // measured with a DOM range over the text node of the run that holds each character.
         var points = await page.EvaluateAsync<double[]>("""
-            ([first, last]) => {
-                const runs = [...document.querySelectorAll('[data-testid=doc-text] span[data-s]')];
+            ([first, last, selector]) => {
+                const runs = [...document.querySelectorAll(selector)];
                 const runAt = off => runs.find(r => Number(r.dataset.s) <= off && off < Number(r.dataset.e));
                 runAt(first).scrollIntoView({ block: 'center' });
                 const rectOf = off => {
@@ -83,7 +87,7 @@ public sealed class DocumentView(IPage page, string text)
                 const a = rectOf(first), b = rectOf(last);
                 return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
             }
-            """, new[] { start, end - 1 });
+            """, new object[] { start, end - 1, runSelector });
         await page.Mouse.MoveAsync((float)points[0], (float)points[1]);
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync((float)points[2], (float)points[3], new() { Steps = 12 });

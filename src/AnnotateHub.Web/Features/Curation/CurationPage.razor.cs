@@ -31,6 +31,13 @@ public sealed partial class CurationPage : IAsyncDisposable
 
     private CurationState? _state;
     private CodePointIndex? _offsets;
+    private List<List<TextRun>> _paragraphs = [];
+    private (int Start, int End)? _draw; // a selection in the text waiting for its gold label (code points)
+    private ElementReference _textBox;
+    private bool _textAttached;
+
+    /// <summary>A run of the text panel: UTF-16 offsets, and the gold span over it.</summary>
+    private sealed record TextRun(int Start, int End, GoldView? Gold);
     private string? _refusal;
     private string _userId = "";
     private List<BreadcrumbItem> _crumbs = [];
@@ -68,6 +75,7 @@ public sealed partial class CurationPage : IAsyncDisposable
         _state = state;
         if (state is null) return;
         _offsets = new CodePointIndex(state.Text);
+        _paragraphs = BuildParagraphs(state.Text, _offsets, state.Gold);
         _cursor.Load(state.Units);
         _crumbs = [new("Projects", "/"), new(state.ProjectName, $"/projects/{state.ProjectId}"), new(state.Title, $"/documents/{DocumentId}"),
             new("Curation", null, disabled: true)];
@@ -97,6 +105,11 @@ public sealed partial class CurationPage : IAsyncDisposable
             _attached = true;
             _self = DotNetObjectReference.Create(this);
             await JS.InvokeVoidAsync("annotateHubCuration.attach", _self);
+        }
+        if (_state is not null && !_textAttached && _self is not null)
+        {
+            _textAttached = true;
+            await JS.InvokeVoidAsync("annotateHubCuration.attachText", _textBox, _self);
         }
         if (_scroll)
         {
@@ -255,6 +268,79 @@ public sealed partial class CurationPage : IAsyncDisposable
         if (result.Succeeded) _bounds = null;
         await AfterAsync(result, "Boundaries saved.");
     });
+
+    /// <summary>A selection in the text panel (UTF-16 offsets, from curation.js): snapped to words as a span is, it waits
+    /// for a label in the draw bar.</summary>
+    [JSInvokable]
+    public async Task OnGoldSelection(int start, int end)
+    {
+        await GatedAsync(() =>
+        {
+            if (_state is null || Curated || _offsets is null) return Task.CompletedTask;
+            _draw = start >= 0 && end <= _state.Text.Length && WordSnapper.Snap(_state.Text, start, end) is { } snapped
+                ? (_offsets.ToCodePoint(snapped.Start), _offsets.ToCodePoint(snapped.End))
+                : null;
+            return Task.CompletedTask;
+        });
+        StateHasChanged();
+    }
+
+    private Task DrawGoldAsync(int labelId) => GatedAsync(async () =>
+    {
+        if (_draw is not { } d) return;
+        var result = await Curation.CreateGoldAsync(DocumentId, _userId, d.Start, d.End, labelId, _note);
+        if (result.Succeeded)
+        {
+            _draw = null;
+            _note = "";
+            await JS.InvokeVoidAsync("annotateHub.clearSelection");
+        }
+        await AfterAsync(result, result.Succeeded ? "Gold span added." : null);
+    });
+
+    private async Task CancelDraw()
+    {
+        _draw = null;
+        await JS.InvokeVoidAsync("annotateHub.clearSelection");
+    }
+
+    /// <summary>Gold that no unit covers (drawn where no annotator has a span): listed under the text, where it can be edited.</summary>
+    private IEnumerable<GoldView> GoldOutsideUnits() =>
+        _state!.Gold.Where(g => !_state.Units.Any(u => g.Start < u.Unit.End && u.Unit.Start < g.End));
+
+    /// <summary>The text as paragraphs of runs (UTF-16 offsets, as the browser's selection reports them), cut where gold
+    /// starts and ends; a run under gold names the shortest gold span over it.</summary>
+    private static List<List<TextRun>> BuildParagraphs(string text, CodePointIndex offsets, IReadOnlyList<GoldView> gold)
+    {
+        var spans = gold.Select(g => (Start: offsets.ToUtf16(Math.Clamp(g.Start, 0, offsets.Length)), End: offsets.ToUtf16(Math.Clamp(g.End, 0, offsets.Length)), Gold: g))
+            .Where(g => g.End > g.Start).OrderBy(g => g.Start).ToList();
+        var cuts = new SortedSet<int>(spans.SelectMany(g => new[] { g.Start, g.End }));
+        var paragraphs = new List<List<TextRun>>();
+        var active = new List<(int Start, int End, GoldView Gold)>();
+        var next = 0;
+        for (var at = 0; at <= text.Length;)
+        {
+            var newline = text.IndexOf('\n', at);
+            var stop = newline < 0 ? text.Length : newline;
+            if (stop > at)
+            {
+                var runs = new List<TextRun>();
+                var from = at;
+                foreach (var cut in cuts.GetViewBetween(at + 1, stop).Append(stop))
+                {
+                    if (cut <= from) continue;
+                    while (next < spans.Count && spans[next].Start <= from) active.Add(spans[next++]);
+                    active.RemoveAll(g => g.End <= from);
+                    var over = active.Count == 0 ? null : active.MinBy(g => g.End - g.Start).Gold;
+                    runs.Add(new TextRun(from, cut, over));
+                    from = cut;
+                }
+                paragraphs.Add(runs);
+            }
+            at = stop + 1;
+        }
+        return paragraphs;
+    }
 
     private Task AddGoldAsync(CurationUnit unit, int labelId) => GatedAsync(async () =>
     {
