@@ -33,6 +33,8 @@ public static class FeatureServiceExtensions
         builder.Services.AddApiConventions();
         builder.Services.AddSingleton<IHubFanOut, HubFanOut>();
         builder.Services.AddHostedService<HubRelay>();
+        builder.Services.AddSingleton<Curation.CurationHubRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Curation.CurationHubRelay>());
         builder.Services.AddSingleton<HubAccessGuard>();
         builder.Services.AddSingleton<StandingHubFilter>();
         builder.Services.AddScoped<CircuitHandler>(sp => sp.GetRequiredService<CircuitConnection>());
@@ -45,6 +47,11 @@ public static class FeatureServiceExtensions
             o.EnableDetailedErrors = false;
             o.AddFilter<StandingHubFilter>();
             o.AddFilter<HubCallLimitFilter>();
+        });
+        builder.Services.AddSignalR().AddHubOptions<Curation.CurationHub>(o =>
+        {
+            o.MaximumReceiveMessageSize = AnnotationHub.MaxMessageBytes;
+            o.EnableDetailedErrors = false;
         });
         // After every AddSignalR: calls whose arguments cannot be bound answer with the reason (decision 0051).
         ArgumentReportingJsonProtocol.Register(builder.Services);
@@ -84,6 +91,7 @@ public static class FeatureServiceExtensions
     public static IEndpointRouteBuilder MapAnnotateHubFeatures(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHub<AnnotationHub>(AnnotationHub.Path);
+        endpoints.MapHub<Curation.CurationHub>(Curation.CurationHub.Path);
         endpoints.MapApiGroup()
             .MapApiTokenEndpoints()
             .MapProjectEndpoints()

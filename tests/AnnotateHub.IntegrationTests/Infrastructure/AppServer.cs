@@ -192,11 +192,13 @@ public sealed class AppServer : IAsyncLifetime
     }
 
     /// <summary>A started SignalR connection to the annotation hub, signed in with the user's cookie.</summary>
-    public async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> ConnectToHubAsync(string userName = AdminUserName, string password = AdminPassword)
+    /// <param name="path">The hub: the annotation hub unless told (the curation hub is <c>CurationHub.Path</c>).</param>
+    public async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> ConnectToHubAsync(string userName = AdminUserName, string password = AdminPassword,
+        string path = AnnotateHub.Web.Features.Annotations.AnnotationHub.Path)
     {
         var cookie = await SignInCookieAsync(userName, password);
         var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, AnnotateHub.Web.Features.Annotations.AnnotationHub.Path), o =>
+            .WithUrl(new Uri(BaseAddress, path), o =>
             {
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 o.Headers["Cookie"] = cookie;
