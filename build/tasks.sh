@@ -10,7 +10,9 @@ case "${1:-help}" in
   test-fast)  shift; dotnet test tests/AnnotateHub.Tests -c Release "$@" ;;     # Core and bUnit tests (about a minute)
   test)       shift; bash tests/test.sh "$@" ;;                                # everything CI runs (installs Chromium if missing)
   migration)  [ $# -ge 2 ] || { echo "usage: bash build/tasks.sh migration NAME" >&2; exit 2; }
-              dotnet tool restore >/dev/null && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --output-dir Data/Migrations ;;
+              dotnet tool restore >/dev/null \
+                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context AnnotateHubDbContext --output-dir Data/Migrations \
+                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context PostgresDbContext --output-dir Data/Migrations/Postgres --namespace AnnotateHub.Web.Data.Migrations.Postgres ;;
   bench)      shift; dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.Benchmarks/bin/Release/net10.0/AnnotateHub.Benchmarks.dll "$@" ;;
   load)       shift; dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.LoadTest/bin/Release/net10.0/AnnotateHub.LoadTest.dll "$@" ;;
   soak)       dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.LoadTest/bin/Release/net10.0/AnnotateHub.LoadTest.dll --soak --clients 200 --pages 20 --minutes 10 --strict ;;
@@ -21,7 +23,7 @@ bash build/tasks.sh TASK
   build             build the solution (Release)
   test-fast         Core and bUnit tests only
   test              every test, as CI runs them (tests/test.sh)
-  migration NAME    add an EF Core migration to src/AnnotateHub.Web/Data/Migrations
+  migration NAME    add an EF Core migration for each provider (Data/Migrations: SQLite, Data/Migrations/Postgres)
   bench [ARGS]      the benchmarks (no ARGS: document view; "scale", "agreement", ...: see tests/AnnotateHub.Benchmarks/Program.cs)
   load [ARGS]       the hub load test (options in tests/AnnotateHub.LoadTest/Program.cs)
   soak              the 10-minute soak: 200 hub clients, 20 Chromium pages (docs/benchmarks.md "Soak")

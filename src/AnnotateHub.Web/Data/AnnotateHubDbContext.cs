@@ -4,9 +4,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AnnotateHub.Web.Data;
 
 /// <summary>The app's one context: Identity's tables and every entity of Data, each configured by its own
-/// <c>Configurations/XxxEntityTypeConfiguration</c> (as dotnet/eShop does).</summary>
-public sealed class AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> options) : IdentityDbContext<AppUser>(options)
+/// <c>Configurations/XxxEntityTypeConfiguration</c> (as dotnet/eShop does). On SQLite it is used as it is; on PostgreSQL
+/// through <see cref="PostgresDbContext"/>, the same model with its own migrations (decision 0065).</summary>
+public class AnnotateHubDbContext : IdentityDbContext<AppUser>
 {
+    public AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context (<see cref="PostgresDbContext"/>), whose migrations are its own.</summary>
+    protected AnnotateHubDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<LabelDefinition> Labels => Set<LabelDefinition>();

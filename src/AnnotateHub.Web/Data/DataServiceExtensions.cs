@@ -18,6 +18,13 @@ public sealed class DatabaseOptions
     public int LockWaitSeconds { get; set; } = (int)DefaultLockWait.TotalSeconds;
 
     public TimeSpan LockWait => TimeSpan.FromSeconds(Math.Max(0, LockWaitSeconds));
+
+    /// <summary><c>Sqlite</c> (the default: a file beside the app) or <c>Postgres</c> (<c>ConnectionStrings:AnnotateHub</c>
+    /// names the server and database).</summary>
+    public string Provider { get; set; } = SqliteProvider;
+
+    public const string SqliteProvider = "Sqlite";
+    public const string PostgresProvider = "Postgres";
 }
 
 public static class DataServiceExtensions
@@ -28,9 +35,36 @@ public static class DataServiceExtensions
     /// (then the features' <see cref="IDatabaseSeeder"/>s).</summary>
     public static IHostApplicationBuilder AddAnnotateHubData(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
+        var provider = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? DatabaseOptions.SqliteProvider;
+        if (string.Equals(provider, DatabaseOptions.PostgresProvider, StringComparison.OrdinalIgnoreCase)) AddPostgres(builder);
+        else if (string.Equals(provider, DatabaseOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase)) AddSqlite(builder);
+        else throw new InvalidOperationException($"Database:Provider must be {DatabaseOptions.SqliteProvider} or {DatabaseOptions.PostgresProvider}, not '{provider}'.");
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
+        AddIdentity(builder);
+        // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>PostgreSQL through Npgsql, the same model with its own migrations (<see cref="PostgresDbContext"/>).</summary>
+    private static void AddPostgres(IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException($"Database:Provider is {DatabaseOptions.PostgresProvider}: set ConnectionStrings:{ConnectionStringName} to the server and database, e.g. \"Host=127.0.0.1;Port=5432;Database=annotatehub;Username=annotatehub;Password=...\".");
+        // Timestamps are stored as SQLite stores them, without a time zone (every one is UTC): decision 0065.
+        PostgresDbContext.UseTimestampsWithoutTimeZone();
+        builder.Services.AddPooledDbContextFactory<PostgresDbContext>(o => o.UseNpgsql(connectionString)
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        builder.Services.AddSingleton<IDbContextFactory<AnnotateHubDbContext>>(sp => new UpcastDbContextFactory<PostgresDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresDbContext>>()));
+    }
+
+    private static void AddSqlite(IHostApplicationBuilder builder)
+    {
         var connectionString = ResolveSqlite(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=annotatehub.db",
             builder.Environment.ContentRootPath);
-        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
         var synchronous = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.SqliteSynchronous)}"] ?? DatabaseOptions.DefaultSynchronous;
         // The value goes into a PRAGMA: only SQLite's own levels.
         if (!new[] { "OFF", "NORMAL", "FULL", "EXTRA" }.Contains(synchronous.ToUpperInvariant()))
@@ -39,8 +73,10 @@ public static class DataServiceExtensions
         builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous))
             // Documents reached through a hidden (import-pending) project are meant to disappear with it (decision 0030).
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
-        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
+    }
 
+    private static void AddIdentity(IHostApplicationBuilder builder)
+    {
         builder.Services.AddIdentityCore<AppUser>(o =>
             {
                 o.SignIn.RequireConfirmedAccount = false;
@@ -57,11 +93,6 @@ public static class DataServiceExtensions
             .AddEntityFrameworkStores<AnnotateHubDbContext>()
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
-
-        // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
-        builder.Services.AddHostedService<DatabaseInitializer>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        return builder;
     }
 
     // A relative SQLite path is taken relative to the content root, not to whatever the current directory is.

@@ -98,6 +98,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
     /// <summary>The full path of a context's SQLite file, or null for an in-memory database.</summary>
     public static string? SqliteFilePath(AnnotateHubDbContext db)
     {
+        if (!db.Database.IsSqlite()) return null;
         var csb = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString());
         if (string.IsNullOrEmpty(csb.DataSource) || csb.DataSource == ":memory:" || csb.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory) return null;
         return Path.GetFullPath(csb.DataSource);

@@ -51,7 +51,8 @@ public sealed class AppServer : IAsyncLifetime
         _ownsDirectory = true;
     }
 
-    /// <summary>A server on an existing database file; the caller owns (and deletes) its folder.</summary>
+    /// <summary>A server on an existing database file (on PostgreSQL: the database named after it); the caller owns (and
+    /// deletes) its folder.</summary>
     internal AppServer(string databasePath, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
@@ -60,6 +61,15 @@ public sealed class AppServer : IAsyncLifetime
         _ownsDirectory = false;
     }
 
+    /// <summary>Set (a connection string without a database, e.g. "Host=127.0.0.1;Port=55432;Username=postgres") when the
+    /// suite runs on PostgreSQL: each server then has a database of its own, named after its file path.</summary>
+    public static string? PostgresServer => Environment.GetEnvironmentVariable("ANNOTATEHUB_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+
+    /// <summary>The database this server's app uses: its SQLite file, or on PostgreSQL a database named after that path.</summary>
+    public string ConnectionString => PostgresServer is { } server ? $"{server};Database={PostgresDatabase}" : $"Data Source={DatabasePath}";
+
+    private string PostgresDatabase => "ah_it_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..24].ToLowerInvariant();
+
     public string Directory { get; }
     public string DatabasePath { get; }
     public Uri BaseAddress { get; private set; } = null!;
@@ -67,7 +77,7 @@ public sealed class AppServer : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _factory = new AppFactory($"Data Source={DatabasePath}", _settings, _services);
+        _factory = new AppFactory(ConnectionString, _settings, _services);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -80,6 +90,14 @@ public sealed class AppServer : IAsyncLifetime
         if (_factory is not null) await _factory.DisposeAsync();
         // Pooled connections keep the file open; close them before deleting it.
         SqliteConnection.ClearAllPools();
+        if (PostgresServer is { } server && _ownsDirectory)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection($"{server};Database=postgres");
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
         if (_ownsDirectory)
         {
             try { System.IO.Directory.Delete(Directory, recursive: true); }
@@ -216,6 +234,7 @@ public sealed class AppServer : IAsyncLifetime
             // Development so the static web assets of MudBlazor and the app resolve from the build output.
             builder.UseEnvironment("Development");
             builder.UseSetting($"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}", connectionString);
+            if (PostgresServer is not null) builder.UseSetting($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}", DatabaseOptions.PostgresProvider);
             builder.UseSetting("Seed:AdminPassword", AdminPassword);
             // The suites sign in as admin from 127.0.0.1 dozens of times a minute (and mistype on purpose now and then);
             // SignInLimitTests set their own low limits.
