@@ -236,7 +236,7 @@ public sealed class CuratedExportTests(AppServer server) : IClassFixture<AppServ
         Assert.Equal((1, 1, 3, 1, 0), (report.AttachedGoldSpans, report.GoldExisting, report.GoldKept, report.CuratedKept, report.CuratedExisting));
         Assert.Equal(4, report.KeptDetails.Count);
         Assert.Contains(report.KeptDetails, d => d.StartsWith("line 1 (id c-1): gold [0, 7) actor is on", StringComparison.Ordinal)
-                                                 && d.Contains($"already as unanimous ({Rule}); the file says adjudicated by {AppServer.AdminUserName}: kept the project's", StringComparison.Ordinal));
+                                                 && d.Contains($"already as unanimous ({Rule}) from cx-ana-{_u},cx-ben-{_u}; the file says adjudicated by {AppServer.AdminUserName}, note \"mine\": kept the project's", StringComparison.Ordinal));
         Assert.Contains(report.KeptDetails, d => d.StartsWith("line 1 (id c-1): gold [24, 27) actor not added: it overlaps", StringComparison.Ordinal)
                                                  && d.Contains($"{AppServer.AdminUserName}'s gold [24, 27) casualty figure", StringComparison.Ordinal));
         Assert.Contains(report.KeptDetails, d => d.StartsWith("line 1 (id c-1): \"curated\" not applied", StringComparison.Ordinal));

@@ -93,7 +93,8 @@ public sealed record ImportErrorDto(int Line, string? Field, string Message, str
 /// <summary>
 /// The import report as JSON: what came in, or (with <c>succeeded</c> false and status 400) every error. New documents
 /// are counted in <c>documents</c>, <c>annotations</c>, <c>goldSpans</c>, <c>suggestions</c>; spans for documents the
-/// project already had in the <c>attached...</c> counts, with how many of those documents got them (<c>...Existing</c>).
+/// project already had in the <c>attached...</c> counts, with how many of those documents got them (<c>...Existing</c>);
+/// what of the file gave way to a curator's work there in <c>goldKept</c>, <c>curatedKept</c> and <c>keptDetails</c>.
 /// <c>lines</c> is the report as the browser and the command line show it.
 /// </summary>
 public sealed record ImportResponse(

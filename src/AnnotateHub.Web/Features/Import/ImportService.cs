@@ -558,14 +558,17 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             gold.Origin == origin && (gold.Rule ?? "") == (rule ?? "") && gold.CuratorId == curatorId && (gold.Sources ?? "") == (sources ?? "")
             && (gold.Note ?? "") == (note ?? "");
 
-        /// <summary>A gold span's provenance as the report words it: "adjudicated by carol", "merged (vote:2:0.67)".</summary>
+        /// <summary>A gold span's provenance as the report words it: "adjudicated by carol from alice, note "...""",
+        /// "merged (vote:2:0.67) from alice,bob".</summary>
         private async Task<string> ProvenanceAsync(GoldAnnotation gold, CancellationToken ct) =>
-            Provenance(gold.Origin.ToString().ToLowerInvariant(), gold.Rule, gold.CuratorId is null ? null : await UserNameAsync(gold.CuratorId, ct));
+            Provenance(gold.Origin.ToString().ToLowerInvariant(), gold.Rule, gold.CuratorId is null ? null : await UserNameAsync(gold.CuratorId, ct), gold.Sources, gold.Note);
 
-        private static string ProvenanceOf(GoldProvenance p) => Provenance(p.Origin, p.Rule, p.Curator);
+        private static string ProvenanceOf(GoldProvenance p) => Provenance(p.Origin, p.Rule, p.Curator, JoinSources(p.Sources), p.Note);
 
-        private static string Provenance(string origin, string? rule, string? curator) =>
-            origin + (rule is null ? "" : $" ({rule})") + (curator is null ? "" : $" by {curator}");
+        private static string Provenance(string origin, string? rule, string? curator, string? sources, string? note) =>
+            origin + (string.IsNullOrEmpty(rule) ? "" : $" ({rule})") + (curator is null ? "" : $" by {curator}")
+            + (string.IsNullOrEmpty(sources) ? "" : $" from {sources}")
+            + (string.IsNullOrEmpty(note) ? "" : $", note \"{(note.Length <= 60 ? note : note[..60] + "...")}\"");
 
         private string LabelName(int labelId) => _labels.Values.FirstOrDefault(l => l.Id == labelId)?.Name ?? "?";
 
