@@ -35,10 +35,15 @@ public sealed class ImportStagedSpan
     public int BatchId { get; set; }
     public int DocumentId { get; set; }
     public StagedSpanKind Kind { get; set; }
-    /// <summary>The annotator's user id (annotations) or the suggestion's source name.</summary>
+    /// <summary>The annotator's user id (annotations), the suggestion's source name, or the gold span's curator's user id.</summary>
     public string? Who { get; set; }
     public int Start { get; set; }
     public int End { get; set; }
     public int LabelId { get; set; }
     public string? Note { get; set; }
+    /// <summary>A gold span's provenance as the file gave it (<see cref="GoldAnnotation.Origin"/>, <see cref="GoldAnnotation.Rule"/>,
+    /// <see cref="GoldAnnotation.Sources"/>; the curator is <see cref="Who"/>, the note <see cref="Note"/>); null on other spans.</summary>
+    public GoldOrigin? Origin { get; set; }
+    public string? Rule { get; set; }
+    public string? Sources { get; set; }
 }

@@ -46,6 +46,28 @@ public sealed class ImportAttachTests(AppServer server) : IClassFixture<AppServe
     }
 
     [Fact]
+    public async Task A_curated_line_without_gold_marks_a_document_the_project_has_curated_instead_of_being_skipped()
+    {
+        // A curator may reject everything in a document: its export is curated with no gold, and reads back as that.
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var admin = await server.AdminIdAsync();
+        var import = server.Get<ImportService>();
+        var first = await import.ImportAsync(Utf8($$"""{"id": "n", "text": "Nothing to tag. {{u}}"}"""), "n.jsonl", new ImportOptions(admin, ProjectName: "Curated only " + u));
+        Assert.True(first.Succeeded, string.Join("\n", first.Describe()));
+
+        var report = await import.ImportAsync(Utf8($$"""{"id": "n", "text": "Nothing to tag. {{u}}", "label": [], "curated": true}"""), "n.jsonl",
+            new ImportOptions(admin, ProjectId: first.ProjectId));
+
+        Assert.True(report.Succeeded, string.Join("\n", report.Describe()));
+        Assert.Equal((0, 1, 0), (report.Duplicates, report.CuratedExisting, report.CuratedKept));
+        Assert.Equal("No new documents in \"Curated only " + u + "\": 1 existing document marked curated.", report.Describe().First());
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var document = await db.Documents.SingleAsync(d => d.ProjectId == first.ProjectId);
+        Assert.NotNull(document.CuratedAt);
+        Assert.Equal(admin, document.CuratedById);
+    }
+
+    [Fact]
     public async Task A_document_id_used_twice_in_a_file_is_refused_by_line_and_nothing_is_imported()
     {
         var u = Guid.NewGuid().ToString("N")[..8];

@@ -12,6 +12,10 @@ internal sealed class ImportStagedSpanEntityTypeConfiguration : IEntityTypeConfi
         b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(s => s.Who).HasMaxLength(450);
         b.Property(s => s.Note).HasMaxLength(4000);
+        // As GoldAnnotations holds them, so the final commit copies them as they are.
+        b.Property(s => s.Origin).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Rule).HasMaxLength(100);
+        b.Property(s => s.Sources).HasMaxLength(4000);
         b.HasIndex(s => new { s.BatchId, s.Kind, s.DocumentId });
     }
 }

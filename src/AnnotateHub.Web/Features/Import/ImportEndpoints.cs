@@ -93,20 +93,21 @@ public sealed record ImportErrorDto(int Line, string? Field, string Message, str
 /// <summary>
 /// The import report as JSON: what came in, or (with <c>succeeded</c> false and status 400) every error. New documents
 /// are counted in <c>documents</c>, <c>annotations</c>, <c>goldSpans</c>, <c>suggestions</c>; spans for documents the
-/// project already had in the <c>attached...</c> counts, with how many of those documents got them (<c>...Existing</c>).
+/// project already had in the <c>attached...</c> counts, with how many of those documents got them (<c>...Existing</c>);
+/// what of the file gave way to a curator's work there in <c>goldKept</c>, <c>curatedKept</c> and <c>keptDetails</c>.
 /// <c>lines</c> is the report as the browser and the command line show it.
 /// </summary>
 public sealed record ImportResponse(
     bool Succeeded, int Documents, int Annotations, int GoldSpans, int Suggestions,
     int AttachedAnnotations, int AttachedGoldSpans, int AttachedSuggestions, int AnnotatedExisting, int GoldExisting, int SuggestedExisting, int AlreadyThere,
-    int Duplicates, IReadOnlyList<string> DuplicateDetails,
+    int CuratedExisting, int GoldKept, int CuratedKept, IReadOnlyList<string> KeptDetails, int Duplicates, IReadOnlyList<string> DuplicateDetails,
     IReadOnlyList<string> CreatedLabels, IReadOnlyList<string> AddedMembers, IReadOnlyList<string> CreatedAnnotators,
     int ErrorCount, IReadOnlyList<ImportErrorDto> Errors, IReadOnlyList<string> Warnings, IReadOnlyList<string> Lines)
 {
     public static ImportResponse From(ImportReport report) => new(
         report.Succeeded, report.Documents, report.Annotations, report.GoldSpans, report.Suggestions,
         report.AttachedAnnotations, report.AttachedGoldSpans, report.AttachedSuggestions, report.AnnotatedExisting, report.GoldExisting, report.SuggestedExisting, report.AlreadyThere,
-        report.Duplicates, report.DuplicateDetails, report.CreatedLabels, report.AddedMembers, report.CreatedAnnotators,
+        report.CuratedExisting, report.GoldKept, report.CuratedKept, report.KeptDetails, report.Duplicates, report.DuplicateDetails, report.CreatedLabels, report.AddedMembers, report.CreatedAnnotators,
         report.ErrorCount, report.Errors.Select(e => new ImportErrorDto(e.Line, e.Field, e.Message, e.ToString())).ToList(), report.Warnings,
         report.Describe().ToList());
 }

@@ -43,6 +43,15 @@ public sealed record ImportReport
     public int SuggestedExisting { get; init; }
     /// <summary>Spans for existing documents that the document already had exactly (same annotator or source, offsets and label): skipped.</summary>
     public int AlreadyThere { get; init; }
+    /// <summary>Documents the project already had that the file marks curated and the import marked so (the importer as curator).</summary>
+    public int CuratedExisting { get; init; }
+    /// <summary>Gold spans of the file not added to a document the project had because a curator's work wins there: the
+    /// document is curated, a curator's gold or rejection overlaps it, or it is there already with other provenance.</summary>
+    public int GoldKept { get; init; }
+    /// <summary>Documents the project had that the file marks curated but were not marked: their gold is not the file's.</summary>
+    public int CuratedKept { get; init; }
+    /// <summary>The first <see cref="MaxListed"/> of those, each with where in the file and why.</summary>
+    public IReadOnlyList<string> KeptDetails { get; init; } = [];
     public int Duplicates { get; init; }
     /// <summary>The first <see cref="MaxListed"/> duplicates: where in the file, and which document it repeats.</summary>
     public IReadOnlyList<string> DuplicateDetails { get; init; } = [];
@@ -73,6 +82,7 @@ public sealed record ImportReport
         if (AttachedSuggestions > 0) attached.Add($"{AttachedSuggestions} suggestion{S(AttachedSuggestions)} attached to {SuggestedExisting} existing document{S(SuggestedExisting)}");
         if (AttachedAnnotations > 0) attached.Add($"{AttachedAnnotations} annotation{S(AttachedAnnotations)} attached to {AnnotatedExisting} existing document{S(AnnotatedExisting)}");
         if (AttachedGoldSpans > 0) attached.Add($"{AttachedGoldSpans} gold span{S(AttachedGoldSpans)} attached to {GoldExisting} existing document{S(GoldExisting)}");
+        if (CuratedExisting > 0) attached.Add($"{CuratedExisting} existing document{S(CuratedExisting)} marked curated");
         if (Documents == 0 && Annotations == 0 && GoldSpans == 0 && Suggestions == 0 && attached.Count > 0)
         {
             // Only spans for documents the project had: say that, not "Imported 0 documents".
@@ -86,6 +96,15 @@ public sealed record ImportReport
         }
         if (AlreadyThere > 0)
             yield return $"Skipped {AlreadyThere} span{S(AlreadyThere)} the project's documents already had (same annotator or source, offsets and label).";
+        if (GoldKept > 0 || CuratedKept > 0)
+        {
+            var kept = new List<string>();
+            if (GoldKept > 0) kept.Add($"{GoldKept} gold span{S(GoldKept)} of the file not applied");
+            if (CuratedKept > 0) kept.Add($"\"curated\" not applied to {CuratedKept} document{S(CuratedKept)}");
+            yield return $"Kept the project's curation: {string.Join(", ", kept)}:";
+            foreach (var k in KeptDetails) yield return "  " + k;
+            if (GoldKept + CuratedKept > KeptDetails.Count) yield return "  ... and more.";
+        }
         if (Duplicates > 0)
         {
             yield return $"Skipped {Duplicates} duplicate{(Duplicates == 1 ? "" : "s")} (same text as a document already in the project or earlier in the file):";

@@ -99,6 +99,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             // order (save first, then notify).
             bus.Publish(new TeamChangedEvent(run.TargetProjectId));
             foreach (var group in events.GroupBy(e => e.DocumentId)) bus.Publish(group.ToList());
+            // Gold or "curated" for documents the project had: their open curation views reload.
+            foreach (var documentId in run.CurationChanged) bus.Publish(new Curation.CurationChangedEvent(documentId, run.TargetProjectId, options.ActorId, "imported"));
             return report;
         }
         catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
@@ -151,11 +153,15 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         private readonly List<string> _addedMembers = [];
         private readonly HashSet<string> _warnings = [];
         private readonly HashSet<int> _suggestionDocs = [], _annotationDocs = [], _goldDocs = [];
+        private readonly HashSet<int> _curate = []; // documents the project had that the file marks curated, to mark in the final commit
+        private readonly List<string> _keptDetails = []; // the file's gold and "curated" not applied over a curator's work, and why
+        private readonly Dictionary<string, string> _userNames = new(StringComparer.Ordinal); // user id -> user name, for the report
         private Project _project = null!;
         private int _stagingId;
         private int _pendingSpans;
         private int _annotations, _gold, _suggestions;
         private int _attachedAnnotations, _attachedGold, _attachedSuggestions, _alreadyThere;
+        private int _goldKept, _curatedKept;
 
         public int? BatchId { get; private set; }
         public int TargetProjectId => _project.Id;
@@ -165,6 +171,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         public int Duplicates { get; private set; }
         public int ErrorCount { get; private set; }
         public bool ShouldFlush => _pending.Count >= BatchDocuments || _pendingSpans >= BatchSpans;
+        /// <summary>Documents the project had whose gold or curated state the import changed.</summary>
+        public IEnumerable<int> CurationChanged => _goldDocs.Union(_curate);
 
         public async Task<string?> OpenProjectAsync(ProjectAccess access, string fileName, CancellationToken ct)
         {
@@ -282,9 +290,11 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             else if (_existingByHash.TryGetValue(hash, out var byHash)) existing = byHash;
 
+            // A line for a document the project has brings something when it has spans or marks the document curated.
+            var attaches = hasSpans || source.Curated;
             if (existing is null && _fileHashes.TryGetValue(hash, out var earlier) || existing is not null && _attachedFrom.TryGetValue(existing.Id, out earlier))
             {
-                if (hasSpans)
+                if (hasSpans || existing is not null && attaches)
                 {
                     // Two lines with one text and spans on both: which line's spans mean what is for the file's author to say.
                     AddErrors([Error("text", $"same text as {earlier}; put all of a document's spans on one line")]);
@@ -294,7 +304,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 if (_duplicateDetails.Count < ImportReport.MaxListed) _duplicateDetails.Add($"{where}{idNote}: same text as {earlier}");
                 return;
             }
-            if (existing is not null && !hasSpans)
+            if (existing is not null && !attaches)
             {
                 Duplicates++;
                 if (_duplicateDetails.Count < ImportReport.MaxListed) _duplicateDetails.Add($"{where}{idNote}: same text as the project's document \"{existing.Title}\"");
@@ -336,13 +346,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (existing is not null)
             {
                 if (errors.Count > 0) AddErrors(errors);
-                else if (ErrorCount == 0)
-                {
-                    if (source.Gold.Any(g => g.Provenance is not null))
-                        _warnings.Add("gold provenance (origin, rule, curator, sources, note) is not imported for gold spans added to documents the project already has: they are stored as imported gold.");
-                    if (source.Curated) _warnings.Add("\"curated\" is not applied to documents the project already has.");
-                    await AttachAsync(existing, source, map, where + idNote, Error, ct);
-                }
+                else if (ErrorCount == 0) await AttachAsync(existing, source, map, where + idNote, Error, ct);
                 return;
             }
 
@@ -389,7 +393,11 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         /// <summary>
         /// The file's spans for a document the project already has, with a live create's checks: offsets on its text,
         /// known labels (checked by the caller), not locked by the annotator's "done", and no exact repeat of a span the
-        /// document already has (the same annotator's, the same source's, or gold), which is skipped and counted.
+        /// document already has (the same annotator's, the same source's, or gold), which is skipped and counted. Gold
+        /// keeps its provenance as on a new document, but a curator's work wins (decision 0065): gold for a curated
+        /// document, or overlapping a curator's gold or rejection, or a span the document has with other provenance, is
+        /// not added, and the report says which and why. "curated" marks the document curated only when its gold is then
+        /// exactly the file's.
         /// </summary>
         private async Task AttachAsync(ExistingDocument existing, InterchangeDocument source, int[]? map, string where,
             Func<string?, string, FormatError> error, CancellationToken ct)
@@ -429,18 +437,30 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     continue;
                 }
                 var userId = _annotators[s.Annotator]!;
+                // A span it has already adds nothing, so it is no change to a done annotator's locked spans (an export read back).
+                if (seen.Contains((userId, start, end, labelId))) { _alreadyThere++; continue; }
                 if (locked.Contains(userId))
                 {
                     errors.Add(error($"annotations[{i}].annotator", $"{s.Annotator} marked the project's document \"{existing.Title}\" done, so their spans on it are locked; they reopen it first"));
                     continue;
                 }
-                if (!seen.Add((userId, start, end, labelId))) { _alreadyThere++; continue; }
+                seen.Add((userId, start, end, labelId));
                 staged.Add(Staged(existing.Id, StagedSpanKind.Annotation, userId, start, end, labelId, s.Attributes?.GetValueOrDefault("note")));
             }
-            if (source.Gold.Count > 0)
+            var kept = new List<string>(); // what of the file's gold and "curated" gives way to the project's, and why
+            var (goldKept, curate, curatedKept) = (0, false, false);
+            void Keep(string message)
             {
-                var gold = (await db.GoldAnnotations.Where(g => g.DocumentId == existing.Id).Select(g => new { g.Start, g.End, g.LabelId }).ToListAsync(ct))
-                    .Select(g => (g.Start, g.End, g.LabelId)).ToHashSet();
+                kept.Add(message);
+                goldKept++;
+            }
+            if (source.Gold.Count > 0 || source.Curated)
+            {
+                var state = await db.Documents.Where(d => d.Id == existing.Id).Select(d => new { d.CuratedAt, d.CuratedById }).FirstAsync(ct);
+                var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId == existing.Id).ToListAsync(ct);
+                var rejections = await db.GoldRejections.AsNoTracking().Where(r => r.DocumentId == existing.Id).ToListAsync(ct);
+                var taken = gold.Select(g => (g.Start, g.End, g.LabelId)).ToHashSet();
+                var fileGold = new HashSet<(int Start, int End, int LabelId)>();
                 for (var i = 0; i < source.Gold.Count; i++)
                 {
                     var g = source.Gold[i];
@@ -451,9 +471,53 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                         continue;
                     }
                     var labelId = Label(g.Label)!.Id;
-                    if (!gold.Add((start, end, labelId))) { _alreadyThere++; continue; }
-                    staged.Add(Staged(existing.Id, StagedSpanKind.Gold, null, start, end, labelId, null));
+                    fileGold.Add((start, end, labelId));
+                    var p = g.Provenance;
+                    var (origin, rule, curatorId, sources, note) = p is null
+                        ? (GoldOrigin.Imported, null, null, null, null)
+                        : (OriginOf(p.Origin), p.Rule, p.Curator is { } curator ? _curators.GetValueOrDefault(curator) : null, JoinSources(p.Sources), p.Note);
+                    var what = $"{where}: gold [{g.Start}, {g.End}) {g.Label}";
+                    if (gold.FirstOrDefault(e => (e.Start, e.End, e.LabelId) == (start, end, labelId)) is { } same)
+                    {
+                        // The same span: nothing to add. A file that says where it came from otherwise is told the project's stays.
+                        if (p is null || SameProvenance(same, origin, rule, curatorId, sources, note)) _alreadyThere++;
+                        else Keep($"{what} is on \"{existing.Title}\" already as {await ProvenanceAsync(same, ct)}; the file says {ProvenanceOf(p)}: kept the project's");
+                        continue;
+                    }
+                    if (!taken.Add((start, end, labelId))) { _alreadyThere++; continue; }
+                    if (state.CuratedAt is not null)
+                    {
+                        Keep($"{what} not added: \"{existing.Title}\" was curated by {await UserNameAsync(state.CuratedById, ct)} on {state.CuratedAt.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; a curator reopens it to change its gold");
+                        continue;
+                    }
+                    if (gold.FirstOrDefault(e => e.Origin == GoldOrigin.Adjudicated && e.Start < end && start < e.End) is { } decided)
+                    {
+                        Keep($"{what} not added: it overlaps {await UserNameAsync(decided.CuratorId, ct)}'s gold [{decided.Start}, {decided.End}) {LabelName(decided.LabelId)} on \"{existing.Title}\": kept the curator's");
+                        continue;
+                    }
+                    if (rejections.FirstOrDefault(r => r.Start < end && start < r.End) is { } rejected)
+                    {
+                        Keep($"{what} not added: {await UserNameAsync(rejected.CuratorId, ct)} decided [{rejected.Start}, {rejected.End}) of \"{existing.Title}\" holds no gold: kept the curator's");
+                        continue;
+                    }
+                    staged.Add(new ImportStagedSpan
+                    {
+                        BatchId = BatchId!.Value, DocumentId = existing.Id, Kind = StagedSpanKind.Gold, Who = curatorId, Start = start, End = end,
+                        LabelId = labelId, Note = note, Origin = origin, Rule = rule, Sources = sources,
+                    });
                 }
+                if (source.Curated && state.CuratedAt is null)
+                {
+                    // Curated means the file's gold is final: only when the document's gold is then exactly that.
+                    var others = gold.Count(e => !fileGold.Contains((e.Start, e.End, e.LabelId)));
+                    if (goldKept > 0)
+                        kept.Add($"{where}: \"curated\" not applied to \"{existing.Title}\": the project's gold there differs from the file's (above); a curator finishes it");
+                    else if (others > 0)
+                        kept.Add($"{where}: \"curated\" not applied to \"{existing.Title}\": it has {others} gold span{(others == 1 ? "" : "s")} the file does not; a curator finishes it");
+                    curate = goldKept == 0 && others == 0;
+                    curatedKept = !curate;
+                }
+                // Curated already: it stays so, with its curator and time.
             }
             if (errors.Count > 0)
             {
@@ -461,6 +525,11 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 return;
             }
             _attachedFrom[existing.Id] = where;
+            if (curate) _curate.Add(existing.Id);
+            if (curatedKept) _curatedKept++;
+            _goldKept += goldKept;
+            foreach (var k in kept)
+                if (_keptDetails.Count < ImportReport.MaxListed) _keptDetails.Add(k);
             foreach (var s in staged)
             {
                 switch (s.Kind)
@@ -484,6 +553,35 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
         private ImportStagedSpan Staged(int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note) =>
             new() { BatchId = BatchId!.Value, DocumentId = documentId, Kind = kind, Who = who, Start = start, End = end, LabelId = labelId, Note = note };
+
+        private static bool SameProvenance(GoldAnnotation gold, GoldOrigin origin, string? rule, string? curatorId, string? sources, string? note) =>
+            gold.Origin == origin && (gold.Rule ?? "") == (rule ?? "") && gold.CuratorId == curatorId && (gold.Sources ?? "") == (sources ?? "")
+            && (gold.Note ?? "") == (note ?? "");
+
+        /// <summary>A gold span's provenance as the report words it: "adjudicated by carol from alice, note "...""",
+        /// "merged (vote:2:0.67) from alice,bob".</summary>
+        private async Task<string> ProvenanceAsync(GoldAnnotation gold, CancellationToken ct) =>
+            Provenance(gold.Origin.ToString().ToLowerInvariant(), gold.Rule, gold.CuratorId is null ? null : await UserNameAsync(gold.CuratorId, ct), gold.Sources, gold.Note);
+
+        private static string ProvenanceOf(GoldProvenance p) => Provenance(p.Origin, p.Rule, p.Curator, JoinSources(p.Sources), p.Note);
+
+        private static string Provenance(string origin, string? rule, string? curator, string? sources, string? note) =>
+            origin + (string.IsNullOrEmpty(rule) ? "" : $" ({rule})") + (curator is null ? "" : $" by {curator}")
+            + (string.IsNullOrEmpty(sources) ? "" : $" from {sources}")
+            + (string.IsNullOrEmpty(note) ? "" : $", note \"{(note.Length <= 60 ? note : note[..60] + "...")}\"");
+
+        private string LabelName(int labelId) => _labels.Values.FirstOrDefault(l => l.Id == labelId)?.Name ?? "?";
+
+        /// <summary>A user's name for the report ("?" for an account that is gone).</summary>
+        private async Task<string> UserNameAsync(string? userId, CancellationToken ct)
+        {
+            if (userId is null) return "?";
+            if (_userNames.TryGetValue(userId, out var known)) return known;
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var name = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct) ?? "?";
+            _userNames[userId] = name;
+            return name;
+        }
 
         /// <summary>Writes what is pending in one short transaction: new accounts and labels, documents and their spans, staged spans.</summary>
         public async Task FlushAsync(CancellationToken ct)
@@ -538,7 +636,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     foreach (var userId in working) await bulk.AssignmentAsync(document.Id, userId, _stagingId, AssignmentState.InProgress, now, ct);
                 }
             }
-            foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct);
+            foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct, s.Origin, s.Rule, s.Sources);
             await db.ImportBatches.Where(b => b.Id == BatchId).ExecuteUpdateAsync(b => b.SetProperty(x => x.HeartbeatAt, DateTime.UtcNow), ct);
             await tx.CommitAsync(ct);
             DocumentsWritten += _pending.Count;
@@ -576,8 +674,14 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO "Suggestions" ("DocumentId", "Source", "Start", "End", "LabelId", "CreatedAt") SELECT "DocumentId", "Who", "Start", "End", "LabelId", {now} FROM "ImportStagedSpans" WHERE "BatchId" = {batchId} AND "Kind" = {nameof(StagedSpanKind.Suggestion)} ORDER BY "Id" """, ct);
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "GoldAnnotations" ("DocumentId", "Start", "End", "LabelId", "CreatedAt") SELECT "DocumentId", "Start", "End", "LabelId", {now} FROM "ImportStagedSpans" WHERE "BatchId" = {batchId} AND "Kind" = {nameof(StagedSpanKind.Gold)} ORDER BY "Id" """, ct);
+            var sql = ModelSql.Of(db).Statements(static s => new CompleteSql(s));
+            await db.Database.ExecuteSqlRawAsync(sql.Gold, [batchId, now, sql.GoldKind, sql.Imported], ct);
+            // "curated" for documents the project had: not over a curation someone finished meanwhile.
+            foreach (var chunk in _curate.Chunk(500))
+            {
+                await db.Documents.Where(d => chunk.Contains(d.Id) && d.CuratedAt == null)
+                    .ExecuteUpdateAsync(d => d.SetProperty(x => x.CuratedAt, now).SetProperty(x => x.CuratedById, options.ActorId), ct);
+            }
             var events = new List<DocumentChangeEvent>();
             if (_attachedAnnotations > 0) await AddStagedAnnotationsAsync(db, batchId, events, ct);
             foreach (var (documentId, userId, state) in _attachAssignments)
@@ -650,6 +754,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             GoldExisting = ErrorCount == 0 ? _goldDocs.Count : 0,
             SuggestedExisting = ErrorCount == 0 ? _suggestionDocs.Count : 0,
             AlreadyThere = ErrorCount == 0 ? _alreadyThere : 0,
+            CuratedExisting = ErrorCount == 0 ? _curate.Count : 0,
+            GoldKept = ErrorCount == 0 ? _goldKept : 0,
+            CuratedKept = ErrorCount == 0 ? _curatedKept : 0,
+            KeptDetails = ErrorCount == 0 ? _keptDetails : [],
             Duplicates = Duplicates,
             DuplicateDetails = _duplicateDetails,
             CreatedLabels = ErrorCount == 0 ? _createdLabels : [],
@@ -752,6 +860,32 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             name.Length is > 0 and <= 256 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '@' or '+');
 
         private static string? Clip(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
+    }
+
+    /// <summary>The final commit's statements, with names from the EF model (decision 0054).</summary>
+    private sealed class CompleteSql
+    {
+        public CompleteSql(ModelSql s)
+        {
+            string G(string property) => s.Column<GoldAnnotation>(property);
+            string S(string property) => s.Column<ImportStagedSpan>(property);
+            // The staged gold with its provenance ({0} batch, {1} time, {2} the gold kind, {3} "imported" for a row without origin).
+            Gold = $"INSERT INTO {s.Table<GoldAnnotation>()} ({G(nameof(GoldAnnotation.DocumentId))}, {G(nameof(GoldAnnotation.Start))}, " +
+                   $"{G(nameof(GoldAnnotation.End))}, {G(nameof(GoldAnnotation.LabelId))}, {G(nameof(GoldAnnotation.CreatedAt))}, " +
+                   $"{G(nameof(GoldAnnotation.Origin))}, {G(nameof(GoldAnnotation.Rule))}, {G(nameof(GoldAnnotation.CuratorId))}, " +
+                   $"{G(nameof(GoldAnnotation.Sources))}, {G(nameof(GoldAnnotation.Note))}) " +
+                   $"SELECT {S(nameof(ImportStagedSpan.DocumentId))}, {S(nameof(ImportStagedSpan.Start))}, {S(nameof(ImportStagedSpan.End))}, " +
+                   $"{S(nameof(ImportStagedSpan.LabelId))}, {{1}}, COALESCE({S(nameof(ImportStagedSpan.Origin))}, {{3}}), {S(nameof(ImportStagedSpan.Rule))}, " +
+                   $"{S(nameof(ImportStagedSpan.Who))}, {S(nameof(ImportStagedSpan.Sources))}, {S(nameof(ImportStagedSpan.Note))} " +
+                   $"FROM {s.Table<ImportStagedSpan>()} WHERE {S(nameof(ImportStagedSpan.BatchId))} = {{0}} AND {S(nameof(ImportStagedSpan.Kind))} = {{2}} " +
+                   $"ORDER BY {S(nameof(ImportStagedSpan.Id))}";
+            GoldKind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind))(StagedSpanKind.Gold)!;
+            Imported = s.ToProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin))(GoldOrigin.Imported)!;
+        }
+
+        public string Gold { get; }
+        public object GoldKind { get; }
+        public object Imported { get; }
     }
 
     /// <summary>Counts the bytes read through it, for progress.</summary>

@@ -36,10 +36,12 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         RunAsync(_assignment ??= Prepare(_sql.Assignment, "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, _sql.State(state), at,
             state == AssignmentState.Done ? at : null);
 
-    /// <summary>A span for a document the project already has, held until the import's final commit (decision 0030).</summary>
-    public Task StagedAsync(int batchId, int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, CancellationToken ct) =>
-        RunAsync(_staged ??= Prepare(_sql.Staged, "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n"), ct,
-            batchId, documentId, _sql.Kind(kind), who, start, end, labelId, note);
+    /// <summary>A span for a document the project already has, held until the import's final commit (decision 0030); a gold
+    /// span with its provenance (the curator in <paramref name="who"/>).</summary>
+    public Task StagedAsync(int batchId, int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, CancellationToken ct,
+        GoldOrigin? origin = null, string? rule = null, string? sources = null) =>
+        RunAsync(_staged ??= Prepare(_sql.Staged, "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n", "@o", "@r", "@x"), ct,
+            batchId, documentId, _sql.Kind(kind), who, start, end, labelId, note, _sql.StagedOrigin(origin), rule, sources);
 
     private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
@@ -75,13 +77,16 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
             Staged = s.Insert<ImportStagedSpan>(
                 (nameof(ImportStagedSpan.BatchId), "@b"), (nameof(ImportStagedSpan.DocumentId), "@d"), (nameof(ImportStagedSpan.Kind), "@k"),
                 (nameof(ImportStagedSpan.Who), "@w"), (nameof(ImportStagedSpan.Start), "@s"), (nameof(ImportStagedSpan.End), "@e"),
-                (nameof(ImportStagedSpan.LabelId), "@l"), (nameof(ImportStagedSpan.Note), "@n"));
+                (nameof(ImportStagedSpan.LabelId), "@l"), (nameof(ImportStagedSpan.Note), "@n"), (nameof(ImportStagedSpan.Origin), "@o"),
+                (nameof(ImportStagedSpan.Rule), "@r"), (nameof(ImportStagedSpan.Sources), "@x"));
             var state = s.ToProvider<Assignment>(nameof(Data.Assignment.State));
             State = v => state(v);
             var kind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind));
             Kind = v => kind(v);
             var origin = s.ToProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin));
             Origin = v => origin(v);
+            var stagedOrigin = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Origin));
+            StagedOrigin = v => v is null ? null : stagedOrigin(v);
         }
 
         public string Gold { get; }
@@ -91,5 +96,6 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         public Func<AssignmentState, object?> State { get; }
         public Func<StagedSpanKind, object?> Kind { get; }
         public Func<GoldOrigin, object?> Origin { get; }
+        public Func<GoldOrigin?, object?> StagedOrigin { get; }
     }
 }
