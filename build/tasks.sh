@@ -11,8 +11,8 @@ case "${1:-help}" in
   test)       shift; bash tests/test.sh "$@" ;;                                # everything CI runs (installs Chromium if missing)
   migration)  [ $# -ge 2 ] || { echo "usage: bash build/tasks.sh migration NAME" >&2; exit 2; }
               dotnet tool restore >/dev/null \
-                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context AnnotateHubDbContext --output-dir Data/Migrations \
-                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context PostgresDbContext --output-dir Data/Migrations/Postgres --namespace AnnotateHub.Web.Data.Migrations.Postgres ;;
+                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context SqliteDbContext --output-dir Data/Migrations \
+                && dotnet tool run dotnet-ef migrations add "$2" --project "$web" --context PostgresDbContext --output-dir Data/Migrations/Postgres ;;
   bench)      shift; dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.Benchmarks/bin/Release/net10.0/AnnotateHub.Benchmarks.dll "$@" ;;
   load)       shift; dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.LoadTest/bin/Release/net10.0/AnnotateHub.LoadTest.dll "$@" ;;
   soak)       dotnet build AnnotateHub.sln -c Release >/dev/null && dotnet tests/AnnotateHub.LoadTest/bin/Release/net10.0/AnnotateHub.LoadTest.dll --soak --clients 200 --pages 20 --minutes 10 --strict ;;

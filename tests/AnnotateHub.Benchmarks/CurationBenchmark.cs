@@ -30,7 +30,7 @@ public static class CurationBenchmark
         try
         {
             var services = new ServiceCollection();
-            services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite($"Data Source={database}").AddInterceptors(new SqlitePragmas("FULL")));
+            services.AddSqliteDbContextFactory($"Data Source={database}");
             services.AddSingleton(TimeProvider.System);
             services.AddLogging();
             services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());

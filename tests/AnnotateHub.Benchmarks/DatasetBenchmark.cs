@@ -26,7 +26,7 @@ public static class DatasetBenchmark
         try
         {
             var services = new ServiceCollection();
-            services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas("FULL")));
+            services.AddSqliteDbContextFactory(connection);
             services.AddSingleton(TimeProvider.System);
             services.AddLogging();
             // The import reads its limits from the configuration; the benchmark keeps the defaults.

@@ -59,7 +59,7 @@ try
     var services = new ServiceCollection();
     // The same SQLite settings as the app (WAL, synchronous=FULL): see Data/SqlitePragmas.cs.
     var synchronous = ArgText("--synchronous", "FULL");
-    services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqlitePragmas(synchronous)));
+    services.AddSqliteDbContextFactory(connection, synchronous);
     services.AddSingleton(TimeProvider.System);
     services.AddLogging();
     services.AddAnnotationServices();

@@ -6,6 +6,7 @@ namespace AnnotateHub.IntegrationTests;
 
 public sealed class DatabaseTests(AppServer server) : IClassFixture<AppServer>
 {
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task Start_up_applies_the_migrations_to_the_sqlite_file()
     {

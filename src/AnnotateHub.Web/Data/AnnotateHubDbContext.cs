@@ -4,15 +4,16 @@ using Microsoft.EntityFrameworkCore;
 namespace AnnotateHub.Web.Data;
 
 /// <summary>The app's one context: Identity's tables and every entity of Data, each configured by its own
-/// <c>Configurations/XxxEntityTypeConfiguration</c> (as dotnet/eShop does). On SQLite it is used as it is; on PostgreSQL
-/// through <see cref="PostgresDbContext"/>, the same model with its own migrations (decision 0065).</summary>
+/// <c>Configurations/XxxEntityTypeConfiguration</c> (as dotnet/eShop does). Every feature asks for this type; the app
+/// hands out its provider's own, <see cref="SqliteDbContext"/> or <see cref="PostgresDbContext"/>, each with its own
+/// migrations from this one model (decision 0066). This type has none.</summary>
 public class AnnotateHubDbContext : IdentityDbContext<AppUser>
 {
     public AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> options) : base(options)
     {
     }
 
-    /// <summary>For a provider's own context (<see cref="PostgresDbContext"/>), whose migrations are its own.</summary>
+    /// <summary>For a provider's own context, whose migrations are its own.</summary>
     protected AnnotateHubDbContext(DbContextOptions options) : base(options)
     {
     }

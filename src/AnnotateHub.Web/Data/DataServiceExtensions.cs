@@ -44,7 +44,7 @@ public static class DataServiceExtensions
         AddIdentity(builder);
         // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
         builder.Services.AddHostedService<DatabaseInitializer>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TimeProvider>(MicrosecondClock.Instance);
         return builder;
     }
 
@@ -69,10 +69,18 @@ public static class DataServiceExtensions
         // The value goes into a PRAGMA: only SQLite's own levels.
         if (!new[] { "OFF", "NORMAL", "FULL", "EXTRA" }.Contains(synchronous.ToUpperInvariant()))
             throw new InvalidOperationException($"Database:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA, not '{synchronous}'.");
+        builder.Services.AddSqliteDbContextFactory(connectionString, synchronous);
+    }
+
+    /// <summary>The SQLite context factory as the app has it (pooled, its pragmas), handed out as
+    /// <see cref="IDbContextFactory{AnnotateHubDbContext}"/>; also for hosts without the web app (benchmarks, component tests).</summary>
+    public static IServiceCollection AddSqliteDbContextFactory(this IServiceCollection services, string connectionString, string synchronous = DatabaseOptions.DefaultSynchronous)
+    {
         // Pooled: a context per operation is the rule (STYLE.md), and pooling makes each one cheap.
-        builder.Services.AddPooledDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous))
+        services.AddPooledDbContextFactory<SqliteDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(synchronous))
             // Documents reached through a hidden (import-pending) project are meant to disappear with it (decision 0030).
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        return services.AddSingleton<IDbContextFactory<AnnotateHubDbContext>>(sp => new UpcastDbContextFactory<SqliteDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteDbContext>>()));
     }
 
     private static void AddIdentity(IHostApplicationBuilder builder)

@@ -22,7 +22,9 @@ internal static class PreparedSql
             p.ParameterName = name;
             command.Parameters.Add(p);
         }
-        command.Prepare();
+        // SQLite compiles the statement once here. Npgsql must know each parameter's type to prepare, which only the first
+        // values tell: there the statement is sent as it is each time (the server's plan cache still applies).
+        if (db.Database.IsSqlite()) command.Prepare();
         return command;
     }
 

@@ -66,6 +66,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         _ = projectId;
     }
 
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task A_hub_connection_of_a_user_locked_from_the_command_line_is_told_closed_and_refused()
     {
@@ -104,6 +105,7 @@ public sealed class RightsEndAtOnceTests(AppServer server, ITestOutputHelper out
         Assert.Equal(HttpStatusCode.Unauthorized, (await rest.GetAsync("/api/me")).StatusCode);
     }
 
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task A_blind_supervisor_demoted_from_the_command_line_stops_receiving_the_others_spans_but_keeps_their_own()
     {

@@ -10,6 +10,7 @@ namespace AnnotateHub.IntegrationTests.CommandLine;
 // Building a host while another test class's WebApplicationFactory builds its own lets the factory pick up the wrong
 // one (it listens to every host built in the process): these tests run alone.
 [CollectionDefinition(Name, DisableParallelization = true)]
+[Trait("Database", "SqliteOnly")] // the command line against a SQLite file of its own
 public sealed class CommandLineCollection
 {
     public const string Name = "Command line";

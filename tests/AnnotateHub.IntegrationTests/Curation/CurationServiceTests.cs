@@ -278,6 +278,7 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
         Assert.Empty(await GoldAsync(unfinished.DocumentId));
     }
 
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task The_command_line_merges_a_project_and_refuses_a_bad_rule()
     {

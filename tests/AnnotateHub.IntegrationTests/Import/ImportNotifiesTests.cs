@@ -17,6 +17,7 @@ namespace AnnotateHub.IntegrationTests.Import;
 /// </summary>
 public sealed class ImportNotifiesTests(AppServer server, ITestOutputHelper output) : IClassFixture<AppServer>
 {
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task A_command_line_import_that_adds_an_annotator_lets_them_in_at_once()
     {

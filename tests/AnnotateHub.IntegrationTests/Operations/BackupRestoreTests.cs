@@ -16,6 +16,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// under a server, never takes a file that is not a whole backup, and keeps the database it replaces.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
+[Trait("Database", "SqliteOnly")] // SQLite's backup and restore of the database file
 public sealed class BackupRestoreTests(ITestOutputHelper output) : CommandLineSandbox
 {
     private string Live => Path.Combine(Folder, "live.db");

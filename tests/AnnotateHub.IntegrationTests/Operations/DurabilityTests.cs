@@ -17,6 +17,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// in-process (hence the "Command line" collection: it builds a host, see <see cref="CommandLineCollection"/>). Decision 0041.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
+[Trait("Database", "SqliteOnly")] // kills the server on a SQLite file
 public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandbox
 {
     private const int Rounds = 5;

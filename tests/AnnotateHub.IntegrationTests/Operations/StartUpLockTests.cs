@@ -14,6 +14,7 @@ namespace AnnotateHub.IntegrationTests.Operations;
 /// The command line is the start-up here (it migrates the same way as the server); <see cref="DurabilityTests"/> kills real servers.
 /// </summary>
 [Collection(CommandLineCollection.Name)]
+[Trait("Database", "SqliteOnly")] // SQLite's file locks around migrations
 public sealed class StartUpLockTests : CommandLineSandbox
 {
     private const string FirstMigration = "20261122210936_InitialSchema";

@@ -10,6 +10,7 @@ namespace AnnotateHub.IntegrationTests.Scale;
 
 /// <summary>The REST doors of a 33,000-document project: the document list pages, the export streams every document.</summary>
 [Collection(LargeProjectCollection.Name)]
+[Trait("Database", "SqliteOnly")] // the 33,000-document fixture is written straight into SQLite
 public sealed class LargeProjectApiTests(LargeProjectFixture fixture)
 {
     private const int Total = LargeProjectFixture.Documents;

@@ -8,6 +8,7 @@ namespace AnnotateHub.IntegrationTests.Scale;
 /// <summary>The project page of a 33,000-document project in Chromium: it opens on one page of documents with the
 /// total, pages forward, sorts and searches on the server; the Team tab's matrix pages too.</summary>
 [Collection(LargeProjectCollection.Name)]
+[Trait("Database", "SqliteOnly")] // the 33,000-document fixture is written straight into SQLite
 public sealed class LargeProjectPageTests(LargeProjectFixture fixture)
 {
     private BrowserFixture B => fixture.Browser;

@@ -32,7 +32,7 @@ public abstract class AppServicesContext : MudBunitContext, IAsyncLifetime
         // leaves every limit at its default.
         Services.AddLogging();
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        Services.AddDbContextFactory<AnnotateHubDbContext>(o => o.UseSqlite($"Data Source={_dbPath};Pooling=False"));
+        Services.AddSqliteDbContextFactory($"Data Source={_dbPath};Pooling=False");
         Services.AddSingleton(TimeProvider.System);
         Services.AddAnnotationServices();
 

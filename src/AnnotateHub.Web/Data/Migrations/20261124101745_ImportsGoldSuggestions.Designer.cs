@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AnnotateHub.Web.Data.Migrations
 {
-    [DbContext(typeof(AnnotateHubDbContext))]
+    [DbContext(typeof(SqliteDbContext))]
     [Migration("20261124101745_ImportsGoldSuggestions")]
     partial class ImportsGoldSuggestions
     {

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AnnotateHub.Web.Data.Migrations
 {
-    [DbContext(typeof(AnnotateHubDbContext))]
+    [DbContext(typeof(SqliteDbContext))]
     [Migration("20261202142916_AccessChanges")]
     partial class AccessChanges
     {

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AnnotateHub.Web.Data.Migrations
 {
-    [DbContext(typeof(AnnotateHubDbContext))]
+    [DbContext(typeof(SqliteDbContext))]
     [Migration("20261202202103_MoveEntitiesIntoData")]
     partial class MoveEntitiesIntoData
     {

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AnnotateHub.Web.Data.Migrations
 {
-    [DbContext(typeof(AnnotateHubDbContext))]
+    [DbContext(typeof(SqliteDbContext))]
     [Migration("20261203104700_Curation")]
     partial class Curation
     {

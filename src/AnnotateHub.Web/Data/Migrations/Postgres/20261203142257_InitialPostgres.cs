@@ -463,7 +463,10 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
                     Start = table.Column<int>(type: "integer", nullable: false),
                     End = table.Column<int>(type: "integer", nullable: false),
                     LabelId = table.Column<int>(type: "integer", nullable: false),
-                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Origin = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Rule = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Sources = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
