@@ -197,10 +197,14 @@ public sealed class CurationService(
             if (ids.Count == 0) break;
             lastId = ids[^1];
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var material = await MaterialReader.ReadRangeAsync(db, projectId, ids, ct);
+            var read = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await MergeWriter.MergeAsync(db, ids.Select(id => (id, material[id])).ToList(), names, rule, userId, action,
                 clock.GetUtcNow().UtcDateTime, ct);
+            var written = System.Diagnostics.Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
+            MergeWriter.Timings.AddBatch(read - started, System.Diagnostics.Stopwatch.GetTimestamp() - written);
             total += result.Proposed;
             foreach (var id in result.Changed) bus.Publish(new CurationChangedEvent(id, projectId, userId, "merged"));
         }

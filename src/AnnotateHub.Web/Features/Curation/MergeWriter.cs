@@ -18,7 +18,7 @@ internal static class MergeWriter
     /// <summary>Where a merge's time went in this process (Stopwatch ticks): for the benchmark, which prints them.</summary>
     internal static class Timings
     {
-        private static long _plan, _insert, _delete, _history;
+        private static long _read, _plan, _insert, _delete, _history, _commit;
 
         public static void Add(long plan, long insert, long delete, long history)
         {
@@ -28,11 +28,19 @@ internal static class MergeWriter
             Interlocked.Add(ref _history, history);
         }
 
-        /// <summary>Seconds spent planning (units and rules), inserting, deleting and writing history since the last call.</summary>
-        public static (double Plan, double Insert, double Delete, double History) Take()
+        /// <summary>A whole-project merge's reading of a batch and its commit.</summary>
+        public static void AddBatch(long read, long commit)
+        {
+            Interlocked.Add(ref _read, read);
+            Interlocked.Add(ref _commit, commit);
+        }
+
+        /// <summary>Seconds spent reading, planning (units and rules), deleting, inserting, writing history and committing
+        /// since the last call.</summary>
+        public static (double Read, double Plan, double Delete, double Insert, double History, double Commit) Take()
         {
             static double S(ref long ticks) => Interlocked.Exchange(ref ticks, 0) / (double)System.Diagnostics.Stopwatch.Frequency;
-            return (S(ref _plan), S(ref _insert), S(ref _delete), S(ref _history));
+            return (S(ref _read), S(ref _plan), S(ref _delete), S(ref _insert), S(ref _history), S(ref _commit));
         }
     }
 
