@@ -9,9 +9,11 @@ namespace AnnotateHub.Web.Features.Curation;
 /// <summary>
 /// Writes an automatic merge of a batch of documents inside the caller's transaction: the earlier proposals in units
 /// no curator decided go, the rule's proposals come, and each changed document gets one <see cref="CurationChangeKind.Merged"/>
-/// history row with both lists, by content (so undo restores them without a read-back of ids). Proposals go in with a prepared insert on the context's
-/// connection (names from the EF model, decision 0054): the change tracker would cost most of the time at a million
-/// spans. Never touches a unit a curator decided (adjudicated or imported gold, or a rejection).
+/// history row with both lists, by content (so undo restores them without a read-back of ids). All of it goes through
+/// prepared statements on the context's connection (names from the EF model, decision 0054): multi-row inserts of the
+/// proposals and the history rows, and deletes of the earlier proposals per document (by id only in a document where a
+/// curator's decision keeps some); the change tracker would cost most of the time at a million spans. Never touches a
+/// unit a curator decided (adjudicated or imported gold, or a rejection).
 /// </summary>
 internal static class MergeWriter
 {
@@ -105,9 +107,43 @@ internal static class MergeWriter
         return new Plan(replaced.Select(g => g.Id).ToList(), replaced.Count == proposed.Count, made, new CurationChange
         {
             DocumentId = documentId, Kind = CurationChangeKind.Merged, UserId = userId, At = now, ActionId = actionId,
-            Before = JsonSerializer.Serialize(replaced.Select(CurationService.Snapshot), CurationService.SnapshotJson),
-            After = JsonSerializer.Serialize(made.Select(CurationService.Snapshot), CurationService.SnapshotJson),
+            Before = SnapshotsJson(replaced), After = SnapshotsJson(made),
         });
+    }
+
+    /// <summary>
+    /// The gold spans as <c>JsonSerializer.Serialize(spans.Select(CurationService.Snapshot), CurationService.SnapshotJson)</c>
+    /// writes them, byte for byte (a test holds it to that): the same properties in declaration order, nulls left out,
+    /// the origin as its number, the serializer's default escaping and date format. Written by hand: the serializer
+    /// took about a quarter of a merge's planning.
+    /// </summary>
+    internal static string SnapshotsJson(IReadOnlyList<GoldAnnotation> spans)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (spans.Count * 200));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var g in spans)
+            {
+                w.WriteStartObject();
+                w.WriteNumber(nameof(GoldAnnotation.Id), g.Id);
+                w.WriteNumber(nameof(GoldAnnotation.DocumentId), g.DocumentId);
+                w.WriteNumber(nameof(GoldAnnotation.Start), g.Start);
+                w.WriteNumber(nameof(GoldAnnotation.End), g.End);
+                w.WriteNumber(nameof(GoldAnnotation.LabelId), g.LabelId);
+                w.WriteString(nameof(GoldAnnotation.CreatedAt), g.CreatedAt);
+                w.WriteNumber(nameof(GoldAnnotation.Origin), (int)g.Origin);
+                if (g.Rule is not null) w.WriteString(nameof(GoldAnnotation.Rule), g.Rule);
+                if (g.CuratorId is not null) w.WriteString(nameof(GoldAnnotation.CuratorId), g.CuratorId);
+                if (g.Sources is not null) w.WriteString(nameof(GoldAnnotation.Sources), g.Sources);
+                if (g.Note is not null) w.WriteString(nameof(GoldAnnotation.Note), g.Note);
+                if (g.UpdatedAt is { } updated) w.WriteString(nameof(GoldAnnotation.UpdatedAt), updated);
+                w.WriteNumber(nameof(GoldAnnotation.Version), g.Version);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     // Keys per delete: one prepared statement for every chunk, the last one padded with its last key (deleting a row
