@@ -81,12 +81,13 @@ public static class CurationUnits
         ArgumentNullException.ThrowIfNull(annotators);
         ArgumentNullException.ThrowIfNull(spans);
         var counted = new HashSet<string>(annotators, StringComparer.Ordinal);
-        var sorted = spans
-            .Where(s => s.End > s.Start && s.Annotator is not null && s.Label is not null && counted.Contains(s.Annotator))
-            .OrderBy(s => s.Start).ThenBy(s => s.End)
-            .ThenBy(s => s.Annotator, StringComparer.Ordinal).ThenBy(s => s.Label, StringComparer.Ordinal)
-            .ThenBy(s => s.Id ?? long.MaxValue)
-            .ToList();
+        var sorted = new List<CurationSpan>();
+        foreach (var s in spans)
+        {
+            if (s.End > s.Start && s.Annotator is not null && s.Label is not null && counted.Contains(s.Annotator)) sorted.Add(s);
+        }
+        // The five keys order every two spans but exact twins (which then are equal), so an unstable sort is enough.
+        sorted.Sort(SpanOrder);
 
         var units = new List<CurationUnit>();
         var group = new List<CurationSpan>();
@@ -122,19 +123,70 @@ public static class CurationUnits
             || rejections.Any(r => r.Start <= unit.Start && unit.End <= r.End);
     }
 
-    // group is sorted by start, end, annotator, label and has no duplicates.
+    private static readonly Comparison<CurationSpan> SpanOrder = static (a, b) =>
+    {
+        var c = a.Start.CompareTo(b.Start);
+        if (c == 0) c = a.End.CompareTo(b.End);
+        if (c == 0) c = string.CompareOrdinal(a.Annotator, b.Annotator);
+        if (c == 0) c = string.CompareOrdinal(a.Label, b.Label);
+        return c != 0 ? c : (a.Id ?? long.MaxValue).CompareTo(b.Id ?? long.MaxValue);
+    };
+
+    /// <summary>The order of <see cref="CurationUnit.Candidates"/>: votes descending, then start, end, label.</summary>
+    internal static readonly Comparison<Candidate> CandidateOrder = static (a, b) =>
+    {
+        var c = b.Votes.CompareTo(a.Votes);
+        if (c == 0) c = a.Start.CompareTo(b.Start);
+        if (c == 0) c = a.End.CompareTo(b.End);
+        return c != 0 ? c : string.CompareOrdinal(a.Label, b.Label);
+    };
+
+    // group is sorted by start, end, annotator, label and has no duplicates. Loops, not LINQ: a merge builds a third of
+    // a million units. The spans of one candidate sit in the run of spans with its start and end, in annotator order.
     private static CurationUnit ToUnit(int index, List<CurationSpan> group, int annotatorCount)
     {
-        var candidates = group
-            .GroupBy(s => (s.Start, s.End, s.Label))
-            .Select(g => new Candidate(g.Key.Start, g.Key.End, g.Key.Label,
-                g.Select(s => s.Annotator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
-            .OrderByDescending(c => c.Votes).ThenBy(c => c.Start).ThenBy(c => c.End).ThenBy(c => c.Label, StringComparer.Ordinal)
-            .ToList();
-        var annotators = group.Select(s => s.Annotator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var start = group[0].Start;
-        var end = group.Max(s => s.End);
-        return new CurationUnit(index, start, end, KindOf(candidates, annotatorCount), group, candidates, annotators);
+        var keys = new List<(int Start, int End, string Label)>();
+        var voters = new List<List<string>>();
+        var annotators = new List<string>();
+        var run = 0; // the first candidate with the current span's start and end
+        var end = int.MinValue;
+        foreach (var span in group)
+        {
+            if (span.End > end) end = span.End;
+            if (run < keys.Count && (keys[run].Start != span.Start || keys[run].End != span.End)) run = keys.Count;
+            var found = -1;
+            for (var k = run; k < keys.Count; k++)
+            {
+                if (string.Equals(keys[k].Label, span.Label, StringComparison.Ordinal)) { found = k; break; }
+            }
+            if (found < 0)
+            {
+                keys.Add((span.Start, span.End, span.Label));
+                voters.Add([]);
+                found = keys.Count - 1;
+            }
+            AddSorted(voters[found], span.Annotator);
+            AddSorted(annotators, span.Annotator);
+        }
+        var candidates = new List<Candidate>(keys.Count);
+        for (var k = 0; k < keys.Count; k++) candidates.Add(new Candidate(keys[k].Start, keys[k].End, keys[k].Label, voters[k]));
+        candidates.Sort(CandidateOrder);
+        return new CurationUnit(index, group[0].Start, end, KindOf(candidates, annotatorCount), group, candidates, annotators);
+    }
+
+    /// <summary>Adds <paramref name="value"/> to the ordinal-sorted, distinct <paramref name="list"/> unless it is there.</summary>
+    private static void AddSorted(List<string> list, string value)
+    {
+        // Mostly appended at the end: the spans come in annotator order within a start and end.
+        var i = list.Count;
+        while (i > 0)
+        {
+            var c = string.CompareOrdinal(list[i - 1], value);
+            if (c == 0) return;
+            if (c < 0) break;
+            i--;
+        }
+        list.Insert(i, value);
     }
 
     private static UnitKind KindOf(List<Candidate> candidates, int annotatorCount)

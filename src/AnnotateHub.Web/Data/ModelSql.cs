@@ -56,6 +56,11 @@ internal sealed class ModelSql
     public Func<object?, object?> ToProvider<TEntity>(string property) =>
         Property(Entity<TEntity>(), property).GetTypeMapping().Converter?.ConvertToProvider ?? (static value => value);
 
+    /// <summary>The property's value for what the provider stored (the inverse of <see cref="ToProvider{TEntity}"/>), for
+    /// plain readers.</summary>
+    public Func<object?, object?> FromProvider<TEntity>(string property) =>
+        Property(Entity<TEntity>(), property).GetTypeMapping().Converter?.ConvertFromProvider ?? (static value => value);
+
     private IEntityType Entity<TEntity>() =>
         _model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not an entity of the model.");
 

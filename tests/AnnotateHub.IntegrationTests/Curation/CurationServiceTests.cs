@@ -280,6 +280,48 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
 
     [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
+    public async Task Re_merging_the_project_replaces_its_proposals_keeps_the_curators_decisions_and_logs_one_row_per_document()
+    {
+        var t = await TeamAsync();
+        Assert.Equal(2, (await Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllWhoAnnotatedAgree())).Count);
+        Assert.Equal([(0, 9, GoldOrigin.Unanimous), (34, 46, GoldOrigin.Merged)], (await GoldAsync(t.DocumentId)).Select(g => (g.Start, g.End, g.Origin)));
+        // Every proposal of the document replaced; then made again, as new rows.
+        Assert.Equal(1, (await Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllAgree())).Count);
+        Assert.Equal([(0, 9, "all-agree")], (await GoldAsync(t.DocumentId)).Select(g => (g.Start, g.End, g.Rule)));
+        Assert.Equal(2, (await Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllWhoAnnotatedAgree())).Count);
+        var proposals = await GoldAsync(t.DocumentId);
+
+        // A curator rejects the wrong-label unit and draws gold over the agreed one: a re-merge leaves both, and the
+        // proposal in the unit the curator decided, and replaces only the one in the open unit.
+        Assert.True((await Curation.RejectAsync(t.DocumentId, t.CuratorId, 15, 27)).Succeeded);
+        Assert.True((await Curation.CreateGoldAsync(t.DocumentId, t.CuratorId, 3, 12, t.Labels["claim"], "mine")).Succeeded);
+        Assert.Equal(0, (await Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllAgree())).Count);
+        var after = await GoldAsync(t.DocumentId);
+        Assert.Equal([(0, 9, GoldOrigin.Unanimous), (3, 12, GoldOrigin.Adjudicated)], after.Select(g => (g.Start, g.End, g.Origin)));
+        Assert.Equal(proposals[0].Id, after[0].Id);
+        Assert.Equal("mine", after[1].Note);
+        await using var db = server.CreateDbContext();
+        Assert.True(await db.GoldRejections.AnyAsync(r => r.DocumentId == t.DocumentId && r.Start == 15 && r.End == 27));
+
+        // One Merged row per run that changed the document, each its own action; the last one holds the replaced
+        // proposal as it was stored (read without EF, compared with EF's read).
+        var merges = await db.CurationChanges.AsNoTracking().Where(c => c.DocumentId == t.DocumentId && c.Kind == CurationChangeKind.Merged)
+            .OrderBy(c => c.Id).ToListAsync();
+        Assert.Equal(4, merges.Count);
+        Assert.Equal(4, merges.Select(c => c.ActionId).Distinct().Count());
+        Assert.All(merges, c => Assert.Equal((t.CuratorId, (long?)null, (long?)null, (long?)null), (c.UserId, c.TargetId, c.RevertsId, c.RevertedById)));
+        var replaced = Assert.Single(System.Text.Json.JsonSerializer.Deserialize<List<GoldAnnotation>>(merges[^1].Before!)!);
+        var stored = proposals[1];
+        Assert.Equal((stored.Id, stored.Start, stored.End, stored.LabelId, stored.Origin, stored.Rule, stored.Sources, stored.CreatedAt, stored.Version),
+            (replaced.Id, replaced.Start, replaced.End, replaced.LabelId, replaced.Origin, replaced.Rule, replaced.Sources, replaced.CreatedAt, replaced.Version));
+        Assert.Equal("[]", merges[^1].After);
+
+        // Reverting that run brings the replaced proposal back.
+        Assert.True((await Curation.RevertAsync(merges[^1].Id, t.CuratorId)).Succeeded);
+        Assert.Equal([(0, 9), (3, 12), (34, 46)], (await GoldAsync(t.DocumentId)).Select(g => (g.Start, g.End)));
+    }
+
+    [Fact]
     public async Task The_command_line_merges_a_project_and_refuses_a_bad_rule()
     {
         var t = await TeamAsync();

@@ -7,7 +7,6 @@ using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AnnotateHub.Web.Features.Curation;
 
@@ -198,10 +197,14 @@ public sealed class CurationService(
             if (ids.Count == 0) break;
             lastId = ids[^1];
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var material = await ReadRangeAsync(db, projectId, ids, ct);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var material = await MaterialReader.ReadRangeAsync(db, projectId, ids, ct);
+            var read = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await MergeWriter.MergeAsync(db, ids.Select(id => (id, material[id])).ToList(), names, rule, userId, action,
                 clock.GetUtcNow().UtcDateTime, ct);
+            var written = System.Diagnostics.Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
+            MergeWriter.Timings.AddBatch(read - started, System.Diagnostics.Stopwatch.GetTimestamp() - written);
             total += result.Proposed;
             foreach (var id in result.Changed) bus.Publish(new CurationChangedEvent(id, projectId, userId, "merged"));
         }
@@ -401,20 +404,6 @@ public sealed class CurationService(
         return new Materials(documents, users);
     }
 
-    /// <summary>The material of these documents of the project (ids ascending), read by their id range: an index range
-    /// per table and no list of ids in the SQL (decision 0036); documents of the range not asked for are dropped.</summary>
-    private static async Task<Dictionary<int, Material>> ReadRangeAsync(AnnotateHubDbContext db, int projectId, List<int> ids, CancellationToken ct)
-    {
-        int first = ids[0], last = ids[^1];
-        var wanted = ids.ToHashSet();
-        var spans = (await SpansInRangeAsync(db, first, last, ct)).Where(s => wanted.Contains(s.DocumentId));
-        var assignments = (await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last)
-            .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State)).ToListAsync(ct)).Where(a => wanted.Contains(a.DocumentId));
-        var gold = (await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last).ToListAsync(ct)).Where(g => wanted.Contains(g.DocumentId));
-        var rejections = (await db.GoldRejections.AsNoTracking().Where(r => r.DocumentId >= first && r.DocumentId <= last).ToListAsync(ct)).Where(r => wanted.Contains(r.DocumentId));
-        return Group(ids, spans, assignments, gold, rejections);
-    }
-
     /// <summary>The rows read for a batch, per document (every id gets its material, empty where nothing was read).</summary>
     private static Dictionary<int, Material> Group(List<int> ids, IEnumerable<SpanRow> spans, IEnumerable<AssignmentRow> assignments,
         IEnumerable<GoldAnnotation> gold, IEnumerable<GoldRejection> rejections)
@@ -424,43 +413,6 @@ public sealed class CurationService(
         var goldOf = gold.ToLookup(g => g.DocumentId);
         var rejectionsOf = rejections.ToLookup(r => r.DocumentId);
         return ids.ToDictionary(id => id, id => new Material(spansOf[id].ToList(), assignmentsOf[id].ToList(), goldOf[id].ToList(), rejectionsOf[id].ToList()));
-    }
-
-    /// <summary>The spans of a range of documents with a plain reader: a merge reads a million of them, and EF Core's
-    /// materializer took most of the read's time. Names from the model (decision 0054); each annotator id string is
-    /// shared by all their spans.</summary>
-    private static async Task<List<SpanRow>> SpansInRangeAsync(AnnotateHubDbContext db, int first, int last, CancellationToken ct)
-    {
-        var sql = ModelSql.Of(db).Statements(static m => new SpanSql(m));
-        await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql.Text;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var (name, value) in new[] { ("@first", first), ("@last", last) })
-        {
-            var p = command.CreateParameter();
-            (p.ParameterName, p.Value) = (name, value);
-            command.Parameters.Add(p);
-        }
-        var rows = new List<SpanRow>();
-        var annotators = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var annotator = reader.GetString(2);
-            if (!annotators.TryGetValue(annotator, out var shared)) annotators[annotator] = shared = annotator;
-            rows.Add(new SpanRow(reader.GetInt64(0), reader.GetInt32(1), shared, reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), null));
-        }
-        return rows;
-    }
-
-    private sealed class SpanSql(ModelSql m)
-    {
-        public string Text { get; } =
-            $"SELECT {m.Column<Annotation>(nameof(Annotation.Id))}, {m.Column<Annotation>(nameof(Annotation.DocumentId))}, " +
-            $"{m.Column<Annotation>(nameof(Annotation.AnnotatorId))}, {m.Column<Annotation>(nameof(Annotation.Start))}, " +
-            $"{m.Column<Annotation>(nameof(Annotation.End))}, {m.Column<Annotation>(nameof(Annotation.LabelId))} " +
-            $"FROM {m.Table<Annotation>()} WHERE {m.Column<Annotation>(nameof(Annotation.DocumentId))} BETWEEN @first AND @last";
     }
 
     private static async Task<Dictionary<string, string>> NamesAsync(AnnotateHubDbContext db, IEnumerable<string> userIds, CancellationToken ct)

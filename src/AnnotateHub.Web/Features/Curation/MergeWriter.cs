@@ -9,18 +9,18 @@ namespace AnnotateHub.Web.Features.Curation;
 /// <summary>
 /// Writes an automatic merge of a batch of documents inside the caller's transaction: the earlier proposals in units
 /// no curator decided go, the rule's proposals come, and each changed document gets one <see cref="CurationChangeKind.Merged"/>
-/// history row with both lists, by content (so undo restores them without a read-back of ids). Proposals go in with a prepared insert on the context's
-/// connection (names from the EF model, decision 0054): the change tracker would cost most of the time at a million
-/// spans. Never touches a unit a curator decided (adjudicated or imported gold, or a rejection).
+/// history row with both lists, by content (so undo restores them without a read-back of ids). All of it goes through
+/// prepared statements on the context's connection (names from the EF model, decision 0054): multi-row inserts of the
+/// proposals and the history rows, and deletes of the earlier proposals per document (by id only in a document where a
+/// curator's decision keeps some); the change tracker would cost most of the time at a million spans. Never touches a
+/// unit a curator decided (adjudicated or imported gold, or a rejection).
 /// </summary>
 internal static class MergeWriter
 {
-    private const int DeleteChunk = 500;
-
     /// <summary>Where a merge's time went in this process (Stopwatch ticks): for the benchmark, which prints them.</summary>
     internal static class Timings
     {
-        private static long _plan, _insert, _delete, _history;
+        private static long _read, _plan, _insert, _delete, _history, _commit;
 
         public static void Add(long plan, long insert, long delete, long history)
         {
@@ -30,11 +30,19 @@ internal static class MergeWriter
             Interlocked.Add(ref _history, history);
         }
 
-        /// <summary>Seconds spent planning (units and rules), inserting, deleting and writing history since the last call.</summary>
-        public static (double Plan, double Insert, double Delete, double History) Take()
+        /// <summary>A whole-project merge's reading of a batch and its commit.</summary>
+        public static void AddBatch(long read, long commit)
+        {
+            Interlocked.Add(ref _read, read);
+            Interlocked.Add(ref _commit, commit);
+        }
+
+        /// <summary>Seconds spent reading, planning (units and rules), deleting, inserting, writing history and committing
+        /// since the last call.</summary>
+        public static (double Read, double Plan, double Delete, double Insert, double History, double Commit) Take()
         {
             static double S(ref long ticks) => Interlocked.Exchange(ref ticks, 0) / (double)System.Diagnostics.Stopwatch.Frequency;
-            return (S(ref _plan), S(ref _insert), S(ref _delete), S(ref _history));
+            return (S(ref _read), S(ref _plan), S(ref _delete), S(ref _insert), S(ref _history), S(ref _commit));
         }
     }
 
@@ -48,6 +56,7 @@ internal static class MergeWriter
         var plans = new Plan?[documents.Count];
         Parallel.For(0, documents.Count, new ParallelOptions { CancellationToken = ct }, i =>
             plans[i] = PlanOne(documents[i].DocumentId, documents[i].Material, names, rule, userId, actionId, now));
+        var whole = new List<long>();
         var toDelete = new List<long>();
         var toInsert = new List<GoldAnnotation>();
         var history = new List<CurationChange>();
@@ -55,30 +64,29 @@ internal static class MergeWriter
         foreach (var plan in plans)
         {
             if (plan is null) continue;
-            toDelete.AddRange(plan.Replaced);
+            if (plan.ReplacesAll) whole.Add(plan.History.DocumentId);
+            else toDelete.AddRange(plan.Replaced);
             toInsert.AddRange(plan.Made);
             history.Add(plan.History);
             changed.Add(plan.History.DocumentId);
         }
         var planned = System.Diagnostics.Stopwatch.GetTimestamp();
-        await InsertAsync(db, sql, toInsert, ct);
-        var inserted = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var i = 0; i < toDelete.Count; i += DeleteChunk)
-        {
-            var chunk = toDelete.Skip(i).Take(DeleteChunk).ToList();
-            await db.GoldAnnotations.Where(g => chunk.Contains(g.Id)).ExecuteDeleteAsync(ct);
-        }
+        await db.Database.OpenConnectionAsync(ct);
+        await DeleteAsync(db, sql.DeleteProposalsOf, whole, ct);
+        await DeleteAsync(db, sql.DeleteIds, toDelete, ct);
         var deleted = System.Diagnostics.Stopwatch.GetTimestamp();
-        db.CurationChanges.AddRange(history);
-        await db.SaveChangesAsync(ct);
-        Timings.Add(planned - started, inserted - planned, deleted - inserted, System.Diagnostics.Stopwatch.GetTimestamp() - deleted);
+        await InsertAsync(db, sql.Gold, toInsert, ct);
+        var inserted = System.Diagnostics.Stopwatch.GetTimestamp();
+        await InsertAsync(db, sql.History, history, ct);
+        Timings.Add(planned - started, inserted - deleted, deleted - planned, System.Diagnostics.Stopwatch.GetTimestamp() - inserted);
         return (toInsert.Count, changed);
     }
 
-    private sealed record Plan(IReadOnlyList<long> Replaced, IReadOnlyList<GoldAnnotation> Made, CurationChange History);
+    /// <summary>One document's merge: the earlier proposals it replaces (<paramref name="ReplacesAll"/> when that is every
+    /// proposal of the document), the ones it makes and its history row.</summary>
+    private sealed record Plan(IReadOnlyList<long> Replaced, bool ReplacesAll, IReadOnlyList<GoldAnnotation> Made, CurationChange History);
 
-    /// <summary>One document's merge: the earlier proposals it replaces, the ones it makes and its history row; null when
-    /// it changes nothing.</summary>
+    /// <summary>One document's merge, or null when it changes nothing.</summary>
     private static Plan? PlanOne(int documentId, CurationService.Material m, Dictionary<string, string> names, MergeRule rule, string userId,
         string actionId, DateTime now)
     {
@@ -86,7 +94,8 @@ internal static class MergeWriter
         var curatorGold = m.Gold.Where(g => g.Origin is GoldOrigin.Adjudicated or GoldOrigin.Imported).Select(g => (g.Start, g.End)).ToList();
         var rejected = m.Rejections.Select(r => (r.Start, r.End)).ToList();
         var open = units.Where(u => !CurationUnits.IsDecided(u, curatorGold, rejected)).ToList();
-        var replaced = m.Gold.Where(g => g.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous && open.Any(u => g.Start < u.End && u.Start < g.End)).ToList();
+        var proposed = m.Gold.Where(g => g.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous).ToList();
+        var replaced = proposed.Where(g => open.Any(u => g.Start < u.End && u.Start < g.End)).ToList();
         var proposals = AutoMerge.Plan(open, m.Annotators.Count, rule, _ => false);
         if (replaced.Count == 0 && proposals.Count == 0) return null;
         var made = proposals.Select(p => new GoldAnnotation
@@ -95,12 +104,66 @@ internal static class MergeWriter
             Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
             Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
         }).ToList();
-        return new Plan(replaced.Select(g => g.Id).ToList(), made, new CurationChange
+        return new Plan(replaced.Select(g => g.Id).ToList(), replaced.Count == proposed.Count, made, new CurationChange
         {
             DocumentId = documentId, Kind = CurationChangeKind.Merged, UserId = userId, At = now, ActionId = actionId,
-            Before = JsonSerializer.Serialize(replaced.Select(CurationService.Snapshot), CurationService.SnapshotJson),
-            After = JsonSerializer.Serialize(made.Select(CurationService.Snapshot), CurationService.SnapshotJson),
+            Before = SnapshotsJson(replaced), After = SnapshotsJson(made),
         });
+    }
+
+    /// <summary>
+    /// The gold spans as <c>JsonSerializer.Serialize(spans.Select(CurationService.Snapshot), CurationService.SnapshotJson)</c>
+    /// writes them, byte for byte (a test holds it to that): the same properties in declaration order, nulls left out,
+    /// the origin as its number, the serializer's default escaping and date format. Written by hand: the serializer
+    /// took about a quarter of a merge's planning.
+    /// </summary>
+    internal static string SnapshotsJson(IReadOnlyList<GoldAnnotation> spans)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + (spans.Count * 200));
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var g in spans)
+            {
+                w.WriteStartObject();
+                w.WriteNumber(nameof(GoldAnnotation.Id), g.Id);
+                w.WriteNumber(nameof(GoldAnnotation.DocumentId), g.DocumentId);
+                w.WriteNumber(nameof(GoldAnnotation.Start), g.Start);
+                w.WriteNumber(nameof(GoldAnnotation.End), g.End);
+                w.WriteNumber(nameof(GoldAnnotation.LabelId), g.LabelId);
+                w.WriteString(nameof(GoldAnnotation.CreatedAt), g.CreatedAt);
+                w.WriteNumber(nameof(GoldAnnotation.Origin), (int)g.Origin);
+                if (g.Rule is not null) w.WriteString(nameof(GoldAnnotation.Rule), g.Rule);
+                if (g.CuratorId is not null) w.WriteString(nameof(GoldAnnotation.CuratorId), g.CuratorId);
+                if (g.Sources is not null) w.WriteString(nameof(GoldAnnotation.Sources), g.Sources);
+                if (g.Note is not null) w.WriteString(nameof(GoldAnnotation.Note), g.Note);
+                if (g.UpdatedAt is { } updated) w.WriteString(nameof(GoldAnnotation.UpdatedAt), updated);
+                w.WriteNumber(nameof(GoldAnnotation.Version), g.Version);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    // Keys per delete: one prepared statement for every chunk, the last one padded with its last key (deleting a row
+    // twice in one statement deletes it once).
+    private const int KeysPerDelete = 100;
+
+    /// <summary>Deletes by key, <see cref="KeysPerDelete"/> keys a statement.</summary>
+    private static async Task DeleteAsync(AnnotateHubDbContext db, Delete delete, List<long> keys, CancellationToken ct)
+    {
+        if (keys.Count == 0) return;
+        await using var command = PreparedSql.Prepare(db, delete.Text, delete.Names);
+        var values = new object?[delete.Names.Length];
+        for (var i = 0; i < keys.Count; i += KeysPerDelete)
+        {
+            var v = 0;
+            foreach (var fixedValue in delete.Fixed) values[v++] = fixedValue;
+            for (var k = 0; k < KeysPerDelete; k++) values[v++] = keys[Math.Min(i + k, keys.Count - 1)];
+            PreparedSql.Bind(command, values);
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     // Rows per statement: one statement's overhead (parse, step) shared by several rows. Not more: SQLite finds a named
@@ -108,30 +171,20 @@ internal static class MergeWriter
     // than 200 single-row statements.
     private const int RowsPerInsert = 25;
 
-    private static readonly string[] Columns =
-    [
-        nameof(GoldAnnotation.DocumentId), nameof(GoldAnnotation.Start), nameof(GoldAnnotation.End), nameof(GoldAnnotation.LabelId),
-        nameof(GoldAnnotation.Origin), nameof(GoldAnnotation.Rule), nameof(GoldAnnotation.Sources), nameof(GoldAnnotation.CreatedAt),
-    ];
-
-    private static async Task InsertAsync(AnnotateHubDbContext db, Sql sql, List<GoldAnnotation> rows, CancellationToken ct)
+    /// <summary>Inserts the rows, <see cref="RowsPerInsert"/> a statement.</summary>
+    private static async Task InsertAsync<T>(AnnotateHubDbContext db, Insert<T> insert, List<T> rows, CancellationToken ct)
     {
         System.Data.Common.DbCommand? full = null;
         try
         {
+            var width = insert.Columns.Length;
             for (var i = 0; i < rows.Count; i += RowsPerInsert)
             {
                 var count = Math.Min(RowsPerInsert, rows.Count - i);
                 // Full chunks share one prepared command; the last, shorter one gets its own.
-                var command = count == RowsPerInsert ? full ??= PreparedSql.Prepare(db, sql.Insert(count), Sql.Names(count)) : PreparedSql.Prepare(db, sql.Insert(count), Sql.Names(count));
-                var values = new object?[count * Columns.Length];
-                for (var r = 0; r < count; r++)
-                {
-                    var g = rows[i + r];
-                    var o = r * Columns.Length;
-                    (values[o], values[o + 1], values[o + 2], values[o + 3], values[o + 4], values[o + 5], values[o + 6], values[o + 7]) =
-                        (g.DocumentId, g.Start, g.End, g.LabelId, sql.Origin(g.Origin), g.Rule, g.Sources, g.CreatedAt);
-                }
+                var command = count == RowsPerInsert ? full ??= insert.Prepare(db, count) : insert.Prepare(db, count);
+                var values = new object?[count * width];
+                for (var r = 0; r < count; r++) insert.Values(rows[i + r], values, r * width);
                 PreparedSql.Bind(command, values);
                 await command.ExecuteNonQueryAsync(ct);
                 if (command != full) await command.DisposeAsync();
@@ -143,25 +196,57 @@ internal static class MergeWriter
         }
     }
 
+    /// <summary>A multi-row insert of some of an entity's columns: <c>INSERT INTO t (c...) VALUES (@p0_0, ...), (@p1_0, ...)</c>.</summary>
+    private sealed class Insert<T>(string head, string[] columns, Action<T, object?[], int> values)
+    {
+        public string[] Columns => columns;
+
+        /// <summary>Puts one row's values, in the order of <see cref="Columns"/>, into <paramref name="into"/> from <paramref name="offset"/> on.</summary>
+        public void Values(T row, object?[] into, int offset) => values(row, into, offset);
+
+        public System.Data.Common.DbCommand Prepare(AnnotateHubDbContext db, int rows) =>
+            PreparedSql.Prepare(db, head + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", columns.Select((_, c) => Name(r, c))) + ")")),
+                Enumerable.Range(0, rows).SelectMany(r => columns.Select((_, c) => Name(r, c))).ToArray());
+
+        private static string Name(int row, int column) => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
+    }
+
+    /// <summary>A delete by <see cref="KeysPerDelete"/> keys (after the fixed values, if any).</summary>
+    private sealed record Delete(string Text, string[] Names, object?[] Fixed);
+
     /// <summary>The statements' text, built once per model.</summary>
     private sealed class Sql
     {
-        private readonly string _head;
-
         public Sql(ModelSql s)
         {
-            _head = $"INSERT INTO {s.Table<GoldAnnotation>()} ({string.Join(", ", Columns.Select(c => s.Column<GoldAnnotation>(c)))}) VALUES ";
             var origin = s.ToProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin));
-            Origin = v => origin(v);
+            var kind = s.ToProvider<CurationChange>(nameof(CurationChange.Kind));
+            Gold = For<GoldAnnotation>(s, (g, v, o) =>
+                    (v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6], v[o + 7]) =
+                    (g.DocumentId, g.Start, g.End, g.LabelId, origin(g.Origin), g.Rule, g.Sources, g.CreatedAt),
+                nameof(GoldAnnotation.DocumentId), nameof(GoldAnnotation.Start), nameof(GoldAnnotation.End), nameof(GoldAnnotation.LabelId),
+                nameof(GoldAnnotation.Origin), nameof(GoldAnnotation.Rule), nameof(GoldAnnotation.Sources), nameof(GoldAnnotation.CreatedAt));
+            // The columns a merge's history row sets; the others (target, reverts, reverted by) are null.
+            History = For<CurationChange>(s, (c, v, o) =>
+                    (v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6]) = (c.DocumentId, kind(c.Kind), c.UserId, c.At, c.Before, c.After, c.ActionId),
+                nameof(CurationChange.DocumentId), nameof(CurationChange.Kind), nameof(CurationChange.UserId), nameof(CurationChange.At),
+                nameof(CurationChange.Before), nameof(CurationChange.After), nameof(CurationChange.ActionId));
+            var keys = Enumerable.Range(0, KeysPerDelete).Select(k => string.Create(CultureInfo.InvariantCulture, $"@k{k}")).ToArray();
+            var table = s.Table<GoldAnnotation>();
+            DeleteIds = new Delete($"DELETE FROM {table} WHERE {s.Column<GoldAnnotation>(nameof(GoldAnnotation.Id))} IN ({string.Join(", ", keys)})", keys, []);
+            // Every earlier proposal of these documents: the common case of a re-merge (no curator decided a unit they overlap).
+            DeleteProposalsOf = new Delete(
+                $"DELETE FROM {table} WHERE {s.Column<GoldAnnotation>(nameof(GoldAnnotation.Origin))} IN (@merged, @unanimous) " +
+                $"AND {s.Column<GoldAnnotation>(nameof(GoldAnnotation.DocumentId))} IN ({string.Join(", ", keys)})",
+                ["@merged", "@unanimous", .. keys], [origin(GoldOrigin.Merged), origin(GoldOrigin.Unanimous)]);
         }
 
-        public Func<GoldOrigin, object?> Origin { get; }
+        public Insert<GoldAnnotation> Gold { get; }
+        public Insert<CurationChange> History { get; }
+        public Delete DeleteIds { get; }
+        public Delete DeleteProposalsOf { get; }
 
-        public string Insert(int rows) =>
-            _head + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Columns.Select((_, c) => Name(r, c))) + ")"));
-
-        public static string[] Names(int rows) => Enumerable.Range(0, rows).SelectMany(r => Columns.Select((_, c) => Name(r, c))).ToArray();
-
-        private static string Name(int row, int column) => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
+        private static Insert<T> For<T>(ModelSql s, Action<T, object?[], int> values, params string[] properties) =>
+            new($"INSERT INTO {s.Table<T>()} ({string.Join(", ", properties.Select(p => s.Column<T>(p)))}) VALUES ", properties, values);
     }
 }
