@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,7 +8,7 @@ namespace AnnotateHub.Web.Data;
 /// <c>Configurations/XxxEntityTypeConfiguration</c> (as dotnet/eShop does). Every feature asks for this type; the app
 /// hands out its provider's own, <see cref="SqliteDbContext"/> or <see cref="PostgresDbContext"/>, each with its own
 /// migrations from this one model (decision 0066). This type has none.</summary>
-public class AnnotateHubDbContext : IdentityDbContext<AppUser>
+public class AnnotateHubDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
     public AnnotateHubDbContext(DbContextOptions<AnnotateHubDbContext> options) : base(options)
     {
@@ -34,6 +35,9 @@ public class AnnotateHubDbContext : IdentityDbContext<AppUser>
     public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();
     public DbSet<ImportStagedSpan> ImportStagedSpans => Set<ImportStagedSpan>();
     public DbSet<AccessChange> AccessChanges => Set<AccessChange>();
+    /// <summary>ASP.NET Core's data protection key ring, shared by every instance on this database (sign-in cookies and
+    /// antiforgery tokens made by one are read by the others).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,9 @@ public static class DataServiceExtensions
         else throw new InvalidOperationException($"Database:Provider must be {DatabaseOptions.SqliteProvider} or {DatabaseOptions.PostgresProvider}, not '{provider}'.");
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContext());
         AddIdentity(builder);
+        // One key ring for every instance on this database: a cookie or antiforgery token from one works on the others
+        // (decision 0067). The keys are as safe as the database is.
+        builder.Services.AddDataProtection().SetApplicationName("AnnotateHub").PersistKeysToDbContext<AnnotateHubDbContext>();
         // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton<TimeProvider>(MicrosecondClock.Instance);

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AnnotateHub.Web.Security;
 
-/// <summary>The <c>ForwardedHeaders</c> section: the reverse proxies whose X-Forwarded-For names the client (decision 0049).</summary>
+/// <summary>The <c>ForwardedHeaders</c> section: the reverse proxies whose X-Forwarded-For names the client and whose
+/// X-Forwarded-Proto names the scheme the client used (decisions 0049, 0067).</summary>
 public sealed class ClientAddressOptions
 {
     public const string Section = "ForwardedHeaders";
@@ -25,8 +26,9 @@ public static class SignInLimits
         var proxies = configuration.GetSection(ClientAddressOptions.Section).Get<ClientAddressOptions>()?.KnownProxies ?? [];
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // Only the client's address: the scheme stays what Kestrel saw (decision 0012).
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // The client's address (per-address limits) and, from the same known proxies only, its scheme: behind a proxy
+            // that ends TLS, cookies are Secure and HSTS is sent as for a direct HTTPS request (decision 0067).
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = 1;
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
@@ -35,7 +37,8 @@ public static class SignInLimits
         return services;
     }
 
-    /// <summary>X-Forwarded-For from the configured proxies only; without any, the TCP peer is the client.</summary>
+    /// <summary>X-Forwarded-For and X-Forwarded-Proto from the configured proxies only; without any, the TCP peer is the
+    /// client and the scheme is what Kestrel saw.</summary>
     public static IApplicationBuilder UseClientAddressFromProxy(this IApplicationBuilder app)
     {
         var proxies = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value.KnownProxies;

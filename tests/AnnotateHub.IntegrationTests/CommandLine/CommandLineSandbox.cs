@@ -23,8 +23,8 @@ public abstract class CommandLineSandbox : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected AnnotateHubDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite(ConnectionString).Options);
+    protected SqliteDbContext CreateDbContext() =>
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(ConnectionString).Options);
 
     protected async Task<CommandRun> RunAsync(params string[] args)
     {

@@ -260,8 +260,8 @@ public sealed class UserCommandTests : IDisposable
         finally { await server.DisposeAsync(); }
     }
 
-    private AnnotateHubDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite(ConnectionString).Options);
+    private SqliteDbContext CreateDbContext() =>
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(ConnectionString).Options);
 
     private async Task<List<string>> RolesOfAsync(string userName)
     {

@@ -68,7 +68,22 @@ public sealed class AppServer : IAsyncLifetime
     /// <summary>The database this server's app uses: its SQLite file, or on PostgreSQL a database named after that path.</summary>
     public string ConnectionString => PostgresServer is { } server ? $"{server};Database={PostgresDatabase}" : $"Data Source={DatabasePath}";
 
-    private string PostgresDatabase => "ah_it_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DatabasePath)))[..24].ToLowerInvariant();
+    private string PostgresDatabase => PostgresDatabaseFor(DatabasePath);
+
+    private static string PostgresDatabaseFor(string databasePath) =>
+        "ah_it_" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(databasePath)))[..24].ToLowerInvariant();
+
+    /// <summary>On PostgreSQL, drops the database that servers on <paramref name="databasePath"/> used (nothing on SQLite,
+    /// where the file goes with its folder).</summary>
+    public static async Task DropPostgresDatabaseAsync(string databasePath)
+    {
+        if (PostgresServer is not { } server) return;
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var admin = new Npgsql.NpgsqlConnection($"{server};Database=postgres");
+        await admin.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresDatabaseFor(databasePath)}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
 
     public string Directory { get; }
     public string DatabasePath { get; }
@@ -90,14 +105,7 @@ public sealed class AppServer : IAsyncLifetime
         if (_factory is not null) await _factory.DisposeAsync();
         // Pooled connections keep the file open; close them before deleting it.
         SqliteConnection.ClearAllPools();
-        if (PostgresServer is { } server && _ownsDirectory)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            await using var admin = new Npgsql.NpgsqlConnection($"{server};Database=postgres");
-            await admin.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{PostgresDatabase}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        if (_ownsDirectory) await DropPostgresDatabaseAsync(DatabasePath);
         if (_ownsDirectory)
         {
             try { System.IO.Directory.Delete(Directory, recursive: true); }

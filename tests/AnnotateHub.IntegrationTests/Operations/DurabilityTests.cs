@@ -203,8 +203,8 @@ public sealed class DurabilityTests(ITestOutputHelper output) : CommandLineSandb
     }
 
     // Not pooled: the test must hold no connection to the file while a server process starts on it or is killed.
-    private AnnotateHubDbContext OpenDb() =>
-        new(new DbContextOptionsBuilder<AnnotateHubDbContext>().UseSqlite($"{ConnectionString};Pooling=False").Options);
+    private SqliteDbContext OpenDb() =>
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"{ConnectionString};Pooling=False").Options);
 
     private async Task<IReadOnlyList<(int Id, int Length)>> DemoDocumentsAsync()
     {

@@ -38,6 +38,13 @@ public sealed class CurationHubRelay(IHubContext<CurationHub> hub, EventBus bus,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        lock (_subscriptions) StartLocked();
+        _reader = Task.Run(ReadAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private void StartLocked()
+    {
         _subscriptions.Add(bus.SubscribeAll<CurationChangedEvent>(changes =>
         {
             foreach (var change in changes) _changes.Writer.TryWrite(change);
@@ -48,8 +55,6 @@ public sealed class CurationHubRelay(IHubContext<CurationHub> hub, EventBus bus,
             foreach (var changed in changes) _ = Task.Run(() => RecheckUserAsync(changed.UserId));
             return Task.CompletedTask;
         }));
-        _reader = Task.Run(ReadAsync, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -60,8 +65,14 @@ public sealed class CurationHubRelay(IHubContext<CurationHub> hub, EventBus bus,
 
     public void Dispose()
     {
-        foreach (var subscription in _subscriptions) subscription.Dispose();
-        _subscriptions.Clear();
+        // Stopping the host and disposing the container may both get here.
+        IDisposable[] subscriptions;
+        lock (_subscriptions)
+        {
+            subscriptions = [.. _subscriptions];
+            _subscriptions.Clear();
+        }
+        foreach (var subscription in subscriptions) subscription.Dispose();
         _changes.Writer.TryComplete();
     }
 

@@ -5,7 +5,7 @@ public static class OperationsFeature
     /// <summary>The database check behind <c>GET /health</c> (mapped outside /api by <see cref="Health.MapAnnotateHubHealth"/>).</summary>
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Health.ReadyTag]);
         return services;
     }
 
