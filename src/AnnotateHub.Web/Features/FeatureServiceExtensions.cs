@@ -8,6 +8,7 @@ using AnnotateHub.Web.Features.Import;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Operations;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Features.ScaleOut;
 using AnnotateHub.Web.Features.Suggestions;
 using AnnotateHub.Web.Features.Tokens;
 using AnnotateHub.Web.Features.Users;
@@ -60,6 +61,7 @@ public static class FeatureServiceExtensions
         builder.Services.AddSingleton<HubCallLimitFilter>();
         builder.Services.AddApiTokens();
         builder.Services.AddOperations();
+        builder.AddScaleOut();
         return builder;
     }
 

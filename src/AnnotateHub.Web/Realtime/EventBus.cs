@@ -38,6 +38,27 @@ public sealed class EventBus(ILogger<EventBus> logger)
     /// consecutive events of one key that a publisher published together. Runs before the keyed subscribers.</summary>
     public IDisposable SubscribeAll<T>(Func<IReadOnlyList<T>, Task> handler) where T : IBusEvent => Add(_all, typeof(T), handler);
 
+    [ThreadStatic] private static bool _deliveringRemote;
+
+    /// <summary>True while the bus delivers, on this thread, events another instance published (<see cref="PublishRemote{T}"/>):
+    /// a subscriber that forwards events to other instances itself (the hub's relay, through the SignalR backplane; the
+    /// Redis bridge) leaves these alone.</summary>
+    public static bool DeliveringRemote => _deliveringRemote;
+
+    /// <summary>Delivers events that another instance published (received through Redis) to this instance's subscribers.</summary>
+    public void PublishRemote<T>(IReadOnlyList<T> items) where T : IBusEvent
+    {
+        _deliveringRemote = true;
+        try
+        {
+            Publish(items);
+        }
+        finally
+        {
+            _deliveringRemote = false;
+        }
+    }
+
     public void Publish<T>(T item) where T : IBusEvent
     {
         if (_all.TryGetValue(typeof(T), out var all)) Deliver<IReadOnlyList<T>>(all, [item]);

@@ -52,12 +52,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Server.DisposeAsync();
     }
 
-    /// <summary>A fresh browser context (own cookies) with a desktop-sized viewport.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (own cookies) with a desktop-sized viewport, on the fixture's server unless told.</summary>
+    public async Task<IPage> NewPageAsync(AppServer? server = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = (server ?? Server).BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1200 },
             Locale = "en-GB",
         });
@@ -71,9 +71,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IPage> SignedInPageAsync() => SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword);
 
     /// <summary>A page in its own browser context, signed in as <paramref name="userName"/> through the real login form.</summary>
-    public async Task<IPage> SignedInPageAsync(string userName, string password)
+    public async Task<IPage> SignedInPageAsync(string userName, string password, AppServer? server = null)
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(server);
         await page.GotoAsync("/Account/Login");
         await page.Locator("#username").FillAsync(userName);
         await page.Locator("#password").FillAsync(password);

@@ -29,7 +29,8 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
         lock (_subscriptions)
         {
             if (_subscriptions.Count > 0) return Task.CompletedTask;
-            _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(changes => Enqueue(changes[0].DocumentId, changes)));
+            // Another instance's changes reached this one's hub clients through the SignalR backplane already.
+            _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(changes => EventBus.DeliveringRemote ? Task.CompletedTask : Enqueue(changes[0].DocumentId, changes)));
             _subscriptions.Add(bus.SubscribeAll<LabelsChangedEvent>(labels => EnqueueEach(labels, l => l.ProjectId)));
             _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(presence => EnqueueEach(presence, p => p.DocumentId)));
         }

@@ -98,6 +98,12 @@ public sealed partial class DocumentPage
         _subscriptions.Add(Bus.Subscribe<LabelsChangedEvent>(_doc.ProjectId, OnLabelsChanged));
         _subscriptions.Add(Bus.Subscribe<TeamChangedEvent>(_doc.ProjectId, OnTeamChanged));
         _subscriptions.Add(Bus.Subscribe<SuggestionsDecidedEvent>(DocumentId, OnSuggestionsDecided));
+        // The bus between instances was away for a while: read the log for what it may have missed.
+        _subscriptions.Add(Bus.Subscribe<CatchUpRequestedEvent>(CatchUpRequestedEvent.AllKey, _ => InvokeAsync(async () =>
+        {
+            await CatchUpAsync();
+            StateHasChanged();
+        })));
         Connection.Changed += OnConnectionChanged;
         await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);

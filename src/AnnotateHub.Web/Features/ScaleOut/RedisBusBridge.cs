@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Curation;
+using AnnotateHub.Web.Features.Suggestions;
+using AnnotateHub.Web.Realtime;
+using StackExchange.Redis;
+
+namespace AnnotateHub.Web.Features.ScaleOut;
+
+/// <summary>The <c>Redis</c> section: with <see cref="Connection"/> set, several app instances share live events.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. "127.0.0.1:6379"; empty (the default): one instance.</summary>
+    public string? Connection { get; set; }
+
+    /// <summary>Prefix of every channel, so two deployments can share one Redis.</summary>
+    public string ChannelPrefix { get; set; } = "annotatehub";
+}
+
+/// <summary>
+/// The bus between app instances (decision 0068): the events this instance's writers publish that other instances' pages
+/// need (committed span changes, suggestion decisions, curation changes) go to one Redis channel, in the order published,
+/// and each instance delivers the others' to its own subscribers (<see cref="EventBus.PublishRemote{T}"/>). Rights, teams
+/// and label sets are not sent: they travel through the database's access-change rows (decision 0061). A message lost
+/// while Redis is away is not lost to users: pages number changes and read the change log on a gap, and when the connection
+/// is back every page is asked to catch up (<see cref="CatchUpRequestedEvent"/>).
+/// </summary>
+public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, Microsoft.Extensions.Options.IOptions<RedisOptions> options, ILogger<RedisBusBridge> logger)
+    : IHostedService, IDisposable
+{
+    private const string Changes = "changes", Suggestions = "suggestions", Curation = "curation";
+
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Channel<string> _outbound = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<IDisposable> _subscriptions = [];
+    private RedisChannel _channel;
+    private ChannelMessageQueue? _inbound;
+    private Task? _writer;
+
+    private sealed record Envelope(string Origin, string Type, JsonElement Events);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _channel = RedisChannel.Literal(options.Value.ChannelPrefix + ":bus");
+        lock (_subscriptions)
+        {
+            _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(events => Send(Changes, events)));
+            _subscriptions.Add(bus.SubscribeAll<SuggestionsDecidedEvent>(events => Send(Suggestions, events)));
+            _subscriptions.Add(bus.SubscribeAll<CurationChangedEvent>(events => Send(Curation, events)));
+        }
+        _inbound = await redis.GetSubscriber().SubscribeAsync(_channel);
+        _inbound.OnMessage(message => Receive(message.Message));
+        redis.ConnectionRestored += OnRestored;
+        _writer = Task.Run(WriteAsync, CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        if (_inbound is not null) await _inbound.UnsubscribeAsync();
+        if (_writer is not null) await _writer.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        IDisposable[] subscriptions;
+        lock (_subscriptions)
+        {
+            subscriptions = [.. _subscriptions];
+            _subscriptions.Clear();
+        }
+        foreach (var subscription in subscriptions) subscription.Dispose();
+        redis.ConnectionRestored -= OnRestored;
+        _outbound.Writer.TryComplete();
+    }
+
+    // On the publisher's thread, so in the order published; sent by one writer, so in that order on the channel.
+    private Task Send<T>(string type, IReadOnlyList<T> events)
+    {
+        if (EventBus.DeliveringRemote) return Task.CompletedTask; // another instance's, arriving here
+        _outbound.Writer.TryWrite(JsonSerializer.Serialize(new { Origin = _instance, Type = type, Events = events }));
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteAsync()
+    {
+        await foreach (var message in _outbound.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await redis.GetSubscriber().PublishAsync(_channel, message);
+            }
+            catch (Exception ex)
+            {
+                // The other instances' pages see the gap in the sequence (or the catch-up when Redis is back) and read the log.
+                logger.LogWarning(ex, "Sending an event to the other instances through Redis failed");
+            }
+        }
+    }
+
+    private void Receive(RedisValue message)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<Envelope>(message.ToString());
+            if (envelope is null || envelope.Origin == _instance) return;
+            switch (envelope.Type)
+            {
+                case Changes:
+                    bus.PublishRemote(envelope.Events.Deserialize<List<DocumentChangeEvent>>()!);
+                    break;
+                case Suggestions:
+                    bus.PublishRemote(envelope.Events.Deserialize<List<SuggestionsDecidedEvent>>()!);
+                    break;
+                case Curation:
+                    bus.PublishRemote(envelope.Events.Deserialize<List<CurationChangedEvent>>()!);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "An event from another instance could not be read");
+        }
+    }
+
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        logger.LogInformation("The Redis connection is back ({Type}): open pages read the change log for what they missed", e.ConnectionType);
+        bus.PublishRemote<CatchUpRequestedEvent>([new CatchUpRequestedEvent()]);
+    }
+}
+
+/// <summary>Readiness with Redis configured: Redis answers a ping.</summary>
+public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("Redis did not answer a ping.", e);
+        }
+    }
+}
