@@ -46,8 +46,9 @@ public static class DataServiceExtensions
         // One key ring for every instance on this database: a cookie or antiforgery token from one works on the others
         // (decision 0067). The keys are as safe as the database is.
         builder.Services.AddDataProtection().SetApplicationName("AnnotateHub").PersistKeysToDbContext<AnnotateHubDbContext>();
-        // First of the hosted services: the others (and the seeders it runs, decision 0053) find the schema up to date.
-        builder.Services.AddHostedService<DatabaseInitializer>();
+        // First of the hosted services (hosts start them in order), even of those registered before this (data protection's
+        // key ring prefetch among them): the others, and the seeders it runs (decision 0053), find the schema up to date.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         builder.Services.AddSingleton<TimeProvider>(MicrosecondClock.Instance);
         return builder;
     }

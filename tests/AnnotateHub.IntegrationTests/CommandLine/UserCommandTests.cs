@@ -10,7 +10,6 @@ namespace AnnotateHub.IntegrationTests.CommandLine;
 // Building a host while another test class's WebApplicationFactory builds its own lets the factory pick up the wrong
 // one (it listens to every host built in the process): these tests run alone.
 [CollectionDefinition(Name, DisableParallelization = true)]
-[Trait("Database", "SqliteOnly")] // the command line against a SQLite file of its own
 public sealed class CommandLineCollection
 {
     public const string Name = "Command line";
@@ -18,6 +17,7 @@ public sealed class CommandLineCollection
 
 /// <summary>The "users" commands run in-process against their own SQLite file, checked in the database and through the
 /// real sign-in form of a server started on that file afterwards.</summary>
+[Trait("Database", "SqliteOnly")] // the command line against a SQLite file of its own
 [Collection(CommandLineCollection.Name)]
 public sealed class UserCommandTests : IDisposable
 {

@@ -278,7 +278,6 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
         Assert.Empty(await GoldAsync(unfinished.DocumentId));
     }
 
-    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task Re_merging_the_project_replaces_its_proposals_keeps_the_curators_decisions_and_logs_one_row_per_document()
     {
@@ -321,6 +320,7 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
         Assert.Equal([(0, 9), (3, 12), (34, 46)], (await GoldAsync(t.DocumentId)).Select(g => (g.Start, g.End)));
     }
 
+    [Trait("Database", "SqliteOnly")] // the command line, run against a SQLite file
     [Fact]
     public async Task The_command_line_merges_a_project_and_refuses_a_bad_rule()
     {
