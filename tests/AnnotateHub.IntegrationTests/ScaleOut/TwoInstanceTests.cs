@@ -102,8 +102,33 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(viewA.CommittedSpanRun("At least ten soldiers were injured")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Expect(viewA.SpanListItem("casualty figure", "At least ten soldiers were injured")).ToHaveCountAsync(1);
+
+        // Signed in on A, the same browser opens the document on B (one key ring for both): no sign-in page.
+        await pageA.GotoAsync(new Uri(_b.BaseAddress, $"/documents/{_documentId}").ToString());
+        await Expect(pageA.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(AppServer.AdminUserName);
+        await Expect(new DocumentView(pageA, Text).CommittedSpanRun("At least ten soldiers were injured")).ToHaveCountAsync(1);
         await pageA.Context.CloseAsync();
         await pageB.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Writers_on_both_instances_at_once_number_one_documents_changes_uniquely_and_without_gaps()
+    {
+        const int PerInstance = 60;
+        await using var onA = await _a.ConnectToHubAsync();
+        await using var onB = await _b.ConnectToHubAsync();
+        // Each sends its creates without waiting for the answers, so both instances' writers commit at the same time.
+        Task<MutationResult> Create(HubConnection hub, int i) =>
+            hub.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(_documentId, i % 100, i % 100 + 7, "claim", null, $"n{i}"));
+        var sent = Enumerable.Range(0, PerInstance).SelectMany(i => new[] { Create(onA, i), Create(onB, PerInstance + i) }).ToList();
+        var answers = await Task.WhenAll(sent);
+
+        Assert.All(answers, a => Assert.True(a.Ok, a.Error));
+        Assert.Equal(Enumerable.Range(1, 2 * PerInstance).Select(i => (long)i), answers.Select(a => a.Change!.Sequence).Order());
+        await using var db = _a.CreateDbContext();
+        var log = db.DocumentChanges.Where(c => c.DocumentId == _documentId).Select(c => c.Sequence).OrderBy(q => q).ToList();
+        Assert.Equal(Enumerable.Range(1, 2 * PerInstance).Select(i => (long)i), log);
+        Assert.Equal(2 * PerInstance, db.Annotations.Count(a => a.DocumentId == _documentId));
     }
 
     [Fact]
