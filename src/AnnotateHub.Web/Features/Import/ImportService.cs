@@ -667,14 +667,12 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 await db.Assignments.Where(a => a.ProjectId == _stagingId).ExecuteUpdateAsync(a => a.SetProperty(x => x.ProjectId, _project.Id), ct);
                 await db.Projects.IgnoreQueryFilters().Where(p => p.Id == _stagingId && p.ImportPending).ExecuteDeleteAsync(ct);
             }
+            var sql = ModelSql.Of(db).Statements(static s => new CompleteSql(s));
             foreach (var userId in _newMembers)
             {
-                await db.Database.ExecuteSqlAsync(
-                    $"""INSERT INTO "ProjectMembers" ("ProjectId", "UserId", "Role", "AddedAt") VALUES ({_project.Id}, {userId}, {nameof(ProjectRole.Annotator)}, {now}) ON CONFLICT DO NOTHING""", ct);
+                await db.Database.ExecuteSqlRawAsync(sql.Member, [_project.Id, userId, sql.AnnotatorRole, now], ct);
             }
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "Suggestions" ("DocumentId", "Source", "Start", "End", "LabelId", "CreatedAt") SELECT "DocumentId", "Who", "Start", "End", "LabelId", {now} FROM "ImportStagedSpans" WHERE "BatchId" = {batchId} AND "Kind" = {nameof(StagedSpanKind.Suggestion)} ORDER BY "Id" """, ct);
-            var sql = ModelSql.Of(db).Statements(static s => new CompleteSql(s));
+            await db.Database.ExecuteSqlRawAsync(sql.Suggestions, [now, batchId, sql.SuggestionKind], ct);
             await db.Database.ExecuteSqlRawAsync(sql.Gold, [batchId, now, sql.GoldKind, sql.Imported], ct);
             // "curated" for documents the project had: not over a curation someone finished meanwhile.
             foreach (var chunk in _curate.Chunk(500))
@@ -687,8 +685,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             foreach (var (documentId, userId, state) in _attachAssignments)
             {
                 DateTime? doneAt = state == AssignmentState.Done ? now : null;
-                await db.Database.ExecuteSqlAsync(
-                    $"""INSERT INTO "Assignments" ("DocumentId", "UserId", "ProjectId", "State", "AssignedAt", "StartedAt", "DoneAt") VALUES ({documentId}, {userId}, {_project.Id}, {state.ToString()}, {now}, {now}, {doneAt}) ON CONFLICT DO NOTHING""", ct);
+                await db.Database.ExecuteSqlRawAsync(sql.Assignment, [documentId, userId, _project.Id, sql.AssignmentState(state)!, now, now, (object?)doneAt ?? DBNull.Value], ct);
             }
             await db.ImportBatches.Where(b => b.Id == batchId).ExecuteDeleteAsync(ct);
             // New documents, members and assignments: other processes' open pages and hub guards hear of them through
@@ -881,8 +878,31 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                    $"ORDER BY {S(nameof(ImportStagedSpan.Id))}";
             GoldKind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind))(StagedSpanKind.Gold)!;
             Imported = s.ToProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin))(GoldOrigin.Imported)!;
+            // A new member ({0} project, {1} user, {2} the annotator role, {3} time); one already there stays as it is.
+            Member = s.Insert<ProjectMember>((nameof(ProjectMember.ProjectId), "{0}"), (nameof(ProjectMember.UserId), "{1}"),
+                (nameof(ProjectMember.Role), "{2}"), (nameof(ProjectMember.AddedAt), "{3}")) + " ON CONFLICT DO NOTHING";
+            AnnotatorRole = s.ToProvider<ProjectMember>(nameof(ProjectMember.Role))(ProjectRole.Annotator)!;
+            // The staged suggestions ({0} time, {1} batch, {2} the suggestion kind).
+            string U(string property) => s.Column<Suggestion>(property);
+            Suggestions = $"INSERT INTO {s.Table<Suggestion>()} ({U(nameof(Suggestion.DocumentId))}, {U(nameof(Suggestion.Source))}, {U(nameof(Suggestion.Start))}, " +
+                          $"{U(nameof(Suggestion.End))}, {U(nameof(Suggestion.LabelId))}, {U(nameof(Suggestion.CreatedAt))}) " +
+                          $"SELECT {S(nameof(ImportStagedSpan.DocumentId))}, {S(nameof(ImportStagedSpan.Who))}, {S(nameof(ImportStagedSpan.Start))}, " +
+                          $"{S(nameof(ImportStagedSpan.End))}, {S(nameof(ImportStagedSpan.LabelId))}, {{0}} FROM {s.Table<ImportStagedSpan>()} " +
+                          $"WHERE {S(nameof(ImportStagedSpan.BatchId))} = {{1}} AND {S(nameof(ImportStagedSpan.Kind))} = {{2}} ORDER BY {S(nameof(ImportStagedSpan.Id))}";
+            SuggestionKind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind))(StagedSpanKind.Suggestion)!;
+            // An assignment of a document the project had ({0} document, {1} user, {2} project, {3} state, {4}..{6} times).
+            Assignment = s.Insert<Assignment>((nameof(Data.Assignment.DocumentId), "{0}"), (nameof(Data.Assignment.UserId), "{1}"),
+                (nameof(Data.Assignment.ProjectId), "{2}"), (nameof(Data.Assignment.State), "{3}"), (nameof(Data.Assignment.AssignedAt), "{4}"),
+                (nameof(Data.Assignment.StartedAt), "{5}"), (nameof(Data.Assignment.DoneAt), "{6}")) + " ON CONFLICT DO NOTHING";
+            AssignmentState = s.ToProvider<Assignment>(nameof(Data.Assignment.State));
         }
 
+        public string Member { get; }
+        public object AnnotatorRole { get; }
+        public string Suggestions { get; }
+        public object SuggestionKind { get; }
+        public string Assignment { get; }
+        public Func<object?, object?> AssignmentState { get; }
         public string Gold { get; }
         public object GoldKind { get; }
         public object Imported { get; }
