@@ -32,7 +32,8 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
             // Another instance's changes reached this one's hub clients through the SignalR backplane already.
             _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(changes => EventBus.DeliveringRemote ? Task.CompletedTask : Enqueue(changes[0].DocumentId, changes)));
             _subscriptions.Add(bus.SubscribeAll<LabelsChangedEvent>(labels => EnqueueEach(labels, l => l.ProjectId)));
-            _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(presence => EnqueueEach(presence, p => p.DocumentId)));
+            // A list merged from another instance's news: that instance sent its own merged list through the backplane.
+            _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(presence => EventBus.DeliveringRemote ? Task.CompletedTask : EnqueueEach(presence, p => p.DocumentId)));
         }
         return Task.CompletedTask;
     }

@@ -22,16 +22,18 @@ public sealed class RedisOptions
 
 /// <summary>
 /// The bus between app instances (decision 0068): the events this instance's writers publish that other instances' pages
-/// need (committed span changes, suggestion decisions, curation changes) go to one Redis channel, in the order published,
+/// need (committed span changes, suggestion decisions, curation changes, who is on a document here) go to one Redis channel, in the order published,
 /// and each instance delivers the others' to its own subscribers (<see cref="EventBus.PublishRemote{T}"/>). Rights, teams
 /// and label sets are not sent: they travel through the database's access-change rows (decision 0061). A message lost
 /// while Redis is away is not lost to users: pages number changes and read the change log on a gap, and when the connection
 /// is back every page is asked to catch up (<see cref="CatchUpRequestedEvent"/>).
 /// </summary>
-public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, Microsoft.Extensions.Options.IOptions<RedisOptions> options, ILogger<RedisBusBridge> logger)
+public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, PresenceTracker presence, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
+    ILogger<RedisBusBridge> logger)
     : IHostedService, IDisposable
 {
-    private const string Changes = "changes", Suggestions = "suggestions", Curation = "curation";
+    private const string Changes = "changes", Suggestions = "suggestions", Curation = "curation", Presence = "presence";
+    private static readonly TimeSpan PresenceRefresh = PresenceTracker.RemoteLifetime / 3;
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly Channel<string> _outbound = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -39,6 +41,10 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, M
     private RedisChannel _channel;
     private ChannelMessageQueue? _inbound;
     private Task? _writer;
+    private Timer? _presenceTimer;
+
+    /// <summary>This instance's viewers of one document, as the others keep them.</summary>
+    private sealed record PresenceNews(int DocumentId, IReadOnlyList<Viewer> Viewers);
 
     private sealed record Envelope(string Origin, string Type, JsonElement Events);
 
@@ -50,7 +56,11 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, M
             _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(events => Send(Changes, events)));
             _subscriptions.Add(bus.SubscribeAll<SuggestionsDecidedEvent>(events => Send(Suggestions, events)));
             _subscriptions.Add(bus.SubscribeAll<CurationChangedEvent>(events => Send(Curation, events)));
+            // Who is here on this instance (not the merged list the event carries), on every change and every few seconds.
+            _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(events =>
+                Send(Presence, events.Select(e => new PresenceNews(e.DocumentId, presence.LocalViewersOf(e.DocumentId))).ToList())));
         }
+        _presenceTimer = new Timer(_ => RefreshPresence(), null, PresenceRefresh, PresenceRefresh);
         _inbound = await redis.GetSubscriber().SubscribeAsync(_channel);
         _inbound.OnMessage(message => Receive(message.Message));
         redis.ConnectionRestored += OnRestored;
@@ -74,7 +84,22 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, M
         }
         foreach (var subscription in subscriptions) subscription.Dispose();
         redis.ConnectionRestored -= OnRestored;
+        _presenceTimer?.Dispose();
         _outbound.Writer.TryComplete();
+    }
+
+    private void RefreshPresence()
+    {
+        try
+        {
+            var news = presence.LocallyViewedDocuments().Select(d => new PresenceNews(d, presence.LocalViewersOf(d))).ToList();
+            if (news.Count > 0) _outbound.Writer.TryWrite(JsonSerializer.Serialize(new { Origin = _instance, Type = Presence, Events = news }));
+            presence.PruneRemote();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Refreshing presence for the other instances failed");
+        }
     }
 
     // On the publisher's thread, so in the order published; sent by one writer, so in that order on the channel.
@@ -117,6 +142,9 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, M
                     break;
                 case Curation:
                     bus.PublishRemote(envelope.Events.Deserialize<List<CurationChangedEvent>>()!);
+                    break;
+                case Presence:
+                    foreach (var news in envelope.Events.Deserialize<List<PresenceNews>>()!) presence.SetRemote(envelope.Origin, news.DocumentId, news.Viewers);
                     break;
             }
         }
