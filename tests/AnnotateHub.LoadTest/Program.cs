@@ -77,13 +77,13 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict] | --soak [--clients N] [--pages P] [--documents M] [--rate R] [--minutes T | --seconds T] [--span-cap C] [--sample S] [--page-reload S] [--reconnect S] [--strict]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--instances N --postgres CONN --redis HOST:PORT] [--strict] | --soak [--clients N] [--pages P] [--documents M] [--rate R] [--minutes T | --seconds T] [--span-cap C] [--sample S] [--page-reload S] [--reconnect S] [--strict]");
     return 64;
 }
 if (options.Help)
 {
     Console.WriteLine("See the header of tests/AnnotateHub.LoadTest/Program.cs.");
-    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict]");
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--instances N --postgres CONN --redis HOST:PORT] [--strict]");
     return 0;
 }
 
