@@ -16,6 +16,7 @@ internal sealed class CreateLedger
     private readonly long[] _sent;
     private readonly long[] _acked;
     private readonly int[] _delivered;
+    private readonly int[] _deliveredCross;
     private readonly int[] _outcome;
 
     public CreateLedger(string runId, int total, int warmup, int clients)
@@ -27,6 +28,7 @@ internal sealed class CreateLedger
         _sent = new long[total];
         _acked = new long[total];
         _delivered = new int[total];
+        _deliveredCross = new int[total];
         _outcome = new int[total];
     }
 
@@ -54,6 +56,8 @@ internal sealed class CreateLedger
     public long AckedAt(int index) => Volatile.Read(ref _acked[index]);
     public int Outcome(int index) => Volatile.Read(ref _outcome[index]);
     public int Delivered(int index) => Volatile.Read(ref _delivered[index]);
+    /// <summary>Deliveries to clients on another app instance than the sender's (a subset of <see cref="Delivered"/>).</summary>
+    public int DeliveredCross(int index) => Volatile.Read(ref _deliveredCross[index]);
 
     public void MarkDone(int index, int outcome)
     {
@@ -70,14 +74,20 @@ internal sealed class CreateLedger
         return copy;
     }
 
-    public void CountDelivery(int index) => Interlocked.Increment(ref _delivered[index]);
+    public void CountDelivery(int index, bool crossInstance)
+    {
+        Interlocked.Increment(ref _delivered[index]);
+        if (crossInstance) Interlocked.Increment(ref _deliveredCross[index]);
+    }
 }
 
 /// <summary>One hub connection of the load, with what it received.</summary>
-internal sealed class LoadClient(int index, int documentId, Microsoft.AspNetCore.SignalR.Client.HubConnection connection, int totalCreates)
+internal sealed class LoadClient(int index, int documentId, Microsoft.AspNetCore.SignalR.Client.HubConnection connection, int totalCreates, int instance = 0)
 {
     public int Index { get; } = index;
     public int DocumentId { get; } = documentId;
+    /// <summary>Which app instance (0-based) this client is connected to.</summary>
+    public int Instance { get; } = instance;
     public Microsoft.AspNetCore.SignalR.Client.HubConnection Connection { get; } = connection;
 
     public object Gate { get; } = new();
@@ -85,6 +95,9 @@ internal sealed class LoadClient(int index, int documentId, Microsoft.AspNetCore
     public BitArray Seen { get; } = new(totalCreates);
     /// <summary>Stopwatch ticks from send to arrival, measured creates of other clients only.</summary>
     public List<long> Latencies { get; } = new();
+    /// <summary>The same samples split by whether the sender is on another app instance (filled with several instances only).</summary>
+    public List<long> SameInstanceLatencies { get; } = new();
+    public List<long> CrossInstanceLatencies { get; } = new();
     /// <summary>The document's sequence when this client joined; events after it are expected.</summary>
     public long JoinSequence { get; set; }
     public long LastSequence { get; set; }

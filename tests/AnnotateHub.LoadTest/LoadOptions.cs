@@ -26,6 +26,13 @@ internal sealed record LoadOptions
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
     public bool Help { get; init; }
 
+    /// <summary>App processes the tool starts (--instances N); above 1 they share one PostgreSQL database and one Redis.</summary>
+    public int Instances { get; init; } = 1;
+    /// <summary>PostgreSQL server connection string without a database (--postgres); the run creates and drops its own database.</summary>
+    public string? Postgres { get; init; }
+    /// <summary>Redis connection (--redis), the SignalR backplane and bus between the instances.</summary>
+    public string? Redis { get; init; }
+
     /// <summary>--soak: a long steady mixed load with browser pages and server heap checks (SoakRun) instead of the latency run.</summary>
     public bool Soak { get; init; }
     /// <summary>Chromium pages kept open on the soak's documents, dealt round-robin.</summary>
@@ -76,6 +83,9 @@ internal sealed record LoadOptions
                 "--token" => o with { Token = Value() },
                 "--strict" => o with { Strict = true },
                 "--server-env" => o with { ServerEnvironment = WithVariable(o.ServerEnvironment, Value()) },
+                "--instances" => o with { Instances = Int(1, 4) },
+                "--postgres" => o with { Postgres = Value() },
+                "--redis" => o with { Redis = Value() },
                 "--help" or "-h" => o with { Help = true },
                 "--soak" => o with { Soak = true },
                 "--pages" => o with { Pages = Int(0, 100) },
@@ -103,6 +113,12 @@ internal sealed record LoadOptions
         {
             throw new ArgumentException($"{soakOnly} applies to --soak only.");
         }
+        if (o.Instances > 1 && (o.Postgres is null || o.Redis is null))
+            throw new ArgumentException("--instances above 1 needs --postgres CONNECTION and --redis HOST:PORT: the instances share one database and one Redis.");
+        if (o.Target is not null && (o.Instances > 1 || o.Postgres is not null || o.Redis is not null))
+            throw new ArgumentException("--instances, --postgres and --redis apply to servers the tool starts, not to --target.");
+        if (o.Soak && (o.Instances > 1 || o.Postgres is not null || o.Redis is not null))
+            throw new ArgumentException("--instances, --postgres and --redis apply to the latency run, not to --soak.");
         if ((long)o.Rate * (o.Seconds + o.WarmupSeconds) > 10_000_000)
             throw new ArgumentException("--rate times (--seconds + --warmup) must stay at or below 10,000,000 creates.");
         if (o.Target is not null && o.ServerEnvironment.Count > 0)

@@ -36,6 +36,26 @@ internal sealed class LoadReport
     public IReadOnlyList<string> Labels { get; set; } = [];
     public IReadOnlyDictionary<int, int> ClientsPerDocument { get; set; } = new Dictionary<int, int>();
 
+    // Several instances (--instances N): null or empty with one.
+    public IReadOnlyList<string> Instances { get; set; } = [];
+    public string? InstancesDatabase { get; set; }
+    public IReadOnlyList<int> ClientsPerInstance { get; set; } = [];
+    /// <summary>create->others for receivers on the sender's instance / on another instance.</summary>
+    public LatencySummary? SameInstance { get; set; }
+    public LatencySummary? CrossInstance { get; set; }
+    public long ExpectedSameDeliveries { get; set; }
+    public long LostSameDeliveries { get; set; }
+    public long ExpectedCrossDeliveries { get; set; }
+    public long LostCrossDeliveries { get; set; }
+    /// <summary>Cross-instance p50 minus same-instance p50: what the Redis backplane adds.</summary>
+    public double? CrossAddedP50Ms => SameInstance is { Count: > 0 } same && CrossInstance is { Count: > 0 } cross ? Math.Round(cross.P50Ms - same.P50Ms, 3) : null;
+    /// <summary>The issue's target (issue 17): the cross-instance p50 at most 2 ms over same-instance, nothing lost.</summary>
+    public const double CrossAddedTargetMs = 2.0;
+    /// <summary>Null too when the servers fell behind the offered rate: then both p50s are mostly the wait behind the backlog.</summary>
+    public bool? CrossTargetMet => CrossAddedP50Ms is { } added && KeptUp ? added < CrossAddedTargetMs && LostSameDeliveries == 0 && LostCrossDeliveries == 0 : null;
+    /// <summary>The server(s) committed at least 95% of the offered rate and answered every create.</summary>
+    public bool KeptUp => CommittedPerSecond >= 0.95 * Options.Rate && Unanswered == 0;
+
     public LatencySummary EchoIdle { get; set; } = LatencySummary.FromTicks([]);
     public LatencySummary EchoDuringLoad { get; set; } = LatencySummary.FromTicks([]);
     /// <summary>A raw hub message from one client to the others on its document, before the load: the fan-out floor.</summary>
@@ -128,6 +148,13 @@ internal sealed class LoadReport
         w.WriteLine($"fan-out (idle) {(FanOutMissing is null ? FanOutIdle.ToString() : "n/a: " + FanOutMissing)}");
         w.WriteLine($"create->others {CreateToOthers}");
         w.WriteLine($"create ack     {CreateAck}");
+        if (Instances.Count > 1)
+        {
+            w.WriteLine($"instances      {Instances.Count}: {string.Join(", ", Instances)}; clients per instance {string.Join(", ", ClientsPerInstance)}; database {InstancesDatabase}; Redis backplane");
+            w.WriteLine(string.Create(ic, $"same instance  {SameInstance}; lost {LostSameDeliveries:N0} of {ExpectedSameDeliveries:N0}"));
+            w.WriteLine(string.Create(ic, $"cross instance {CrossInstance}; lost {LostCrossDeliveries:N0} of {ExpectedCrossDeliveries:N0}"));
+            w.WriteLine(string.Create(ic, $"cross added    cross p50 - same p50 = {(CrossAddedP50Ms is { } a ? $"{a:0.00} ms" : "n/a")} (target under {CrossAddedTargetMs:0} ms p50 and zero lost: {CrossTargetMet switch { true => "met", false => "not met", null => KeptUp ? "n/a" : "n/a, the servers fell behind the offered rate" }})"));
+        }
         string RatioLine(double? ratio) => ratio is { } r
             ? string.Create(ic, $"{r:0.0}x (target {RatioTarget:0}x: {(r <= RatioTarget ? "met" : "not met")})")
             : "n/a";
@@ -207,6 +234,24 @@ internal sealed class LoadReport
             maxScheduleLagMs = Math.Round(MaxScheduleLagMs, 2),
             notes = Notes,
         };
-        return JsonSerializer.Serialize(summary, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        if (Instances.Count <= 1) return JsonSerializer.Serialize(summary, json);
+        var node = JsonSerializer.SerializeToNode(summary, json)!.AsObject();
+        node["instances"] = JsonSerializer.SerializeToNode(new
+        {
+            count = Instances.Count,
+            addresses = Instances,
+            database = InstancesDatabase,
+            clientsPerInstance = ClientsPerInstance,
+            sameInstanceMs = SameInstance,
+            crossInstanceMs = CrossInstance,
+            expectedSameDeliveries = ExpectedSameDeliveries,
+            lostSameDeliveries = LostSameDeliveries,
+            expectedCrossDeliveries = ExpectedCrossDeliveries,
+            lostCrossDeliveries = LostCrossDeliveries,
+            crossAddedP50Ms = CrossAddedP50Ms,
+            crossTargetMet = CrossTargetMet,
+        }, json);
+        return node.ToJsonString(json);
     }
 }

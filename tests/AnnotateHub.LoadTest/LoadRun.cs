@@ -11,11 +11,16 @@ namespace AnnotateHub.LoadTest;
 /// <summary>A document the run writes to, with its state before the run.</summary>
 internal sealed record LoadDocument(int Id, long StartSequence, int StartAnnotations);
 
+/// <summary>One app instance of the run: where it answers, how to sign in to it, and its process if the tool started it.</summary>
+internal sealed record LoadInstance(Uri BaseAddress, Action<HttpConnectionOptions> Authenticate, ServerProcess? Server);
+
 /// <summary>
 /// One load run against a server that is already up: probe documents, measure the Echo floor, connect the
-/// clients, send creates on a fixed schedule, wait for answers and events, then check the database.
+/// clients, send creates on a fixed schedule, wait for answers and events, then check the database. With several
+/// instances (one database, one Redis backplane) the observer uses the first, the clients are dealt over all of them
+/// (each document gets clients on every instance) and the verifier uses the last.
 /// </summary>
-internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpConnectionOptions> authenticate, ServerProcess? server, TextWriter log)
+internal sealed class LoadRun(LoadOptions options, IReadOnlyList<LoadInstance> instances, TextWriter log)
 {
     private const string HubPath = "/hubs/annotations";
     private const int EchoWarmup = 200, EchoCount = 2000, ConnectParallelism = 8;
@@ -30,11 +35,40 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
     private LoadClient[] _clients = [];
     private int _inFlight, _disconnects, _stopping;
     private long _maxScheduleLagTicks, _scheduleStart;
+    private readonly ServerProcess[] _servers = instances.Select(i => i.Server).OfType<ServerProcess>().ToArray();
+    private bool MultiInstance => instances.Count > 1;
+
+    /// <summary>With several instances: the database they share, for the report.</summary>
+    public string? InstancesDatabase { get; init; }
+
+    // Server figures: with one instance, that process; with several, summed over them (null if any is unreadable).
+    private long? ServersRss() => SumAll(_servers.Select(s => s.ReadResidentBytes()));
+    private int? ServersThreads() => (int?)SumAll(_servers.Select(s => (long?)s.ReadThreadCount()));
+    private TimeSpan? ServersCpu() => SumAll(_servers.Select(s => s.ReadCpuTime()?.Ticks)) is { } t ? TimeSpan.FromTicks(t) : null;
+
+    private static long? SumAll(IEnumerable<long?> values)
+    {
+        long sum = 0;
+        var any = false;
+        foreach (var value in values)
+        {
+            if (value is not { } v) return null;
+            sum += v;
+            any = true;
+        }
+        return any ? sum : null;
+    }
 
     public async Task<LoadReport> RunAsync(CancellationToken ct)
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
-        var report = new LoadReport { RunId = runId, Options = options, BaseAddress = baseAddress.ToString(), ServerPid = server?.Pid };
+        var report = new LoadReport { RunId = runId, Options = options, BaseAddress = instances[0].BaseAddress.ToString(), ServerPid = instances[0].Server?.Pid };
+        if (MultiInstance)
+        {
+            report.Instances = instances.Select(i => i.BaseAddress.ToString() + (i.Server is { } p ? $" (pid {p.Pid})" : "")).ToList();
+            report.InstancesDatabase = InstancesDatabase;
+            report.Notes.Add($"{instances.Count} instances: server memory, threads and cpu are summed over them; the observer (echo, fan-out floor) uses the first, the database check the last");
+        }
 
         await using var observer = await ConnectAsync(ct);
 
@@ -87,9 +121,9 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         {
             report.LoadAverageBefore = ReadLoadAverage();
             report.CpuPressureBefore = ReadCpuPressure();
-            report.ServerRssBaselineBytes = server?.ReadResidentBytes();
-            report.ServerThreadsBefore = server?.ReadThreadCount();
-            var serverCpuBefore = server?.ReadCpuTime();
+            report.ServerRssBaselineBytes = ServersRss();
+            report.ServerThreadsBefore = ServersThreads();
+            var serverCpuBefore = ServersCpu();
             var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var wallBefore = Stopwatch.GetTimestamp();
 
@@ -118,12 +152,12 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             await loadDone.CancelAsync();
             (report.ServerRssPeakBytes, report.ServerThreadsPeak) = await memory;
             _echoDuringLoad.AddRange(await echoes);
-            report.ServerRssEndBytes = server?.ReadResidentBytes();
+            report.ServerRssEndBytes = ServersRss();
             report.LoadAverageAfter = ReadLoadAverage();
             report.CpuPressureAfter = ReadCpuPressure();
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             report.LoadWallSeconds = wall.TotalSeconds;
-            report.ServerCpuSeconds = server?.ReadCpuTime() - serverCpuBefore is { } s ? s.TotalSeconds : null;
+            report.ServerCpuSeconds = ServersCpu() - serverCpuBefore is { } s ? s.TotalSeconds : null;
             report.ToolCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore).TotalSeconds;
         }
         finally
@@ -135,7 +169,7 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         Summarize(report, perDocument, outcomes);
 
         // The database: a fresh connection's snapshot must hold every committed create exactly once.
-        await using (var verifier = await ConnectAsync(ct))
+        await using (var verifier = await ConnectAsync(ct, instances.Count - 1))
         {
             await VerifyDatabaseAsync(verifier, documents, report, outcomes, ct);
         }
@@ -185,12 +219,12 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         return preferred.Length > 0 ? preferred : names;
     }
 
-    private HubConnection BuildConnection()
+    private HubConnection BuildConnection(int instance = 0)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubPath), o =>
+            .WithUrl(new Uri(instances[instance].BaseAddress, HubPath), o =>
             {
-                authenticate(o);
+                instances[instance].Authenticate(o);
                 // WebSockets only: a silent fall-back to long polling would measure a different transport.
                 o.Transports = HttpTransportType.WebSockets;
             })
@@ -201,9 +235,9 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         return connection;
     }
 
-    private async Task<HubConnection> ConnectAsync(CancellationToken ct)
+    private async Task<HubConnection> ConnectAsync(CancellationToken ct, int instance = 0)
     {
-        var connection = BuildConnection();
+        var connection = BuildConnection(instance);
         connection.On<JsonElement>("Presence", _ => { });
         connection.On<JsonElement>("LabelsChanged", _ => { });
         connection.On<JsonElement>("Change", _ => { });
@@ -236,8 +270,10 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             try
             {
                 var document = documents[i % documents.Count];
-                var connection = BuildConnection();
-                var client = new LoadClient(i, document.Id, connection, _ledger.Total);
+                // Instances alternate per round of documents, so every document has clients on every instance.
+                var instance = i / documents.Count % instances.Count;
+                var connection = BuildConnection(instance);
+                var client = new LoadClient(i, document.Id, connection, _ledger.Total, instance);
                 connection.On<ChangeDto>("Change", change => OnChange(client, change));
                 // A busy document's changes can arrive several to a message (docs/realtime.md).
                 connection.On<ChangeDto[]>("Changes", batch => { foreach (var change in batch) OnChange(client, change); });
@@ -310,9 +346,16 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
             client.Seen[index] = true;
             client.DistinctEvents++;
             if (!inOrder) client.OutOfOrder++;
-            if (_ledger.SenderOf(index) == client.Index) { client.OwnEvents++; return; }
-            _ledger.CountDelivery(index);
-            if (index >= _ledger.Warmup) client.Latencies.Add(now - _ledger.SentAt(index));
+            var sender = _ledger.SenderOf(index);
+            if (sender == client.Index) { client.OwnEvents++; return; }
+            var cross = _clients[sender].Instance != client.Instance;
+            _ledger.CountDelivery(index, cross);
+            if (index >= _ledger.Warmup)
+            {
+                var latency = now - _ledger.SentAt(index);
+                client.Latencies.Add(latency);
+                if (MultiInstance) (cross ? client.CrossInstanceLatencies : client.SameInstanceLatencies).Add(latency);
+            }
         }
     }
 
@@ -508,16 +551,16 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
 
     private async Task<(long? PeakRss, int? PeakThreads)> SampleMemoryAsync(CancellationToken stop)
     {
-        if (server is null) return (null, null);
-        long peak = server.ReadResidentBytes() ?? 0;
-        int threads = server.ReadThreadCount() ?? 0;
+        if (_servers.Length == 0) return (null, null);
+        long peak = ServersRss() ?? 0;
+        int threads = ServersThreads() ?? 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                if (server.ReadResidentBytes() is { } rss && rss > peak) peak = rss;
-                if (server.ReadThreadCount() is { } t && t > threads) threads = t;
+                if (ServersRss() is { } rss && rss > peak) peak = rss;
+                if (ServersThreads() is { } t && t > threads) threads = t;
             }
         }
         catch (OperationCanceledException) { }
@@ -530,7 +573,9 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         var measuredStart = _scheduleStart + (long)(_ledger.Warmup * ticksPerCreate);
         long lastAck = 0;
         int committed = 0, rejected = 0, failed = 0, pending = 0, measuredCommitted = 0;
-        long expected = 0, lost = 0, phantom = 0;
+        long expected = 0, lost = 0, phantom = 0, expectedCross = 0, lostCross = 0, lostSame = 0;
+        // Receivers of a create on the sender's instance and on the others, per document and sender instance.
+        var onInstance = _clients.GroupBy(c => (c.DocumentId, c.Instance)).ToDictionary(g => g.Key, g => g.Count());
         var acks = new List<long>(_ledger.Total);
         for (var i = 0; i < _ledger.Total; i++)
         {
@@ -542,6 +587,11 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
                     committed++;
                     expected += receivers;
                     lost += Math.Max(0, receivers - _ledger.Delivered(i));
+                    var senderClient = _clients[_ledger.SenderOf(i)];
+                    var crossReceivers = perDocument[senderClient.DocumentId] - onInstance[(senderClient.DocumentId, senderClient.Instance)];
+                    expectedCross += crossReceivers;
+                    lostCross += Math.Max(0, crossReceivers - _ledger.DeliveredCross(i));
+                    lostSame += Math.Max(0, receivers - crossReceivers - (_ledger.Delivered(i) - _ledger.DeliveredCross(i)));
                     if (i >= _ledger.Warmup)
                     {
                         measuredCommitted++;
@@ -564,6 +614,16 @@ internal sealed class LoadRun(LoadOptions options, Uri baseAddress, Action<HttpC
         report.Disconnects = Volatile.Read(ref _disconnects);
         report.ExpectedDeliveries = expected;
         report.LostDeliveries = lost;
+        if (MultiInstance)
+        {
+            report.ExpectedCrossDeliveries = expectedCross;
+            report.LostCrossDeliveries = lostCross;
+            report.ExpectedSameDeliveries = expected - expectedCross;
+            report.LostSameDeliveries = lostSame;
+            report.ClientsPerInstance = _clients.GroupBy(c => c.Instance).OrderBy(g => g.Key).Select(g => g.Count()).ToList();
+            report.SameInstance = LatencySummary.FromTicks(_clients.SelectMany(c => c.SameInstanceLatencies).ToList());
+            report.CrossInstance = LatencySummary.FromTicks(_clients.SelectMany(c => c.CrossInstanceLatencies).ToList());
+        }
         report.DeliveriesOfUncommitted = phantom;
         report.MeasuredCommitted = measuredCommitted;
         var window = lastAck > measuredStart ? (double)(lastAck - measuredStart) / Stopwatch.Frequency : 0;

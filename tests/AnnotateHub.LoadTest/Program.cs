@@ -27,6 +27,20 @@
 //   --token TOKEN    personal API token, sent as a Bearer token instead of signing in
 //   --server-env K=V extra environment variable for the started server (repeatable), e.g. to compare settings
 //   --strict         exit 2 if any create failed, any event was lost/duplicated or the database misses a create
+//   --instances N    start N app processes (default 1; at most 4) instead of one; above 1 needs --postgres and --redis
+//   --postgres CONN  run the started server(s) on PostgreSQL (Database__Provider=Postgres) instead of SQLite: CONN
+//                    without a database, e.g. "Host=127.0.0.1;Port=55432;Username=postgres"; the run uses a fresh
+//                    database annotatehub_load_<guid> (created by the first instance's migrations) and drops it at the end
+//   --redis HOST:PORT  Redis__Connection for the started server(s), with a channel prefix unique to the run: the
+//                    SignalR backplane and the bus between instances
+//
+// Two instances (issue 17; docs/benchmarks.md, Two instances):
+//   dotnet run -c Release --project tests/AnnotateHub.LoadTest -- --clients 50 --documents 1 --rate 500 --seconds 20 \
+//     --instances 2 --postgres "Host=127.0.0.1;Port=55432;Username=postgres" --redis 127.0.0.1:56379
+// The first instance starts (migrates and seeds) before the second; each is signed in to on its own. Client i is on
+// document i mod M and on instance (i div M) mod N, so each document has clients on every instance. The report adds
+// create->others split by whether the receiver is on the sender's instance or another one, with lost deliveries for
+// each, and the cross-instance p50 minus the same-instance p50 (target: under 2 ms, nothing lost).
 //
 // Without --target the tool runs src/AnnotateHub.Web's build output (built together with this project; built on
 // demand if missing) as `dotnet AnnotateHub.Web.dll --urls http://127.0.0.1:<free port>` with a fresh SQLite file
@@ -63,25 +77,32 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict] | --soak [--clients N] [--pages P] [--documents M] [--rate R] [--minutes T | --seconds T] [--span-cap C] [--sample S] [--page-reload S] [--reconnect S] [--strict]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--instances N --postgres CONN --redis HOST:PORT] [--strict] | --soak [--clients N] [--pages P] [--documents M] [--rate R] [--minutes T | --seconds T] [--span-cap C] [--sample S] [--page-reload S] [--reconnect S] [--strict]");
     return 64;
 }
 if (options.Help)
 {
     Console.WriteLine("See the header of tests/AnnotateHub.LoadTest/Program.cs.");
-    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--strict]");
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/AnnotateHub.LoadTest -- [--clients N] [--documents M] [--rate R] [--seconds T] [--warmup W] [--grace G] [--drain D] [--target URL (--user NAME --password PW | --token TOKEN)] [--server-env K=V] [--instances N --postgres CONN --redis HOST:PORT] [--strict]");
     return 0;
 }
 
 using var cancel = new CancellationTokenSource();
 ServerProcess? server = null;
+var servers = new List<ServerProcess>();
+string? postgresDatabase = null;
+void DisposeServers()
+{
+    server?.Dispose();
+    lock (servers) foreach (var s in servers) s.Dispose();
+}
 // Ctrl-C or SIGTERM: stop the run and clean up (the finally below kills the server). A second signal: kill the
 // server and let the default action end the tool at once.
 void OnSignal(PosixSignalContext context)
 {
     if (cancel.IsCancellationRequested)
     {
-        server?.Dispose();
+        DisposeServers();
         return;
     }
     context.Cancel = true;
@@ -89,13 +110,38 @@ void OnSignal(PosixSignalContext context)
 }
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-AppDomain.CurrentDomain.ProcessExit += (_, _) => server?.Dispose();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => DisposeServers();
 
 try
 {
     Uri baseAddress;
     var user = options.User ?? LoadOptions.DefaultUser;
     var password = options.Password ?? LoadOptions.DefaultStartedServerPassword;
+    if (options.Target is null && (options.Instances > 1 || options.Postgres is not null))
+    {
+        var environment = new Dictionary<string, string>(options.ServerEnvironment);
+        var started = InstanceSetup.Environment(options, environment);
+        postgresDatabase = started.Database;
+        if (postgresDatabase is not null) Console.WriteLine($"database: PostgreSQL {postgresDatabase} (fresh, dropped at the end)");
+        if (started.ChannelPrefix is not null) Console.WriteLine($"redis: {options.Redis}, channel prefix {started.ChannelPrefix}");
+        var instances = new List<LoadInstance>();
+        for (var i = 0; i < options.Instances; i++)
+        {
+            // One at a time: the first migrates the empty database and seeds it; the others find it ready.
+            Console.WriteLine($"starting instance {i + 1} of {options.Instances} (src/AnnotateHub.Web) ...");
+            var instance = await ServerProcess.StartAsync(password, options.Documents, environment, Console.Out, cancel.Token);
+            lock (servers) servers.Add(instance);
+            Console.WriteLine($"instance {i + 1} up at {instance.BaseAddress} (pid {instance.Pid})");
+            var signedIn = await LoginForm.SignInAsync(instance.BaseAddress, user, password, cancel.Token);
+            instances.Add(new LoadInstance(instance.BaseAddress, o => o.Cookies = signedIn, instance));
+        }
+        foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");
+        Console.WriteLine($"signed in as '{user}' through /Account/Login on each instance");
+        var multi = await new LoadRun(options, instances, Console.Out) { InstancesDatabase = postgresDatabase ?? "SQLite" }.RunAsync(cancel.Token);
+        multi.Print(Console.Out);
+        Console.WriteLine(multi.ToJson());
+        return options.Strict && multi.HasFailures ? 2 : 0;
+    }
     if (options.Target is null)
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
@@ -133,7 +179,7 @@ try
         return options.Strict && soak.HasFailures ? 2 : 0;
     }
 
-    var report = await new LoadRun(options, baseAddress, authenticate, server, Console.Out).RunAsync(cancel.Token);
+    var report = await new LoadRun(options, [new LoadInstance(baseAddress, authenticate, server)], Console.Out).RunAsync(cancel.Token);
     report.Print(Console.Out);
     Console.WriteLine(report.ToJson());
     return options.Strict && report.HasFailures ? 2 : 0;
@@ -151,9 +197,18 @@ catch (Exception ex)
         Console.Error.WriteLine("last server output:");
         Console.Error.WriteLine(server.Tail);
     }
+    lock (servers)
+    {
+        foreach (var s in servers.Where(s => !string.IsNullOrWhiteSpace(s.Tail)))
+        {
+            Console.Error.WriteLine($"last output of the instance at {s.BaseAddress}:");
+            Console.Error.WriteLine(s.Tail);
+        }
+    }
     return 1;
 }
 finally
 {
-    server?.Dispose();
+    DisposeServers();
+    if (postgresDatabase is not null && options.Postgres is { } postgres) await InstanceSetup.DropDatabaseAsync(postgres, postgresDatabase, Console.Out);
 }
