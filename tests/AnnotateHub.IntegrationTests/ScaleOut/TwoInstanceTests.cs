@@ -132,6 +132,27 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Who_is_on_the_document_on_B_shows_on_A_and_leaves_when_they_leave()
+    {
+        var name = "ben-" + Guid.NewGuid().ToString("N")[..6];
+        var benId = await _a.CreateUserAsync(name);
+        await _a.AddMemberAsync(benId, _projectId);
+        var pageA = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, _a);
+        await DocumentView.OpenAsync(pageA, _documentId, Text);
+        var pageB = await fixture.SignedInPageAsync(name, AppServer.AnnotatorPassword, _b);
+        await DocumentView.OpenAsync(pageB, _documentId, Text);
+
+        var benOnA = pageA.Locator($"[data-testid=presence] [data-testid=viewer][data-user='{name}']");
+        await Expect(benOnA).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        // And the other way round: B lists the admin who is on A.
+        await Expect(pageB.Locator("[data-testid=presence] [data-testid=viewer][data-user='Administrator']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
+        await pageB.Context.CloseAsync();
+        await Expect(benOnA).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await pageA.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_team_change_on_B_ends_an_annotators_stream_on_A()
     {
         var name = "ana-" + Guid.NewGuid().ToString("N")[..6];
