@@ -1,0 +1,121 @@
+using AnnotateHub.IntegrationTests.Infrastructure;
+using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Annotations;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+
+namespace AnnotateHub.IntegrationTests.ScaleOut;
+
+/// <summary>
+/// Two app processes (<c>dotnet AnnotateHub.Web.dll</c>, Production) on one database (a SQLite file, or a PostgreSQL
+/// database when the suite runs there) and one Redis of the test's own: nothing is shared but the database, Redis and
+/// the network. A client signed in on A uses its cookie on B, and a hub client on A gets B's creates, changes and
+/// deletes in order.
+/// </summary>
+public sealed class TwoProcessTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "annotatehub-procs-" + Guid.NewGuid().ToString("N"));
+    private readonly RedisServer _redis = new();
+    private readonly string _database = "ah_it_procs_" + Guid.NewGuid().ToString("N")[..12];
+    private AppProcess? _a;
+    private AppProcess? _b;
+
+    private string DatabasePath => Path.Combine(_directory, "shared.db");
+    private string ConnectionString => AppServer.PostgresServer is { } server ? $"{server};Database={_database}" : $"Data Source={DatabasePath}";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        await _redis.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__AnnotateHub"] = ConnectionString,
+            ["Database__Provider"] = AppServer.PostgresServer is null ? DatabaseOptions.SqliteProvider : DatabaseOptions.PostgresProvider,
+            ["Redis__Connection"] = _redis.Connection,
+            ["Redis__ChannelPrefix"] = "ah-procs-" + Guid.NewGuid().ToString("N")[..8],
+        };
+        // The first migrates and seeds; then the second joins it.
+        _a = AppProcess.Start(DatabasePath, environment);
+        await _a.WaitUntilHealthyAsync(StartLimit);
+        _b = AppProcess.Start(DatabasePath, environment);
+        await _b.WaitUntilHealthyAsync(StartLimit);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _b?.Dispose();
+        _a?.Dispose();
+        await _redis.DisposeAsync();
+        if (AppServer.PostgresServer is { } server)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection($"{server};Database=postgres");
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); }
+        catch (IOException) { /* a leftover temp folder is harmless */ }
+    }
+
+    [Fact]
+    public async Task A_hub_client_on_process_A_gets_process_Bs_changes_in_order_with_a_cookie_signed_on_A()
+    {
+        var cookie = await SignInAsync(_a!.BaseAddress);
+        var documentId = await FirstDemoDocumentAsync();
+        await using var onA = await ConnectAsync(_a.BaseAddress, cookie);
+        await using var onB = await ConnectAsync(_b!.BaseAddress, cookie); // A's cookie, read by B: one key ring
+        var seen = new List<ChangeDto>();
+        var gate = new Lock();
+        onA.On<ChangeDto>("Change", c => { lock (gate) seen.Add(c); });
+        onA.On<ChangeDto[]>("Changes", cs => { lock (gate) seen.AddRange(cs); });
+        var joined = await onA.InvokeAsync<JoinResult>("JoinDocument", documentId, null);
+
+        var created = await onB.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 0, 7, "claim", null, null));
+        Assert.True(created.Ok, created.Error);
+        var updated = await onB.InvokeAsync<MutationResult>("UpdateAnnotation", new UpdateAnnotationRequest(created.Change!.Annotation.Id, 1, "actor", null, "on B"));
+        Assert.True(updated.Ok, updated.Error);
+        var deleted = await onB.InvokeAsync<MutationResult>("DeleteAnnotation", created.Change.Annotation.Id, 2);
+        Assert.True(deleted.Ok, deleted.Error);
+
+        await Eventually.Until(() => { lock (gate) return seen.Count >= 3; }, Wait, "B's three changes reach the client on A");
+        lock (gate)
+        {
+            Assert.Equal(["created", "updated", "deleted"], seen.Select(c => c.Kind));
+            Assert.Equal([joined.Sequence + 1, joined.Sequence + 2, joined.Sequence + 3], seen.Select(c => c.Sequence));
+        }
+    }
+
+    private async Task<int> FirstDemoDocumentAsync()
+    {
+        await using AnnotateHubDbContext db = AppServer.PostgresServer is null
+            ? new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite($"{ConnectionString};Pooling=False").Options)
+            : new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString).Options);
+        return await db.Documents.Where(d => d.Project!.Name == AppServer.DemoProjectName).OrderBy(d => d.Id).Select(d => d.Id).FirstAsync();
+    }
+
+    private static async Task<string> SignInAsync(Uri baseAddress)
+    {
+        using var client = SignInForm.CreateClient(baseAddress);
+        using var signIn = await SignInForm.PostAsync(client, AppServer.AdminUserName, AppServer.AdminPassword);
+        var cookie = SignInForm.SetCookie(signIn, SignInForm.IdentityCookie) ?? throw new InvalidOperationException($"Signing in on {baseAddress} failed ({(int)signIn.StatusCode}).");
+        return cookie.Split(';')[0];
+    }
+
+    private static async Task<HubConnection> ConnectAsync(Uri baseAddress, string cookie)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, AnnotationHub.Path), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.Headers["Cookie"] = cookie;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}
