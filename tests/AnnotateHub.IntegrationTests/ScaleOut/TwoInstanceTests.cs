@@ -1,3 +1,4 @@
+using AnnotateHub.Core.Projects;
 using AnnotateHub.IntegrationTests.Browser;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Annotations;
@@ -135,8 +136,10 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
     public async Task Who_is_on_the_document_on_B_shows_on_A_and_leaves_when_they_leave()
     {
         var name = "ben-" + Guid.NewGuid().ToString("N")[..6];
-        var benId = await _a.CreateUserAsync(name);
-        await _a.AddMemberAsync(benId, _projectId);
+        await _a.CreateUserAsync(name);
+        // Through the team service, as a supervisor would: B hears of the new member through the access-change rows.
+        var added = await _a.Get<TeamService>().SetMemberAsync(_projectId, await _a.AdminIdAsync(), name, ProjectRole.Supervisor);
+        Assert.True(added.Succeeded, added.Error);
         var pageA = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, _a);
         await DocumentView.OpenAsync(pageA, _documentId, Text);
         var pageB = await fixture.SignedInPageAsync(name, AppServer.AnnotatorPassword, _b);
