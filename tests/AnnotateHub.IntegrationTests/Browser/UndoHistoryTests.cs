@@ -38,9 +38,11 @@ public sealed class UndoHistoryTests(BrowserFixture fixture) : IAsyncLifetime
     {
         var view = await DocumentView.OpenAsync(_page, _documentId, Text);
         await view.DragSelectAsync(Casualties);
+        await Expect(view.Menu).ToBeVisibleAsync(); // the selection reached the server
         await _page.Keyboard.PressAsync("3");
         await Expect(view.CommittedSpanRun(Casualties)).ToHaveCountAsync(1);
         await view.DragSelectAsync(Militia);
+        await Expect(view.Menu).ToBeVisibleAsync(); // the selection reached the server
         await _page.Keyboard.PressAsync("2");
         await Expect(view.CommittedSpanRun(Militia)).ToHaveCountAsync(1);
         await view.ClickSpanAsync(Militia);

@@ -98,6 +98,7 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         var viewB = await DocumentView.OpenAsync(pageB, _documentId, Text);
 
         await viewB.DragSelectAsync("At least ten soldiers were injured");
+        await Expect(viewB.Menu).ToBeVisibleAsync(); // the selection reached the server
         await pageB.Keyboard.PressAsync("3");
         await Expect(viewB.CommittedSpanRun("At least ten soldiers were injured")).ToHaveCountAsync(1);
 
