@@ -278,6 +278,74 @@ public sealed class CurationServiceTests(AppServer server) : IClassFixture<AppSe
         Assert.Empty(await GoldAsync(unfinished.DocumentId));
     }
 
+    private async Task<decimal[]> FingerprintAsync(int documentId)
+    {
+        await using var db = server.CreateDbContext();
+        return await MaterialReader.FingerprintAsync(db, documentId, documentId, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_documents_fingerprint_changes_with_every_kind_of_change_a_merge_reads()
+    {
+        // A whole-project merge plans a batch outside the writing transaction and reads it again when its fingerprint moved.
+        var t = await TeamAsync(done: false);
+        var seen = new List<decimal[]> { await FingerprintAsync(t.DocumentId) };
+        async Task Moved(string what)
+        {
+            var now = await FingerprintAsync(t.DocumentId);
+            Assert.False(seen.Any(s => s.AsSpan().SequenceEqual(now)), what + " left the fingerprint as it was");
+            seen.Add(now);
+        }
+
+        var spans = server.Get<AnnotationService>();
+        var created = await spans.CreateAsync(t.DocumentId, t.BenId, 34, 46, t.Labels["claim"], null);
+        await Moved("a new span");
+        Assert.Equal(AnnotationOutcome.Ok, (await spans.DeleteAsync(created.Annotation!.Id, t.BenId, created.Annotation.Version)).Outcome);
+        await Moved("a deleted span");
+        var team = server.Get<TeamService>();
+        Assert.True((await team.SetDoneAsync(t.DocumentId, t.AnaId, true)).Succeeded);
+        Assert.True((await team.SetDoneAsync(t.DocumentId, t.BenId, true)).Succeeded);
+        Assert.True((await Curation.MergeAsync(t.DocumentId, t.CuratorId, new MergeRule.AllAgree())).Succeeded);
+        await Moved("a merge's proposal");
+        Assert.True((await Curation.RejectAsync(t.DocumentId, t.CuratorId, 15, 27)).Succeeded);
+        await Moved("a rejection");
+        Assert.True((await Curation.CreateGoldAsync(t.DocumentId, t.CuratorId, 34, 46, t.Labels["actor"], null)).Succeeded);
+        await Moved("a curator's gold span");
+        Assert.True((await Curation.UndoAsync(t.DocumentId, t.CuratorId)).Succeeded);
+        await Moved("an undo");
+        Assert.True((await Curation.AcceptAsync(t.DocumentId, t.CuratorId, t.AnaId, 34, 46)).Succeeded);
+        await Moved("an accepted span");
+        Assert.True((await Curation.FinishAsync(t.DocumentId, t.CuratorId)).Succeeded);
+        await Moved("finishing the document");
+        // Reading changes nothing.
+        await Curation.LoadAsync(t.DocumentId, t.CuratorId);
+        Assert.Equal(seen[^1], await FingerprintAsync(t.DocumentId));
+    }
+
+    [Fact]
+    public async Task A_curators_decision_made_while_the_project_merges_is_never_overlapped_by_a_proposal()
+    {
+        // The merge reads a batch outside its writing transaction; a curator's gold span saved in between must make it read
+        // the batch again, not propose over the decision. Bounded: 15 races, each undone before the next.
+        var t = await TeamAsync();
+        for (var i = 0; i < 15; i++)
+        {
+            var merge = Task.Run(() => Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllWhoAnnotatedAgree()));
+            var decide = Task.Run(() => Curation.AcceptAsync(t.DocumentId, t.CuratorId, t.AnaId, 34, 46, "race " + i));
+            Assert.True((await merge).Succeeded);
+            Assert.True((await decide).Succeeded);
+            var gold = await GoldAsync(t.DocumentId);
+            var decided = gold.Where(g => g.Origin == GoldOrigin.Adjudicated).ToList();
+            Assert.Single(decided);
+            Assert.DoesNotContain(gold, g => g.Origin is GoldOrigin.Merged or GoldOrigin.Unanimous && decided.Any(d => g.Start < d.End && d.Start < g.End));
+            // A merge after the decision proposes only the agreed unit.
+            Assert.True((await Curation.MergeProjectAsync(t.ProjectId, t.CuratorId, new MergeRule.AllWhoAnnotatedAgree())).Succeeded);
+            Assert.Equal([(0, 9, GoldOrigin.Unanimous), (34, 46, GoldOrigin.Adjudicated)], (await GoldAsync(t.DocumentId)).Select(g => (g.Start, g.End, g.Origin)));
+            await using var db = server.CreateDbContext();
+            await db.GoldAnnotations.Where(g => g.DocumentId == t.DocumentId).ExecuteDeleteAsync();
+        }
+    }
+
     [Fact]
     public async Task Re_merging_the_project_replaces_its_proposals_keeps_the_curators_decisions_and_logs_one_row_per_document()
     {

@@ -172,14 +172,15 @@ public sealed class CurationService(
         }, ct);
 
     /// <summary>Automatic merge of every ready, not yet curated document of the project, a batch of documents at a time
-    /// (each batch one transaction; one undoable action for the whole run). Returns how many gold spans it proposed.</summary>
+    /// (each batch one transaction; one undoable action for the whole run). Returns how many gold spans it proposed.
+    /// The next batch is read and planned while this one is written (decision 0069): the reading and the planning are
+    /// done outside the writing transaction, so the writer takes the batch's fingerprint again inside it and reads and
+    /// plans the batch again when someone changed it in between.</summary>
     public async Task<CurationResult> MergeProjectAsync(int projectId, string userId, MergeRule rule, CancellationToken ct = default)
     {
         var permissions = await access.ForProjectAsync(projectId, userId, ct);
         if (!permissions.IsMember) return CurationResult.Fail($"Project {projectId} does not exist.");
         if (!permissions.CanCurate) return CurationResult.Fail("Only the project's curators and supervisors curate its documents.");
-        var total = 0;
-        var lastId = 0;
         var action = NewAction();
         Dictionary<string, string> names;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -190,25 +191,77 @@ public sealed class CurationService(
                             || db.Annotations.Any(a => a.AnnotatorId == u.Id && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId)))
                 .ToDictionaryAsync(u => u.Id, u => u.UserName ?? u.Id, StringComparer.Ordinal, ct);
         }
-        while (true)
+        // One batch waits planned while one is written: memory for three batches at most.
+        var planned = System.Threading.Channels.Channel.CreateBounded<PlannedBatch>(
+            new System.Threading.Channels.BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(() => PlanBatchesAsync(projectId, names, rule, userId, action, planned.Writer, stop.Token), CancellationToken.None);
+        var total = 0;
+        try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var ids = await ReadyDocumentsQuery(db, projectId).Where(id => id > lastId).OrderBy(id => id).Take(MergeBatch).ToListAsync(ct);
-            if (ids.Count == 0) break;
-            lastId = ids[^1];
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var material = await MaterialReader.ReadRangeAsync(db, projectId, ids, ct);
-            var read = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await MergeWriter.MergeAsync(db, ids.Select(id => (id, material[id])).ToList(), names, rule, userId, action,
-                clock.GetUtcNow().UtcDateTime, ct);
-            var written = System.Diagnostics.Stopwatch.GetTimestamp();
-            await tx.CommitAsync(ct);
-            MergeWriter.Timings.AddBatch(read - started, System.Diagnostics.Stopwatch.GetTimestamp() - written);
-            total += result.Proposed;
-            foreach (var id in result.Changed) bus.Publish(new CurationChangedEvent(id, projectId, userId, "merged"));
+            await foreach (var batch in planned.Reader.ReadAllAsync(stop.Token))
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await MaterialReader.LockRangeAsync(db, batch.First, batch.Last, ct);
+                var plan = batch.Plan;
+                if (!(await MaterialReader.FingerprintAsync(db, batch.First, batch.Last, ct)).AsSpan().SequenceEqual(batch.Fingerprint))
+                {
+                    // Someone changed these documents since they were read: read and plan them again, now inside the transaction.
+                    MergeWriter.Timings.AddReread();
+                    var ids = await ReadyDocumentsQuery(db, projectId).Where(id => id >= batch.First && id <= batch.Last).OrderBy(id => id).ToListAsync(ct);
+                    if (ids.Count == 0) continue;
+                    var material = await MaterialReader.ReadRangeAsync(db, projectId, ids, ct);
+                    plan = MergeWriter.Plan(ids.Select(id => (id, material[id])).ToList(), names, rule, userId, action, clock.GetUtcNow().UtcDateTime, ct);
+                }
+                var result = await MergeWriter.WriteAsync(db, plan, ct);
+                var written = System.Diagnostics.Stopwatch.GetTimestamp();
+                await tx.CommitAsync(ct);
+                MergeWriter.Timings.AddBatch(0, System.Diagnostics.Stopwatch.GetTimestamp() - written);
+                total += result.Proposed;
+                foreach (var id in result.Changed) bus.Publish(new CurationChangedEvent(id, projectId, userId, "merged"));
+            }
+            await producer;
+        }
+        finally
+        {
+            // A writer that failed stops the reader; a reader that failed ended the loop above with its exception.
+            await stop.CancelAsync();
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return CurationResult.Done(total);
+    }
+
+    /// <summary>A batch of a whole-project merge as read and planned: its document range, its fingerprint when read, the plan.</summary>
+    private sealed record PlannedBatch(int First, int Last, decimal[] Fingerprint, MergeWriter.Planned Plan);
+
+    /// <summary>Reads and plans a whole-project merge's batches in order, each on its own context outside any transaction.</summary>
+    private async Task PlanBatchesAsync(int projectId, Dictionary<string, string> names, MergeRule rule, string userId, string action,
+        System.Threading.Channels.ChannelWriter<PlannedBatch> writer, CancellationToken ct)
+    {
+        try
+        {
+            var lastId = 0;
+            while (true)
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var ids = await ReadyDocumentsQuery(db, projectId).Where(id => id > lastId).OrderBy(id => id).Take(MergeBatch).ToListAsync(ct);
+                if (ids.Count == 0) break;
+                lastId = ids[^1];
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                // The fingerprint first: a change after it is seen by the writer's; one before it is in what is read next.
+                var fingerprint = await MaterialReader.FingerprintAsync(db, ids[0], ids[^1], ct);
+                var material = await MaterialReader.ReadRangeAsync(db, projectId, ids, ct);
+                MergeWriter.Timings.AddBatch(System.Diagnostics.Stopwatch.GetTimestamp() - started, 0);
+                var plan = MergeWriter.Plan(ids.Select(id => (id, material[id])).ToList(), names, rule, userId, action, clock.GetUtcNow().UtcDateTime, ct);
+                await writer.WriteAsync(new PlannedBatch(ids[0], ids[^1], fingerprint, plan), ct);
+            }
+            writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+        }
     }
 
     /// <summary>Finishes, in one action, every ready document of the project on which all annotators agree everywhere:
@@ -557,6 +610,7 @@ public sealed class CurationService(
         var labelSet = await labels.ListAsync(standing.ProjectId, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await MaterialReader.LockRangeAsync(db, documentId, documentId, ct);
         var doc = await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => new { d.Length, d.CuratedAt }).FirstAsync(ct);
         if (allowCurated is null && doc.CuratedAt is not null) return CurationResult.Fail("This document is curated; reopen it to change its gold.");
         if (allowCurated == false && doc.CuratedAt is not null) return CurationResult.Fail("This document is curated already.");

@@ -53,6 +53,60 @@ internal static class MaterialReader
             spans.GetValueOrDefault(id) ?? [], assignments.GetValueOrDefault(id) ?? [], gold.GetValueOrDefault(id) ?? [], rejections.GetValueOrDefault(id) ?? []));
     }
 
+    /// <summary>
+    /// What could change the material of a document range, as numbers to compare: the count and id sum of its spans, gold
+    /// spans and rejections, and the count of its two change logs (append-only). A whole-project merge reads and plans a
+    /// batch outside the transaction that writes it (decision 0069); the writer takes this again inside its transaction and
+    /// reads the batch again when anything differs. Every read here is of an index on the document column (SQLite's
+    /// indexes hold the row id).
+    /// </summary>
+    public static async Task<decimal[]> FingerprintAsync(AnnotateHubDbContext db, int first, int last, CancellationToken ct)
+    {
+        var sql = ModelSql.Of(db).Statements(static m => new Sql(m));
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql.Fingerprint;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var (name, value) in new[] { ("@first", first), ("@last", last) })
+        {
+            var p = command.CreateParameter();
+            (p.ParameterName, p.Value) = (name, value);
+            command.Parameters.Add(p);
+        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var values = new decimal[reader.FieldCount];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = reader.IsDBNull(i) ? 0 : Convert.ToDecimal(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+        return values;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, locks the documents of the range (their rows, in id order) until the caller's transaction ends, so
+    /// two curation writers of one document (a curator's decision, a merge's batch) take turns as they do on SQLite, whose
+    /// write transaction excludes every other writer; without it both would read under read committed and write past each
+    /// other. Nothing on SQLite.
+    /// </summary>
+    public static async Task LockRangeAsync(AnnotateHubDbContext db, int first, int last, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite()) return;
+        var sql = ModelSql.Of(db).Statements(static m => new Sql(m));
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql.Lock;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+                              ?? throw new InvalidOperationException("Locking documents needs the caller's transaction.");
+        foreach (var (name, value) in new[] { ("@first", first), ("@last", last) })
+        {
+            var p = command.CreateParameter();
+            (p.ParameterName, p.Value) = (name, value);
+            command.Parameters.Add(p);
+        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+        }
+    }
+
     private static string? String(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static async Task<Dictionary<int, List<T>>> ReadAsync<T>(AnnotateHubDbContext db, string text, int first, int last, int? projectId,
@@ -106,6 +160,14 @@ internal static class MaterialReader
                 nameof(GoldAnnotation.UpdatedAt), nameof(GoldAnnotation.Version));
             Rejections = Select<GoldRejection>(nameof(GoldRejection.DocumentId), nameof(GoldRejection.Id), nameof(GoldRejection.DocumentId), nameof(GoldRejection.Start),
                 nameof(GoldRejection.End), nameof(GoldRejection.CuratorId), nameof(GoldRejection.Note), nameof(GoldRejection.At));
+            string Range<TEntity>(string aggregate) =>
+                $"(SELECT {aggregate} FROM {m.Table<TEntity>()} WHERE {m.Column<TEntity>("DocumentId")} BETWEEN @first AND @last)";
+            string Sum<TEntity>() => Range<TEntity>($"SUM({m.Column<TEntity>("Id")})");
+            Fingerprint = "SELECT " + string.Join(", ",
+                Range<Annotation>("COUNT(*)"), Sum<Annotation>(), Range<GoldAnnotation>("COUNT(*)"), Sum<GoldAnnotation>(),
+                Range<GoldRejection>("COUNT(*)"), Sum<GoldRejection>(), Range<CurationChange>("COUNT(*)"), Range<DocumentChange>("COUNT(*)"));
+            var documentId = m.Column<Document>(nameof(Document.Id));
+            Lock = $"SELECT {documentId} FROM {m.Table<Document>()} WHERE {documentId} BETWEEN @first AND @last ORDER BY {documentId} FOR UPDATE";
             State = m.FromProvider<Assignment>(nameof(Assignment.State));
             Origin = m.FromProvider<GoldAnnotation>(nameof(GoldAnnotation.Origin));
         }
@@ -114,6 +176,8 @@ internal static class MaterialReader
         public string Assignments { get; }
         public string Gold { get; }
         public string Rejections { get; }
+        public string Fingerprint { get; }
+        public string Lock { get; }
         public Func<object?, object?> State { get; }
         public Func<object?, object?> Origin { get; }
     }

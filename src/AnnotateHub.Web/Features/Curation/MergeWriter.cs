@@ -20,7 +20,13 @@ internal static class MergeWriter
     /// <summary>Where a merge's time went in this process (Stopwatch ticks): for the benchmark, which prints them.</summary>
     internal static class Timings
     {
-        private static long _read, _plan, _insert, _delete, _history, _commit;
+        private static long _read, _plan, _insert, _delete, _history, _commit, _rereads;
+
+        /// <summary>A whole-project merge's batch that changed between its reading and its writing, read again.</summary>
+        public static void AddReread() => Interlocked.Increment(ref _rereads);
+
+        /// <summary>Batches read again since the last call.</summary>
+        public static long TakeRereads() => Interlocked.Exchange(ref _rereads, 0);
 
         public static void Add(long plan, long insert, long delete, long history)
         {
@@ -46,48 +52,68 @@ internal static class MergeWriter
         }
     }
 
-    public static async Task<(int Proposed, IReadOnlyList<int> Changed)> MergeAsync(
+    /// <summary>A batch's merge as planned (no database): what goes and what comes, per document.</summary>
+    internal sealed class Planned
+    {
+        public List<long> Whole { get; } = [];
+        public List<long> ToDelete { get; } = [];
+        public List<GoldAnnotation> ToInsert { get; } = [];
+        public List<CurationChange> History { get; } = [];
+        public List<int> Changed { get; } = [];
+    }
+
+    /// <summary>Plans and writes a batch's merge inside the caller's transaction.</summary>
+    public static Task<(int Proposed, IReadOnlyList<int> Changed)> MergeAsync(
         AnnotateHubDbContext db, IReadOnlyList<(int DocumentId, CurationService.Material Material)> documents, Dictionary<string, string> names,
+        MergeRule rule, string userId, string actionId, DateTime now, CancellationToken ct) =>
+        WriteAsync(db, Plan(documents, names, rule, userId, actionId, now, ct), ct);
+
+    /// <summary>Plans a batch's merge: CPU work on what was read (no database), one document per task, in parallel,
+    /// collected in order.</summary>
+    public static Planned Plan(IReadOnlyList<(int DocumentId, CurationService.Material Material)> documents, Dictionary<string, string> names,
         MergeRule rule, string userId, string actionId, DateTime now, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var sql = ModelSql.Of(db).Statements(static s => new Sql(s));
-        // Planning is CPU work on what was read (no database): one document per task, in parallel, collected in order.
-        var plans = new Plan?[documents.Count];
+        var plans = new DocumentPlan?[documents.Count];
         Parallel.For(0, documents.Count, new ParallelOptions { CancellationToken = ct }, i =>
             plans[i] = PlanOne(documents[i].DocumentId, documents[i].Material, names, rule, userId, actionId, now));
-        var whole = new List<long>();
-        var toDelete = new List<long>();
-        var toInsert = new List<GoldAnnotation>();
-        var history = new List<CurationChange>();
-        var changed = new List<int>();
+        var planned = new Planned();
         foreach (var plan in plans)
         {
             if (plan is null) continue;
-            if (plan.ReplacesAll) whole.Add(plan.History.DocumentId);
-            else toDelete.AddRange(plan.Replaced);
-            toInsert.AddRange(plan.Made);
-            history.Add(plan.History);
-            changed.Add(plan.History.DocumentId);
+            if (plan.ReplacesAll) planned.Whole.Add(plan.History.DocumentId);
+            else planned.ToDelete.AddRange(plan.Replaced);
+            planned.ToInsert.AddRange(plan.Made);
+            planned.History.Add(plan.History);
+            planned.Changed.Add(plan.History.DocumentId);
         }
-        var planned = System.Diagnostics.Stopwatch.GetTimestamp();
+        Timings.Add(System.Diagnostics.Stopwatch.GetTimestamp() - started, 0, 0, 0);
+        return planned;
+    }
+
+    /// <summary>Writes a planned merge inside the caller's transaction. Returns how many proposals it made and the
+    /// documents it changed.</summary>
+    public static async Task<(int Proposed, IReadOnlyList<int> Changed)> WriteAsync(AnnotateHubDbContext db, Planned planned, CancellationToken ct)
+    {
+        var sql = ModelSql.Of(db).Statements(static s => new Sql(s));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await db.Database.OpenConnectionAsync(ct);
-        await DeleteAsync(db, sql.DeleteProposalsOf, whole, ct);
-        await DeleteAsync(db, sql.DeleteIds, toDelete, ct);
+        await DeleteAsync(db, sql.DeleteProposalsOf, planned.Whole, ct);
+        await DeleteAsync(db, sql.DeleteIds, planned.ToDelete, ct);
         var deleted = System.Diagnostics.Stopwatch.GetTimestamp();
-        await InsertGoldAsync(db, sql, toInsert, ct);
+        await InsertGoldAsync(db, sql, planned.ToInsert, ct);
         var inserted = System.Diagnostics.Stopwatch.GetTimestamp();
-        await InsertAsync(db, sql.History, history, ct);
-        Timings.Add(planned - started, inserted - deleted, deleted - planned, System.Diagnostics.Stopwatch.GetTimestamp() - inserted);
-        return (toInsert.Count, changed);
+        await InsertAsync(db, sql.History, planned.History, ct);
+        Timings.Add(0, inserted - deleted, deleted - started, System.Diagnostics.Stopwatch.GetTimestamp() - inserted);
+        return (planned.ToInsert.Count, planned.Changed);
     }
 
     /// <summary>One document's merge: the earlier proposals it replaces (<paramref name="ReplacesAll"/> when that is every
     /// proposal of the document), the ones it makes and its history row.</summary>
-    private sealed record Plan(IReadOnlyList<long> Replaced, bool ReplacesAll, IReadOnlyList<GoldAnnotation> Made, CurationChange History);
+    private sealed record DocumentPlan(IReadOnlyList<long> Replaced, bool ReplacesAll, IReadOnlyList<GoldAnnotation> Made, CurationChange History);
 
     /// <summary>One document's merge, or null when it changes nothing.</summary>
-    private static Plan? PlanOne(int documentId, CurationService.Material m, Dictionary<string, string> names, MergeRule rule, string userId,
+    private static DocumentPlan? PlanOne(int documentId, CurationService.Material m, Dictionary<string, string> names, MergeRule rule, string userId,
         string actionId, DateTime now)
     {
         var units = CurationService.Units(m);
@@ -104,7 +130,7 @@ internal static class MergeWriter
             Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
             Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
         }).ToList();
-        return new Plan(replaced.Select(g => g.Id).ToList(), replaced.Count == proposed.Count, made, new CurationChange
+        return new DocumentPlan(replaced.Select(g => g.Id).ToList(), replaced.Count == proposed.Count, made, new CurationChange
         {
             DocumentId = documentId, Kind = CurationChangeKind.Merged, UserId = userId, At = now, ActionId = actionId,
             Before = SnapshotsJson(replaced), After = SnapshotsJson(made),
