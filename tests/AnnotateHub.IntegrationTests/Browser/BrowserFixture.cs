@@ -53,11 +53,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies) with a desktop-sized viewport, on the fixture's server unless told.</summary>
-    public async Task<IPage> NewPageAsync(AppServer? server = null)
+    public Task<IPage> NewPageAsync(AppServer? server = null) => NewPageAsync((server ?? Server).BaseAddress);
+
+    /// <summary>A fresh browser context on any app's address (an app process of a test's own).</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = (server ?? Server).BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1200 },
             Locale = "en-GB",
         });
@@ -71,9 +74,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IPage> SignedInPageAsync() => SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword);
 
     /// <summary>A page in its own browser context, signed in as <paramref name="userName"/> through the real login form.</summary>
-    public async Task<IPage> SignedInPageAsync(string userName, string password, AppServer? server = null)
+    public Task<IPage> SignedInPageAsync(string userName, string password, AppServer? server = null) =>
+        SignedInPageAsync(userName, password, (server ?? Server).BaseAddress);
+
+    /// <summary>A page signed in through the real login form of the app at <paramref name="baseAddress"/>.</summary>
+    public async Task<IPage> SignedInPageAsync(string userName, string password, Uri baseAddress)
     {
-        var page = await NewPageAsync(server);
+        var page = await NewPageAsync(baseAddress);
         await page.GotoAsync("/Account/Login");
         await page.Locator("#username").FillAsync(userName);
         await page.Locator("#password").FillAsync(password);

@@ -89,7 +89,6 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         lock (gate) Assert.Equal(3, seen.Count); // once each: not again through the bus between instances
     }
 
-    [Trait("Database", "SqliteOnly")] // browsers on two hosts in one process: too slow to open within 20 s in the PostgreSQL pass of CI
     [Fact]
     public async Task A_span_made_in_a_browser_on_B_appears_in_a_browser_on_A_without_reloading()
     {
@@ -134,7 +133,6 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal(2 * PerInstance, db.Annotations.Count(a => a.DocumentId == _documentId));
     }
 
-    [Trait("Database", "SqliteOnly")] // browsers on two hosts in one process: too slow to open within 20 s in the PostgreSQL pass of CI
     [Fact]
     public async Task Who_is_on_the_document_on_B_shows_on_A_and_leaves_when_they_leave()
     {
@@ -178,7 +176,6 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         Assert.Equal("not_found", refused.Code);
     }
 
-    [Trait("Database", "SqliteOnly")] // browsers on two hosts in one process: too slow to open within 20 s in the PostgreSQL pass of CI
     [Fact]
     public async Task With_Redis_stopped_and_started_a_page_on_A_catches_up_on_what_B_saved_meanwhile()
     {

@@ -106,7 +106,8 @@ public sealed partial class CurationPage : IAsyncDisposable
             _self = DotNetObjectReference.Create(this);
             await JS.InvokeVoidAsync("annotateHubCuration.attach", _self);
         }
-        if (_state is not null && !_textAttached && _self is not null)
+        // Only once the text panel was rendered (the state can be set between a render without it and this call).
+        if (_state is not null && !_textAttached && _self is not null && !string.IsNullOrEmpty(_textBox.Id))
         {
             _textAttached = true;
             await JS.InvokeVoidAsync("annotateHubCuration.attachText", _textBox, _self);

@@ -126,7 +126,9 @@ public sealed partial class DocumentPage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_model is not null && !_attached)
+        // The model can be set between a render without the article and this call (a load finishing on the dispatcher
+        // first): attach only once the article's element was rendered, or the browser gets no element and the circuit dies.
+        if (_model is not null && !_attached && !string.IsNullOrEmpty(_container.Id))
         {
             _attached = true;
             _self = DotNetObjectReference.Create(this);
