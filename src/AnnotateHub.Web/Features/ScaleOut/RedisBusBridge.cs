@@ -70,7 +70,14 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, P
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
-        if (_inbound is not null) await _inbound.UnsubscribeAsync();
+        try
+        {
+            if (_inbound is not null) await _inbound.UnsubscribeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection went first (the host's services are disposed in no order we choose): its subscriptions with it.
+        }
         if (_writer is not null) await _writer.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
