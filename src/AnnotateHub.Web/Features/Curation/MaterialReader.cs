@@ -64,15 +64,7 @@ internal static class MaterialReader
     {
         var sql = ModelSql.Of(db).Statements(static m => new Sql(m));
         await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql.Fingerprint;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var (name, value) in new[] { ("@first", first), ("@last", last) })
-        {
-            var p = command.CreateParameter();
-            (p.ParameterName, p.Value) = (name, value);
-            command.Parameters.Add(p);
-        }
+        await using var command = RangeCommand(db, sql.Fingerprint, first, last, null);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var values = new decimal[reader.FieldCount];
@@ -91,28 +83,19 @@ internal static class MaterialReader
     {
         if (db.Database.IsSqlite()) return;
         var sql = ModelSql.Of(db).Statements(static m => new Sql(m));
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql.Lock;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-                              ?? throw new InvalidOperationException("Locking documents needs the caller's transaction.");
-        foreach (var (name, value) in new[] { ("@first", first), ("@last", last) })
-        {
-            var p = command.CreateParameter();
-            (p.ParameterName, p.Value) = (name, value);
-            command.Parameters.Add(p);
-        }
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Locking documents needs the caller's transaction.");
+        await using var command = RangeCommand(db, sql.Lock, first, last, null);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
         }
     }
 
-    private static string? String(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static async Task<Dictionary<int, List<T>>> ReadAsync<T>(AnnotateHubDbContext db, string text, int first, int last, int? projectId,
-        Func<DbDataReader, T> row, Func<T, int> documentOf, CancellationToken ct)
+    /// <summary>A command of <paramref name="text"/> on the context's connection and transaction, with the range
+    /// (<c>@first</c>, <c>@last</c>) and, when given, <c>@project</c> bound.</summary>
+    private static DbCommand RangeCommand(AnnotateHubDbContext db, string text, int first, int last, int? projectId)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
+        var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = text;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         foreach (var (name, value) in projectId is { } project ? new[] { ("@first", first), ("@last", last), ("@project", project) } : [("@first", first), ("@last", last)])
@@ -121,6 +104,15 @@ internal static class MaterialReader
             (p.ParameterName, p.Value) = (name, value);
             command.Parameters.Add(p);
         }
+        return command;
+    }
+
+    private static string? String(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static async Task<Dictionary<int, List<T>>> ReadAsync<T>(AnnotateHubDbContext db, string text, int first, int last, int? projectId,
+        Func<DbDataReader, T> row, Func<T, int> documentOf, CancellationToken ct)
+    {
+        await using var command = RangeCommand(db, text, first, last, projectId);
         var rows = new Dictionary<int, List<T>>();
         List<T>? current = null;
         var currentId = int.MinValue;
