@@ -26,8 +26,21 @@ unset ANNOTATEHUB_TEST_POSTGRES
 # Build the whole solution first: the soak smoke test runs the load tool's build output, which no test project
 # references, so a plain `dotnet test` may start the tests before that project is built.
 dotnet build AnnotateHub.sln -c Release
-dotnet test AnnotateHub.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+
+# Runs one pass with its output kept; when it fails, the failed tests' names and messages are printed again last, so
+# the end of a long log (servers' logs run between the results) says what failed.
+log_dir="$(mktemp -d)"
+pass() {
+  local name="$1"; shift
+  if "$@" 2>&1 | tee "$log_dir/$name.log"; then return 0; fi
+  echo
+  echo "=== The $name pass failed; its failed tests: ==="
+  grep -E -A 14 "^\s+Failed AnnotateHub" "$log_dir/$name.log" | cut -c1-400 | head -300 || true
+  return 1
+}
+
+pass main dotnet test AnnotateHub.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
 
 echo "The integration suite on PostgreSQL (${postgres})..."
-ANNOTATEHUB_TEST_POSTGRES="$postgres" dotnet test tests/AnnotateHub.IntegrationTests -c Release --no-build \
+pass postgres env ANNOTATEHUB_TEST_POSTGRES="$postgres" dotnet test tests/AnnotateHub.IntegrationTests -c Release --no-build \
   --filter "FullyQualifiedName!~.Browser.&Database!=SqliteOnly" --logger "console;verbosity=normal"

@@ -40,6 +40,10 @@ public sealed class EventBus(ILogger<EventBus> logger)
 
     [ThreadStatic] private static bool _deliveringRemote;
 
+    /// <summary>True once a bridge to other instances (Redis) is running: subscribers that order work across instances
+    /// (the hub's relay) do so only then.</summary>
+    public bool Bridged { get; set; }
+
     /// <summary>True while the bus delivers, on this thread, events another instance published (<see cref="PublishRemote{T}"/>):
     /// a subscriber that forwards events to other instances itself (the hub's relay, through the SignalR backplane; the
     /// Redis bridge) leaves these alone.</summary>

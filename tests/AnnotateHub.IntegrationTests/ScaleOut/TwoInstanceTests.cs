@@ -4,6 +4,7 @@ using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
 using static Microsoft.Playwright.Assertions;
 
@@ -119,6 +120,8 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         const int PerInstance = 60;
         await using var onA = await _a.ConnectToHubAsync();
         await using var onB = await _b.ConnectToHubAsync();
+        // A program watching on each instance gets every change once, in sequence order, whichever instance made it.
+        var watchers = new[] { await WatchAsync(_a), await WatchAsync(_b) };
         // Each sends its creates without waiting for the answers, so both instances' writers commit at the same time.
         Task<MutationResult> Create(HubConnection hub, int i) =>
             hub.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(_documentId, i % 100, i % 100 + 7, "claim", null, $"n{i}"));
@@ -131,9 +134,48 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         var log = db.DocumentChanges.Where(c => c.DocumentId == _documentId).Select(c => c.Sequence).OrderBy(q => q).ToList();
         Assert.Equal(Enumerable.Range(1, 2 * PerInstance).Select(i => (long)i), log);
         Assert.Equal(2 * PerInstance, db.Annotations.Count(a => a.DocumentId == _documentId));
+
+        foreach (var (hub, seen, name) in watchers)
+        {
+            await Eventually.Until(() => { lock (seen) return seen.Count >= 2 * PerInstance; }, Wait, $"every change reaches the watcher on {name}");
+            lock (seen) Assert.Equal(Enumerable.Range(1, 2 * PerInstance).Select(i => (long)i), seen);
+            await hub.DisposeAsync();
+        }
     }
 
-    [Trait("Database", "SqliteOnly")] // in the PostgreSQL pass of CI the leave was once not seen on A within 15 s (c3f31ff): not yet understood
+    [Fact]
+    public async Task A_writer_marks_a_change_that_follows_one_another_instance_committed_moments_ago()
+    {
+        var adminId = await _a.AdminIdAsync();
+        var onB = new List<DocumentChangeEvent>();
+        using var _ = _b.Get<EventBus>().SubscribeAll<DocumentChangeEvent>(events =>
+        {
+            if (!EventBus.DeliveringRemote) lock (onB) onB.AddRange(events);
+            return Task.CompletedTask;
+        });
+
+        Assert.True((await _a.Get<AnnotationService>().CreateAsync(_documentId, adminId, 0, 7, LabelId("claim"), null)).Succeeded);
+        Assert.True((await _b.Get<AnnotationService>().CreateAsync(_documentId, adminId, 8, 15, LabelId("claim"), null)).Succeeded);
+        Assert.True((await _b.Get<AnnotationService>().CreateAsync(_documentId, adminId, 16, 20, LabelId("actor"), null)).Succeeded);
+
+        // B's first follows A's change 1 (B's hub relay sends it only after A's); its second follows its own.
+        lock (onB)
+        {
+            Assert.Equal([(2L, true), (3L, false)], onB.Select(e => (e.Sequence, e.FollowsOtherWriter)));
+        }
+    }
+
+    /// <summary>A hub client on <paramref name="server"/> joined to the document, and the sequences it receives, as received.</summary>
+    private async Task<(HubConnection Hub, List<long> Seen, string Name)> WatchAsync(AppServer server)
+    {
+        var hub = await server.ConnectToHubAsync();
+        var seen = new List<long>();
+        hub.On<ChangeDto>("Change", c => { lock (seen) seen.Add(c.Sequence); });
+        hub.On<ChangeDto[]>("Changes", cs => { lock (seen) seen.AddRange(cs.Select(c => c.Sequence)); });
+        await hub.InvokeAsync<JoinResult>("JoinDocument", _documentId, null);
+        return (hub, seen, server == _a ? "A" : "B");
+    }
+
     [Fact]
     public async Task Who_is_on_the_document_on_B_shows_on_A_and_leaves_when_they_leave()
     {
@@ -152,8 +194,12 @@ public sealed class TwoInstanceTests(BrowserFixture fixture) : IAsyncLifetime
         // And the other way round: B lists the admin who is on A.
         await Expect(pageB.Locator("[data-testid=presence] [data-testid=viewer][data-user='Administrator']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 
-        await pageB.Context.CloseAsync();
+        // Ben goes to the project list (in the app, so his page on B leaves the document at once). Closing the browser
+        // instead leaves only if its unload beacon reaches B; if not, Ben shows "away (offline)" until Blazor gives up the
+        // circuit (3 min): the test that closed the browser failed on that, now and then, under load.
+        await pageB.Locator("a.brand").ClickAsync();
         await Expect(benOnA).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await pageB.Context.CloseAsync();
         await pageA.Context.CloseAsync();
     }
 

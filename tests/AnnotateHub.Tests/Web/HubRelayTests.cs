@@ -61,6 +61,103 @@ public sealed class HubRelayTests
         Assert.Equal(1, hub.MaxConcurrentSends);
     }
 
+    [Fact]
+    public async Task With_two_instances_a_change_that_follows_another_instances_waits_until_that_one_reached_the_backplane()
+    {
+        // A commits change 5, B change 6 a moment later; A's send to the backplane is slow. Without waiting, 6 reached
+        // Redis first and every connection got 6 before 5.
+        var backplane = new Backplane();
+        var (busA, busB) = (Bridged(), Bridged());
+        using var link = Link(busA, busB);
+        using var relayA = new HubRelay(busA, backplane.Instance(delay: TimeSpan.FromMilliseconds(150)), NullLogger<HubRelay>.Instance);
+        using var relayB = new HubRelay(busB, backplane.Instance(delay: TimeSpan.Zero), NullLogger<HubRelay>.Instance);
+        await relayA.StartAsync(CancellationToken.None);
+        await relayB.StartAsync(CancellationToken.None);
+
+        await Task.Run(() =>
+        {
+            busA.Publish(Change(3, 5));
+            busB.Publish(Change(3, 6) with { FollowsOtherWriter = true });
+            busB.Publish(Change(3, 7));
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (backplane.Order.Count < 3) await Task.Delay(10, timeout.Token);
+        Assert.Equal([5L, 6L, 7L], backplane.Order);
+    }
+
+    [Fact]
+    public async Task A_change_whose_predecessor_no_instance_sends_still_goes_out_and_one_instance_never_waits()
+    {
+        var backplane = new Backplane();
+        var bridged = Bridged();
+        using var relay = new HubRelay(bridged, backplane.Instance(delay: TimeSpan.Zero), NullLogger<HubRelay>.Instance);
+        await relay.StartAsync(CancellationToken.None);
+        // Change 8 was committed on an instance that stopped before it sent it: 9 goes after the wait, and the client
+        // reads 8 from the log when it sees the gap.
+        await Task.Run(() => bridged.Publish(Change(4, 9) with { FollowsOtherWriter = true }));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (backplane.Order.Count < 1) await Task.Delay(10, timeout.Token);
+        Assert.Equal([9L], backplane.Order);
+
+        // Alone (no bridge), the relay sends at once, on the publisher's thread.
+        var single = new RecordingFanOut(waitEvery: 0);
+        var bus = new EventBus(NullLogger<EventBus>.Instance);
+        using var alone = new HubRelay(bus, single, NullLogger<HubRelay>.Instance);
+        await alone.StartAsync(CancellationToken.None);
+        var sent = await Task.Run(() =>
+        {
+            bus.Publish(Change(4, 9) with { FollowsOtherWriter = true });
+            return single.Sends(4);
+        });
+        Assert.Equal([[9L]], sent);
+    }
+
+    private static EventBus Bridged() => new(NullLogger<EventBus>.Instance) { Bridged = true };
+
+    /// <summary>What the Redis bridge does with the relays' notices: each bus's reach the other as remote events.</summary>
+    private static IDisposable Link(EventBus a, EventBus b)
+    {
+        var one = a.SubscribeAll<ChangesRelayedEvent>(e => { if (!EventBus.DeliveringRemote) b.PublishRemote(e); return Task.CompletedTask; });
+        var other = b.SubscribeAll<ChangesRelayedEvent>(e => { if (!EventBus.DeliveringRemote) a.PublishRemote(e); return Task.CompletedTask; });
+        return new Both(one, other);
+    }
+
+    private sealed class Both(IDisposable one, IDisposable other) : IDisposable
+    {
+        public void Dispose()
+        {
+            one.Dispose();
+            other.Dispose();
+        }
+    }
+
+    /// <summary>The SignalR backplane: the order in which the instances' sends reached it.</summary>
+    private sealed class Backplane
+    {
+        private readonly Lock _gate = new();
+        private readonly List<long> _order = [];
+
+        public IReadOnlyList<long> Order
+        {
+            get { lock (_gate) return _order.ToList(); }
+        }
+
+        public IHubFanOut Instance(TimeSpan delay) => new Sender(this, delay);
+
+        private sealed class Sender(Backplane backplane, TimeSpan delay) : IHubFanOut
+        {
+            public async Task SendChangesAsync(IReadOnlyList<DocumentChangeEvent> changes)
+            {
+                if (delay > TimeSpan.Zero) await Task.Delay(delay);
+                lock (backplane._gate) backplane._order.AddRange(changes.Select(c => c.Sequence));
+            }
+
+            public Task SendLabelsAsync(LabelsChangedEvent labels) => Task.CompletedTask;
+            public Task SendPresenceAsync(PresenceChangedEvent presence) => Task.CompletedTask;
+        }
+    }
+
     private static DocumentChangeEvent Change(int documentId, long sequence) =>
         new(documentId, sequence, ChangeKind.AnnotationCreated,
             new AnnotationView(sequence, documentId, "u1", "Ana", 0, 1, 1, "claim", null, DateTime.UnixEpoch, DateTime.UnixEpoch, 1),

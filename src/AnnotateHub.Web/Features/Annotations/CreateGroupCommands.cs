@@ -48,11 +48,14 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
         return await command.ExecuteScalarAsync() as string ?? "";
     }
 
-    public async Task<long> LastSequenceAsync(int documentId)
+    /// <summary>The document's latest change: its sequence (0 when none) and when it was committed.</summary>
+    public async Task<(long Sequence, DateTime? At)> LastChangeAsync(int documentId)
     {
-        var command = _lastSequence ??= Prepare(_sql.LastSequence, "@d");
+        var command = _lastSequence ??= Prepare(_sql.LastChange, "@d");
         Bind(command, documentId);
-        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return (0, null);
+        return (reader.GetInt64(0), reader.GetDateTime(1));
     }
 
     public Task InsertChangeAsync(int documentId, long sequence, ChangeKind kind, long annotationId, string userId, DateTime at, string payload)
@@ -83,7 +86,9 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
             Accepted = s.ToProvider<SuggestionDecision>(nameof(SuggestionDecision.Verdict))(SuggestionVerdict.Accepted);
             UserNames = $"SELECT {s.Column<AppUser>(nameof(AppUser.DisplayName))}, {s.Column<AppUser>(nameof(AppUser.UserName))} FROM {s.Table<AppUser>()} WHERE {s.Column<AppUser>(nameof(AppUser.Id))} = @u";
             LabelName = $"SELECT {s.Column<LabelDefinition>(nameof(LabelDefinition.Name))} FROM {s.Table<LabelDefinition>()} WHERE {s.Column<LabelDefinition>(nameof(LabelDefinition.Id))} = @l";
-            LastSequence = $"SELECT MAX({s.Column<DocumentChange>(nameof(DocumentChange.Sequence))}) FROM {s.Table<DocumentChange>()} WHERE {s.Column<DocumentChange>(nameof(DocumentChange.DocumentId))} = @d";
+            var sequence = s.Column<DocumentChange>(nameof(DocumentChange.Sequence));
+            LastChange = $"SELECT {sequence}, {s.Column<DocumentChange>(nameof(DocumentChange.At))} FROM {s.Table<DocumentChange>()} " +
+                $"WHERE {s.Column<DocumentChange>(nameof(DocumentChange.DocumentId))} = @d ORDER BY {sequence} DESC LIMIT 1";
             Change = s.Insert<DocumentChange>(
                 (nameof(DocumentChange.DocumentId), "@d"), (nameof(DocumentChange.Sequence), "@q"), (nameof(DocumentChange.Kind), "@k"),
                 (nameof(DocumentChange.AnnotationId), "@a"), (nameof(DocumentChange.UserId), "@u"), (nameof(DocumentChange.At), "@t"),
@@ -96,7 +101,7 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
         public object? Accepted { get; }
         public string UserNames { get; }
         public string LabelName { get; }
-        public string LastSequence { get; }
+        public string LastChange { get; }
         public string Change { get; }
         public Func<ChangeKind, object?> Kind { get; }
     }

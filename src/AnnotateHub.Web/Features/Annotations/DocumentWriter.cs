@@ -233,9 +233,10 @@ public sealed class DocumentWriter(
             var views = await ViewsAsync(db, applied.Select(a => a.Entity));
             for (var attempt = 1; ; attempt++)
             {
-                var last = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known)
-                    ? known
-                    : await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence) ?? 0;
+                var (last, follows) = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known)
+                    ? (known, false)
+                    : FollowsOtherWriter(await db.DocumentChanges.Where(c => c.DocumentId == documentId).OrderByDescending(c => c.Sequence)
+                        .Select(c => new ValueTuple<long, DateTime?>(c.Sequence, c.At)).FirstOrDefaultAsync(), now);
                 var rows = new List<DocumentChange>(applied.Count);
                 events.Clear();
                 foreach (var (change, entity, kind) in applied)
@@ -247,7 +248,10 @@ public sealed class DocumentWriter(
                         At = now, Payload = JsonSerializer.Serialize(view), RevertsSequence = (change as RevertChange)?.Sequence,
                     };
                     rows.Add(row);
-                    events.Add(new DocumentChangeEvent(documentId, row.Sequence, kind, view, change.UserId, now) { Reverts = row.RevertsSequence });
+                    events.Add(new DocumentChangeEvent(documentId, row.Sequence, kind, view, change.UserId, now)
+                    {
+                        Reverts = row.RevertsSequence, FollowsOtherWriter = follows && events.Count == 0,
+                    });
                 }
                 db.DocumentChanges.AddRange(rows);
                 try
@@ -296,7 +300,9 @@ public sealed class DocumentWriter(
         var events = new List<DocumentChangeEvent>(group.Count);
         for (var attempt = 1; ; attempt++)
         {
-            var last = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known) ? known : await commands.LastSequenceAsync(documentId);
+            var (last, follows) = attempt == 1 && _lastSequences.TryGetValue(documentId, out var known)
+                ? (known, false)
+                : FollowsOtherWriter(await commands.LastChangeAsync(documentId), now);
             events.Clear();
             // A refused row must not undo the spans: PostgreSQL aborts the whole transaction on an error, SQLite the statement.
             await tx.CreateSavepointAsync(SequenceSavepoint);
@@ -307,7 +313,10 @@ public sealed class DocumentWriter(
                     var view = views[i];
                     var sequence = ++last;
                     await commands.InsertChangeAsync(documentId, sequence, ChangeKind.AnnotationCreated, view.Id, group[i].UserId, now, JsonSerializer.Serialize(view));
-                    events.Add(new DocumentChangeEvent(documentId, sequence, ChangeKind.AnnotationCreated, view, group[i].UserId, now));
+                    events.Add(new DocumentChangeEvent(documentId, sequence, ChangeKind.AnnotationCreated, view, group[i].UserId, now)
+                    {
+                        FollowsOtherWriter = follows && i == 0,
+                    });
                 }
                 await tx.ReleaseSavepointAsync(SequenceSavepoint);
                 break;
@@ -323,6 +332,14 @@ public sealed class DocumentWriter(
     }
 
     private const string SequenceSavepoint = "sequence";
+
+    // Longer than any relay of a committed change takes; shorter than a restart.
+    private static readonly TimeSpan RecentlyCommitted = TimeSpan.FromSeconds(5);
+
+    /// <summary>The document's latest change as read from the log (not this writer's own, which it remembers): whether it
+    /// was committed moments ago, so perhaps not yet sent to hub clients (<see cref="DocumentChangeEvent.FollowsOtherWriter"/>).</summary>
+    internal static (long Last, bool Follows) FollowsOtherWriter((long Sequence, DateTime? At) latest, DateTime now) =>
+        (latest.Sequence, latest.At is { } at && now - at < RecentlyCommitted);
 
     /// <summary>Committed: now announce and answer, in sequence order. <paramref name="events"/>[i] is the change of
     /// <paramref name="applied"/>[i].</summary>

@@ -14,8 +14,22 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
     private const int Partitions = 8;
     private const int MaxBatch = 500;
 
+    // With several instances, how long a change whose predecessor another instance committed waits for that one to be
+    // sent (normally a millisecond or two); past it, it goes anyway and clients fill the gap from the log.
+    internal static readonly TimeSpan MaxWaitForPredecessor = TimeSpan.FromMilliseconds(500);
+    private const int MaxTrackedDocuments = 50_000;
+
     private readonly OutboundQueue[] _outbound = Enumerable.Range(0, Partitions).Select(_ => new OutboundQueue()).ToArray();
     private readonly List<IDisposable> _subscriptions = [];
+    // Per document, the latest change sent to the hub's groups by this instance or (as its notice said) another one.
+    private readonly Dictionary<int, Relayed> _relayed = [];
+
+    private sealed class Relayed
+    {
+        public long Sequence;
+        /// <summary>Completed when <see cref="Sequence"/> moves; made by the first waiter.</summary>
+        public TaskCompletionSource? Moved;
+    }
 
     /// <summary>Events waiting for the hub's groups, and whether a send of this partition is under way.</summary>
     private sealed class OutboundQueue
@@ -31,6 +45,12 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
             if (_subscriptions.Count > 0) return Task.CompletedTask;
             // Another instance's changes reached this one's hub clients through the SignalR backplane already.
             _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(changes => EventBus.DeliveringRemote ? Task.CompletedTask : Enqueue(changes[0].DocumentId, changes)));
+            // Another instance sent changes: a change of ours that follows them may go now.
+            _subscriptions.Add(bus.SubscribeAll<ChangesRelayedEvent>(relayed =>
+            {
+                if (EventBus.DeliveringRemote) foreach (var r in relayed) MarkRelayed(r.DocumentId, r.Sequence);
+                return Task.CompletedTask;
+            }));
             _subscriptions.Add(bus.SubscribeAll<LabelsChangedEvent>(labels => EnqueueEach(labels, l => l.ProjectId)));
             // A list merged from another instance's news: that instance sent its own merged list through the backplane.
             _subscriptions.Add(bus.SubscribeAll<PresenceChangedEvent>(presence => EventBus.DeliveringRemote ? Task.CompletedTask : EnqueueEach(presence, p => p.DocumentId)));
@@ -112,7 +132,9 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
 
     private async Task AddToBatchAsync(List<DocumentChangeEvent> batch, DocumentChangeEvent change)
     {
-        if (batch.Count > 0 && (batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
+        var waits = change.FollowsOtherWriter && bus.Bridged;
+        if (batch.Count > 0 && (waits || batch[0].DocumentId != change.DocumentId || batch.Count >= MaxBatch)) await SendAsync(batch);
+        if (waits) await PredecessorRelayedAsync(change.DocumentId, change.Sequence - 1);
         batch.Add(change);
     }
 
@@ -126,7 +148,64 @@ public sealed class HubRelay(EventBus bus, IHubFanOut hub, ILogger<HubRelay> log
         {
             logger.LogWarning(ex, "Sending {Count} changes to hub clients failed", batch.Count);
         }
+        if (bus.Bridged)
+        {
+            // Sent, or never will be: either way a change after these must not wait for them.
+            var (documentId, last) = (batch[0].DocumentId, batch[^1].Sequence);
+            MarkRelayed(documentId, last);
+            bus.Publish(new ChangesRelayedEvent(documentId, last));
+        }
         batch.Clear();
+    }
+
+    /// <summary>Waits (at most <see cref="MaxWaitForPredecessor"/>) until this or another instance sent the document's change
+    /// <paramref name="sequence"/> to the hub's groups: the backplane then delivers it before ours on every connection.</summary>
+    private async Task PredecessorRelayedAsync(int documentId, long sequence)
+    {
+        var deadline = Environment.TickCount64 + (long)MaxWaitForPredecessor.TotalMilliseconds;
+        while (true)
+        {
+            Task moved;
+            lock (_relayed)
+            {
+                var relayed = RelayedOf(documentId);
+                if (relayed.Sequence >= sequence) return;
+                moved = (relayed.Moved ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            try
+            {
+                await moved.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
+            }
+            catch (TimeoutException)
+            {
+                logger.LogInformation("Change {Sequence} of document {DocumentId} was not sent by another instance within {Wait} ms; sending the next without it",
+                    sequence, documentId, MaxWaitForPredecessor.TotalMilliseconds);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Under the lock on <see cref="_relayed"/>. Documents nobody wrote lately are forgotten now and then: a change
+    /// that then waits for a predecessor sent long ago goes after <see cref="MaxWaitForPredecessor"/>.</summary>
+    private Relayed RelayedOf(int documentId)
+    {
+        if (_relayed.TryGetValue(documentId, out var relayed)) return relayed;
+        if (_relayed.Count >= MaxTrackedDocuments) _relayed.Clear();
+        return _relayed[documentId] = new Relayed();
+    }
+
+    private void MarkRelayed(int documentId, long sequence)
+    {
+        TaskCompletionSource? moved;
+        lock (_relayed)
+        {
+            var relayed = RelayedOf(documentId);
+            if (sequence <= relayed.Sequence) return;
+            relayed.Sequence = sequence;
+            moved = relayed.Moved;
+            relayed.Moved = null;
+        }
+        moved?.TrySetResult();
     }
 
     private async Task SendAsync(object item)

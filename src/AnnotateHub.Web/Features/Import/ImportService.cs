@@ -716,11 +716,14 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     Id = id, DocumentId = s.DocumentId, AnnotatorId = s.Who!, Start = s.Start, End = s.End, LabelId = s.LabelId,
                     Note = s.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
                 }, userName, labelName);
-                var sequence = (sequences.TryGetValue(s.DocumentId, out var last) ? last : await commands.LastSequenceAsync(s.DocumentId)) + 1;
+                var (last, follows) = sequences.TryGetValue(s.DocumentId, out var known)
+                    ? (known, false)
+                    : Annotations.DocumentWriter.FollowsOtherWriter(await commands.LastChangeAsync(s.DocumentId), now);
+                var sequence = last + 1;
                 sequences[s.DocumentId] = sequence;
                 // The live writer that wants the same number retries with the next one (decision 0026).
                 await commands.InsertChangeAsync(s.DocumentId, sequence, ChangeKind.AnnotationCreated, id, s.Who!, now, JsonSerializer.Serialize(view));
-                events.Add(new DocumentChangeEvent(s.DocumentId, sequence, ChangeKind.AnnotationCreated, view, s.Who!, now));
+                events.Add(new DocumentChangeEvent(s.DocumentId, sequence, ChangeKind.AnnotationCreated, view, s.Who!, now) { FollowsOtherWriter = follows });
             }
         }
 

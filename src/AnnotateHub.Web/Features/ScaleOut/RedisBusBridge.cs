@@ -22,7 +22,8 @@ public sealed class RedisOptions
 
 /// <summary>
 /// The bus between app instances (decision 0068): the events this instance's writers publish that other instances' pages
-/// need (committed span changes, suggestion decisions, curation changes, who is on a document here) go to one Redis channel, in the order published,
+/// need (committed span changes, suggestion decisions, curation changes, who is on a document here) and the hub relay's
+/// progress (<see cref="ChangesRelayedEvent"/>, decision 0070) go to one Redis channel, in the order published,
 /// and each instance delivers the others' to its own subscribers (<see cref="EventBus.PublishRemote{T}"/>). Rights, teams
 /// and label sets are not sent: they travel through the database's access-change rows (decision 0061). A message lost
 /// while Redis is away is not lost to users: pages number changes and read the change log on a gap, and when the connection
@@ -32,7 +33,7 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, P
     ILogger<RedisBusBridge> logger)
     : IHostedService, IDisposable
 {
-    private const string Changes = "changes", Suggestions = "suggestions", Curation = "curation", Presence = "presence";
+    private const string Changes = "changes", Relayed = "relayed", Suggestions = "suggestions", Curation = "curation", Presence = "presence";
     private static readonly TimeSpan PresenceRefresh = PresenceTracker.RemoteLifetime / 3;
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
@@ -54,6 +55,7 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, P
         lock (_subscriptions)
         {
             _subscriptions.Add(bus.SubscribeAll<DocumentChangeEvent>(events => Send(Changes, events)));
+            _subscriptions.Add(bus.SubscribeAll<ChangesRelayedEvent>(events => Send(Relayed, events)));
             _subscriptions.Add(bus.SubscribeAll<SuggestionsDecidedEvent>(events => Send(Suggestions, events)));
             _subscriptions.Add(bus.SubscribeAll<CurationChangedEvent>(events => Send(Curation, events)));
             // Who is here on this instance (not the merged list the event carries), on every change and every few seconds.
@@ -65,6 +67,7 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, P
         _inbound.OnMessage(message => Receive(message.Message));
         redis.ConnectionRestored += OnRestored;
         _writer = Task.Run(WriteAsync, CancellationToken.None);
+        bus.Bridged = true;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -143,6 +146,9 @@ public sealed class RedisBusBridge(IConnectionMultiplexer redis, EventBus bus, P
             {
                 case Changes:
                     bus.PublishRemote(envelope.Events.Deserialize<List<DocumentChangeEvent>>()!);
+                    break;
+                case Relayed:
+                    bus.PublishRemote(envelope.Events.Deserialize<List<ChangesRelayedEvent>>()!);
                     break;
                 case Suggestions:
                     bus.PublishRemote(envelope.Events.Deserialize<List<SuggestionsDecidedEvent>>()!);
