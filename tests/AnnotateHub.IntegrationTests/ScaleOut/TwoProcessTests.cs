@@ -12,7 +12,9 @@ namespace AnnotateHub.IntegrationTests.ScaleOut;
 /// Two app processes (<c>dotnet AnnotateHub.Web.dll</c>, Development as `dotnet run` starts it) on one database (a SQLite file, or a PostgreSQL
 /// database when the suite runs there) and one Redis of the test's own: nothing is shared but the database, Redis and
 /// the network. A client signed in on A uses its cookie on B, and a hub client on A gets B's creates, changes and
-/// deletes in order; a span made in a browser on B appears in a browser on A, and a browser signed in on A opens B.
+/// deletes in order; a span made in a browser on B appears in a browser on A, and a browser signed in on A opens B; a
+/// team change made in a browser on B ends a stream on A; with Redis stopped and started, a page and a program on A get
+/// what B saved meanwhile.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class TwoProcessTests(BrowserFixture fixture) : IAsyncLifetime
@@ -131,17 +133,145 @@ public sealed class TwoProcessTests(BrowserFixture fixture) : IAsyncLifetime
         }
         catch (Exception e)
         {
-            // What the two servers said (a circuit that died says why only there).
             await fixture.ScreenshotAsync(pageA, "two-processes-failed-a");
             await fixture.ScreenshotAsync(pageB, "two-processes-failed-b");
-            static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(60));
-            throw new InvalidOperationException($"{e.Message}\n--- process A ---\n{Tail(_a.Output)}\n--- process B ---\n{Tail(_b.Output)}", e);
+            throw WithServerLogs(e);
         }
         finally
         {
             await pageA.Context.CloseAsync();
             await pageB.Context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_team_change_made_in_a_browser_on_process_B_ends_a_stream_on_process_A()
+    {
+        var name = "ana-" + Guid.NewGuid().ToString("N")[..6];
+        // Set up from a shell, as an admin would: the command line against the shared database.
+        Assert.Equal(0, await CommandAsync("users", "add", name, "--password", AppServer.AnnotatorPassword));
+        Assert.Equal(0, await CommandAsync("projects", "add-member", AppServer.DemoProjectName, name, "--role", "supervisor"));
+        var documentId = await FirstDemoDocumentAsync();
+        var projectId = await ProjectOfAsync(documentId);
+        await using var ana = await ConnectAsync(_a!.BaseAddress, await SignInAsync(_a.BaseAddress, name, AppServer.AnnotatorPassword));
+        var revoked = new TaskCompletionSource<AccessRevokedDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ana.On<AccessRevokedDto>("AccessRevoked", r => revoked.TrySetResult(r));
+        await ana.InvokeAsync<JoinResult>("JoinDocument", documentId, null);
+
+        // The admin removes her on the Team tab of a browser on B.
+        var page = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, _b!.BaseAddress);
+        try
+        {
+            await page.GotoAsync(new Uri(_b.BaseAddress, $"/projects/{projectId}").ToString());
+            await Live.WaitForCircuitAsync(page);
+            await page.Locator(".mud-tab", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Team$") }).ClickAsync();
+            var row = page.Locator($"[data-testid=member-row][data-user=\"{name}\"]");
+            await row.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+            await Expect(row).ToHaveCountAsync(0);
+
+            // A heard of it through the database's access-change rows and ended her stream.
+            var told = await revoked.Task.WaitAsync(Wait);
+            Assert.Equal(documentId, told.DocumentId);
+            var refused = await ana.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 0, 7, "claim", null, null));
+            Assert.False(refused.Ok);
+            Assert.Equal("not_found", refused.Code);
+        }
+        catch (Exception e)
+        {
+            throw WithServerLogs(e);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_Redis_stopped_and_started_a_page_and_a_program_on_process_A_get_what_process_B_saved_meanwhile()
+    {
+        var documentId = await FirstDemoDocumentAsync();
+        var text = await DocumentTextAsync(documentId);
+        var paragraphs = text.Split('\n').Where(l => l.Length > 80 && !l.Contains("  ", StringComparison.Ordinal)).ToList();
+        var (away, back) = (Phrase(paragraphs[0]), Phrase(paragraphs[1]));
+        var cookie = await SignInAsync(_a!.BaseAddress, AppServer.AdminUserName, AppServer.AdminPassword);
+        await using var watcher = await ConnectAsync(_a.BaseAddress, cookie);
+        var seen = new List<long>();
+        watcher.On<ChangeDto>("Change", c => { lock (seen) seen.Add(c.Sequence); });
+        watcher.On<ChangeDto[]>("Changes", cs => { lock (seen) seen.AddRange(cs.Select(c => c.Sequence)); });
+        var joined = await watcher.InvokeAsync<JoinResult>("JoinDocument", documentId, null);
+        await using var writer = await ConnectAsync(_b!.BaseAddress, cookie);
+        var pageA = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, _a.BaseAddress);
+        try
+        {
+            var viewA = await DocumentView.OpenAsync(pageA, documentId, text);
+            var (awayBefore, backBefore) = (await viewA.CommittedSpanRun(away).CountAsync(), await viewA.CommittedSpanRun(back).CountAsync());
+
+            await _redis.StopAsync();
+            var whileAway = await writer.InvokeAsync<MutationResult>("CreateAnnotation", Create(documentId, text, away, "actor"));
+            Assert.True(whileAway.Ok, whileAway.Error);
+            await _redis.StartAsync();
+
+            // Nothing saved is lost: once Redis is back the page reads the change log.
+            await Expect(viewA.CommittedSpanRun(away)).ToHaveCountAsync(awayBefore + 1, new() { Timeout = 30_000 });
+            // And live delivery goes on, to the page and to the program.
+            var after = await writer.InvokeAsync<MutationResult>("CreateAnnotation", Create(documentId, text, back, "claim"));
+            Assert.True(after.Ok, after.Error);
+            await Expect(viewA.CommittedSpanRun(back)).ToHaveCountAsync(backBefore + 1, new() { Timeout = 15_000 });
+            await Eventually.Until(() => { lock (seen) return seen.Contains(after.Change!.Sequence); }, Wait, "the change made after the restart reaches the program on A");
+            // The program, seeing a gap (or not, if B's Redis client sent the first one when it was back), reads the log
+            // after what it had when it joined, as docs/realtime.md says: both changes, in order.
+            var fromLog = await watcher.InvokeAsync<ChangeDto[]>("GetChanges", documentId, joined.Sequence, 100);
+            Assert.Equal([whileAway.Change!.Sequence, after.Change!.Sequence], fromLog.Select(c => c.Sequence));
+            lock (seen) Assert.Equal(seen.Order(), seen); // in order, with or without the first
+        }
+        catch (Exception e)
+        {
+            await fixture.ScreenshotAsync(pageA, "two-processes-redis-failed-a");
+            throw WithServerLogs(e);
+        }
+        finally
+        {
+            await pageA.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>The first five words of a paragraph.</summary>
+    private static string Phrase(string paragraph) => string.Join(' ', paragraph.Split(' ').Take(5));
+
+    private static CreateAnnotationRequest Create(int documentId, string text, string phrase, string label)
+    {
+        // Offsets count code points (docs/realtime.md).
+        var at = text.IndexOf(phrase, StringComparison.Ordinal);
+        var start = text[..at].EnumerateRunes().Count();
+        return new CreateAnnotationRequest(documentId, start, start + phrase.EnumerateRunes().Count(), label, null, null);
+    }
+
+    private InvalidOperationException WithServerLogs(Exception e)
+    {
+        // What the two servers said (a circuit that died says why only there).
+        static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(60));
+        return new InvalidOperationException($"{e.Message}\n--- process A ---\n{Tail(_a!.Output)}\n--- process B ---\n{Tail(_b!.Output)}", e);
+    }
+
+    /// <summary>The app's command line, run here against the two processes' database.</summary>
+    private async Task<int> CommandAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var settings = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}"] = ConnectionString,
+            ["Database:Provider"] = AppServer.PostgresServer is null ? DatabaseOptions.SqliteProvider : DatabaseOptions.PostgresProvider,
+        };
+        var code = await AnnotateHub.Web.CommandLine.CommandLineHost.RunAsync(args, new StringReader(""), output, error, settings, CancellationToken.None);
+        Assert.True(code == 0, $"{string.Join(' ', args)}: {output}{error}");
+        return code;
+    }
+
+    private async Task<int> ProjectOfAsync(int documentId)
+    {
+        await using var db = CreateDbContext();
+        return await db.Documents.Where(d => d.Id == documentId).Select(d => d.ProjectId).SingleAsync();
     }
 
     private AnnotateHubDbContext CreateDbContext() => AppServer.PostgresServer is null
@@ -160,10 +290,10 @@ public sealed class TwoProcessTests(BrowserFixture fixture) : IAsyncLifetime
         return await db.Documents.Where(d => d.Id == documentId).Select(d => d.Text).SingleAsync();
     }
 
-    private static async Task<string> SignInAsync(Uri baseAddress)
+    private static async Task<string> SignInAsync(Uri baseAddress, string userName = AppServer.AdminUserName, string password = AppServer.AdminPassword)
     {
         using var client = SignInForm.CreateClient(baseAddress);
-        using var signIn = await SignInForm.PostAsync(client, AppServer.AdminUserName, AppServer.AdminPassword);
+        using var signIn = await SignInForm.PostAsync(client, userName, password);
         var cookie = SignInForm.SetCookie(signIn, SignInForm.IdentityCookie) ?? throw new InvalidOperationException($"Signing in on {baseAddress} failed ({(int)signIn.StatusCode}).");
         return cookie.Split(';')[0];
     }
