@@ -21,8 +21,10 @@ internal sealed class BenchRenderer(IServiceProvider services, ILoggerFactory lo
     /// <summary>Components with a non-empty diff in the last batches since <see cref="ResetCounters"/>.</summary>
     public int UpdatedComponents { get; private set; }
     public int Edits { get; private set; }
+    /// <summary>Paragraph components rendered (with or without edits) since <see cref="ResetCounters"/>.</summary>
+    public int RenderedParagraphs { get; private set; }
 
-    public void ResetCounters() => (UpdatedComponents, Edits) = (0, 0);
+    public void ResetCounters() => (UpdatedComponents, Edits, RenderedParagraphs) = (0, 0, 0);
 
     public async Task<DocumentPage> RenderDocumentPageAsync(int documentId, string userId)
     {
@@ -43,8 +45,10 @@ internal sealed class BenchRenderer(IServiceProvider services, ILoggerFactory lo
     {
         for (var i = 0; i < batch.UpdatedComponents.Count; i++)
         {
-            var edits = batch.UpdatedComponents.Array[i].Edits.Count;
+            var diff = batch.UpdatedComponents.Array[i];
+            var edits = diff.Edits.Count;
             if (edits > 0) UpdatedComponents++;
+            if (GetComponentState(diff.ComponentId).Component is AnnotatedParagraph) RenderedParagraphs++;
             Edits += edits;
         }
         return Task.CompletedTask;

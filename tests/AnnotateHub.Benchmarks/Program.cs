@@ -101,7 +101,6 @@ try
         var (ps, pe) = paragraphs[rng.Next(paragraphs.Count)];
         if (pe - ps < 40) { i--; continue; }
         var s = ps + rng.Next(0, pe - ps - 30);
-        var before = AnnotatedParagraph.RenderCount;
         renderer.ResetCounters();
         var sw = Stopwatch.StartNew();
         await renderer.Dispatcher.InvokeAsync(() => page.OnSelection(s, s + 20, 0, 0));
@@ -109,7 +108,7 @@ try
         await renderer.Dispatcher.InvokeAsync(() => page.OnHotkey("1"));
         addTimes.Add(sw.Elapsed.TotalMilliseconds);
         edits.Add(renderer.Edits);
-        rendered.Add(AnnotatedParagraph.RenderCount - before);
+        rendered.Add(renderer.RenderedParagraphs);
         updated.Add(renderer.UpdatedComponents);
     }
 

@@ -4,25 +4,24 @@ using Bunit;
 
 namespace AnnotateHub.Tests.Components;
 
-/// <summary>AnnotatedParagraph.RenderCount is static: tests that read it must not run beside other renders.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ParagraphRenderCounting
-{
-    public const string Name = "Paragraph render counting";
-}
-
-[Collection(ParagraphRenderCounting.Name)]
+/// <summary>Which components a change renders, counted per component by bUnit (no counters in the app): a change of one
+/// span renders the paragraphs it touches and its row of the span list, nothing else.</summary>
 public sealed class ParagraphRenderCountTests : DocumentPageContext
 {
     private const string Phrase = "at least ten US soldiers were injured";
 
-    private static long Renders => Interlocked.Read(ref AnnotatedParagraph.RenderCount);
+    /// <summary>How often each paragraph component rendered so far, by paragraph index.</summary>
+    private static Dictionary<int, int> ParagraphRenders(IRenderedComponent<DocumentPage> cut) =>
+        cut.FindComponents<AnnotatedParagraph>().ToDictionary(p => p.Instance.Model.Index, p => p.RenderCount);
 
-    private static void ForgetRenders() => AnnotatedParagraph.RenderedIndices.Clear();
+    /// <summary>The paragraphs rendered since <paramref name="before"/>. A change may render its paragraph more than once
+    /// (the live event and the service's answer race), but never a paragraph it does not touch.</summary>
+    private static int[] RenderedSince(IRenderedComponent<DocumentPage> cut, Dictionary<int, int> before) =>
+        ParagraphRenders(cut).Where(p => p.Value > before.GetValueOrDefault(p.Key)).Select(p => p.Key).Order().ToArray();
 
-    /// <summary>The distinct paragraphs rendered since <see cref="ForgetRenders"/>. A change may render its paragraph
-    /// more than once (the live event and the service's answer race), but never a paragraph it does not touch.</summary>
-    private static int[] RenderedParagraphs() => AnnotatedParagraph.RenderedIndices.Distinct().Order().ToArray();
+    /// <summary>How often each row of the span list rendered so far, by span id.</summary>
+    private static Dictionary<long, int> RowRenders(IRenderedComponent<DocumentPage> cut) =>
+        cut.FindComponents<SpanListRow>().ToDictionary(r => r.Instance.Annotation.Id, r => r.RenderCount);
 
     private static int ParagraphOf(string text, string phrase)
     {
@@ -38,22 +37,22 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     [Fact]
     public void Opening_a_document_renders_each_paragraph_once()
     {
-        var before = Renders;
+        var cut = RenderDocument(SeedDocumentId);
 
-        RenderDocument(SeedDocumentId);
-
-        Assert.Equal(SpanLayout.Paragraphs(SeedText).Count, Renders - before);
+        var renders = ParagraphRenders(cut);
+        Assert.Equal(SpanLayout.Paragraphs(SeedText).Count, renders.Count);
+        Assert.All(renders.Values, count => Assert.Equal(1, count));
     }
 
     [Fact]
     public async Task Selecting_text_renders_no_paragraph()
     {
         var cut = RenderDocument(SeedDocumentId);
-        var before = Renders;
+        var before = ParagraphRenders(cut);
 
         await Select(cut, Utf16Range(SeedText, Phrase));
 
-        Assert.Equal(0, Renders - before);
+        Assert.Empty(RenderedSince(cut, before));
         Assert.Single(cut.FindAll("[data-testid=label-menu]"));
     }
 
@@ -62,12 +61,12 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     {
         var cut = RenderDocument(SeedDocumentId);
         await Select(cut, Utf16Range(SeedText, Phrase));
-        ForgetRenders();
+        var before = ParagraphRenders(cut);
 
         await cut.InvokeAsync(() => cut.Instance.OnHotkey("3"));
 
         Assert.Single(await AnnotationsInDatabase());
-        Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedParagraphs());
+        Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedSince(cut, before));
     }
 
     [Fact]
@@ -75,14 +74,14 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     {
         var cut = RenderDocument(EmojiDocumentId);
         await Select(cut, Utf16Range(EmojiText, "the base 🇮🇶\nOfficials said"));
-        ForgetRenders();
+        var before = ParagraphRenders(cut);
 
         await cut.InvokeAsync(() => cut.Instance.OnHotkey("1"));
 
         Assert.Single(await AnnotationsInDatabase());
         Assert.Equal(2, cut.FindAll("span.ann").Count);
         var first = ParagraphOf(EmojiText, "the base 🇮🇶");
-        Assert.Equal([first, first + 1], RenderedParagraphs());
+        Assert.Equal([first, first + 1], RenderedSince(cut, before));
     }
 
     [Fact]
@@ -91,11 +90,48 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         var cut = RenderDocument(SeedDocumentId);
         await Select(cut, Utf16Range(SeedText, Phrase));
         await cut.InvokeAsync(() => cut.Instance.OnHotkey("3"));
-        ForgetRenders();
+        var before = ParagraphRenders(cut);
 
         await cut.InvokeAsync(() => cut.Instance.OnDeleteKey());
 
         Assert.Empty(await AnnotationsInDatabase());
-        Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedParagraphs());
+        Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedSince(cut, before));
+    }
+
+    [Fact]
+    public async Task A_span_made_elsewhere_renders_its_paragraph_and_its_row_of_the_span_list_only()
+    {
+        var cut = RenderDocument(SeedDocumentId);
+        // Bob's spans, made through the service as by a program: they reach Ana's page as live changes.
+        var adminId = Bob.Id;
+        var (firstStart, firstEnd) = CodePoints(SeedText, "Ain al-Assad airbase");
+        var first = await AnnotationService.CreateAsync(SeedDocumentId, adminId, firstStart, firstEnd, LabelIds["actor"], null);
+        var (secondStart, secondEnd) = CodePoints(SeedText, Phrase);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<SpanListRow>()));
+        var paragraphs = ParagraphRenders(cut);
+        var rows = RowRenders(cut);
+
+        var second = await AnnotationService.CreateAsync(SeedDocumentId, adminId, secondStart, secondEnd, LabelIds["casualty figure"], null);
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindComponents<SpanListRow>().Count));
+        Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedSince(cut, paragraphs));
+        var after = RowRenders(cut);
+        Assert.Equal(rows[first.Annotation!.Id], after[first.Annotation.Id]); // the other row did not render
+        Assert.Equal(1, after[second.Annotation!.Id]);
+
+        // A new note on the second span renders its row again, and not the first's.
+        var noted = await AnnotationService.UpdateAsync(second.Annotation.Id, adminId, 1, LabelIds["casualty figure"], "disputed");
+        Assert.True(noted.Succeeded, noted.Error);
+        cut.WaitForAssertion(() => Assert.Equal(2, RowRenders(cut)[second.Annotation.Id]));
+        Assert.Equal(rows[first.Annotation.Id], RowRenders(cut)[first.Annotation.Id]);
+    }
+
+    /// <summary>The code-point range of the first <paramref name="part"/> in <paramref name="text"/>.</summary>
+    private static (int Start, int End) CodePoints(string text, string part)
+    {
+        var at = text.IndexOf(part, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{part}' is not in the text");
+        var start = text[..at].EnumerateRunes().Count();
+        return (start, start + part.EnumerateRunes().Count());
     }
 }
