@@ -30,6 +30,7 @@ public sealed partial class DocumentPage
     [Inject] private CircuitConnection Connection { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private ILogger<DocumentPage> Logger { get; set; } = default!;
 
     private DocumentContent? _doc;
     private DocumentModel? _model;
@@ -64,9 +65,8 @@ public sealed partial class DocumentPage
     private bool _offline;
     private (long Id, string Message)? _notice; // a refused change of this span, shown in its details panel
 
-    // The sequence number of the last change this view shows; changes apply strictly in order (see ApplyCommitted).
-    private long _sequence;
-    private readonly SemaphoreSlim _catchUp = new(1, 1);
+    // The live stream: the last sequence shown, catch-up, the blind filter (DocumentStream).
+    private DocumentStream? _stream;
     private long _nextPendingId;
 
     protected override async Task OnInitializedAsync()
@@ -92,18 +92,12 @@ public sealed partial class DocumentPage
         }
         _crumbs = [new("Projects", "/"), new(_doc.ProjectName, $"/projects/{_doc.ProjectId}")];
         _labels = await LabelService.ListAsync(_doc.ProjectId);
-        // Subscribe before loading so no change committed in between is missed: changes up to the snapshot's
+        // Opened before loading so no change committed in between is missed: changes up to the snapshot's
         // sequence are skipped as duplicates, later ones apply in order.
-        _subscriptions.Add(Bus.Subscribe<DocumentChangeEvent>(DocumentId, OnDocumentChanged));
+        _stream = new DocumentStream(DocumentId, Bus, (after, max) => Annotations.ChangesAfterAsync(DocumentId, after, max), InvokeAsync, Logger);
         _subscriptions.Add(Bus.Subscribe<LabelsChangedEvent>(_doc.ProjectId, OnLabelsChanged));
         _subscriptions.Add(Bus.Subscribe<TeamChangedEvent>(_doc.ProjectId, OnTeamChanged));
         _subscriptions.Add(Bus.Subscribe<SuggestionsDecidedEvent>(DocumentId, OnSuggestionsDecided));
-        // The bus between instances was away for a while: read the log for what it may have missed.
-        _subscriptions.Add(Bus.Subscribe<CatchUpRequestedEvent>(CatchUpRequestedEvent.AllKey, _ => InvokeAsync(async () =>
-        {
-            await CatchUpAsync();
-            StateHasChanged();
-        })));
         Connection.Changed += OnConnectionChanged;
         await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);
@@ -114,11 +108,12 @@ public sealed partial class DocumentPage
     private async Task LoadSpansAsync()
     {
         var snapshot = await Annotations.SnapshotAsync(_access!);
-        _sequence = snapshot.Sequence;
-        _model = new DocumentModel(_doc!.Text, snapshot.Annotations, _labels, _userId);
-        _model.SetSuggestions(await Suggestions.PendingAsync(_access!));
+        var model = new DocumentModel(_doc!.Text, snapshot.Annotations, _labels, _userId);
+        model.SetSuggestions(await Suggestions.PendingAsync(_access!));
+        _model = model;
         RefreshSuggestionList();
         _version++;
+        if (_stream is { } stream) await stream.ResetAsync(snapshot.Sequence, new DocumentStreamTarget(CanSee, ApplyVisible, StateHasChanged));
     }
 
     /// <summary>Whether this user may add and change their own spans here now (not when their document is marked done).</summary>
@@ -690,57 +685,19 @@ public sealed partial class DocumentPage
         _version++;
     }
 
-    private Task OnDocumentChanged(DocumentChangeEvent change) => InvokeAsync(() => ApplyCommittedAsync(change));
-
-    /// <summary>
-    /// Applies committed changes strictly in sequence order: one already shown is skipped (our own change arrives
-    /// as the service's answer and as the event), and a gap (a missed event) is filled from the change log.
-    /// Runs on the circuit's dispatcher.
-    /// </summary>
-    private async Task ApplyCommittedAsync(DocumentChangeEvent change)
-    {
-        if (_model is null || change.Sequence <= _sequence) return;
-        if (change.Sequence == _sequence + 1)
-        {
-            Apply(change);
-            StateHasChanged();
-            return;
-        }
-        await CatchUpAsync();
-    }
+    /// <summary>A committed change this view made (the service's answer): through the stream, so it applies in order and once.</summary>
+    private Task ApplyCommittedAsync(DocumentChangeEvent change) => _stream?.ApplyAsync(change) ?? Task.CompletedTask;
 
     /// <summary>Reads the change log after the last sequence shown and applies what is there, in order.</summary>
-    private async Task CatchUpAsync()
-    {
-        if (_model is null) return;
-        await _catchUp.WaitAsync();
-        try
-        {
-            var applied = 0;
-            while (true)
-            {
-                var missed = await Annotations.ChangesAfterAsync(DocumentId, _sequence, 1000);
-                foreach (var change in missed.Where(c => c.Sequence > _sequence))
-                {
-                    Apply(change);
-                    applied++;
-                }
-                if (missed.Count < 1000) break;
-            }
-            if (applied > 0) StateHasChanged();
-        }
-        finally
-        {
-            _catchUp.Release();
-        }
-    }
+    private Task CatchUpAsync() => _model is null ? Task.CompletedTask : _stream?.CatchUpAsync() ?? Task.CompletedTask;
 
-    private void Apply(DocumentChangeEvent change)
+    /// <summary>Whether this user may see a change by <paramref name="annotatorId"/> (in a blind project, only their own).</summary>
+    private bool CanSee(string annotatorId) => _access is not { } access || access.CanSeeChangeBy(annotatorId);
+
+    /// <summary>Shows one committed change the stream let through (in order, visible to this user).</summary>
+    private void ApplyVisible(DocumentChangeEvent change)
     {
         if (_model is null) return;
-        _sequence = change.Sequence;
-        // Another annotator's change in a blind project: counted (the sequence moves on) but not shown.
-        if (_access is { } access && !access.CanSeeChangeBy(change.Annotation.AnnotatorId)) return;
         if (change.Kind == ChangeKind.AnnotationDeleted)
         {
             _model.Remove(change.Annotation.Id);
@@ -771,6 +728,8 @@ public sealed partial class DocumentPage
         _access = await Access.ForDocumentAsync(DocumentId, _userId);
         if (_access is null || !_access.Permissions.IsMember || !_access.CanOpen)
         {
+            _stream?.Dispose();
+            _stream = null;
             _model = null;
             _refusal = "You no longer have access to this document.";
         }
@@ -813,6 +772,7 @@ public sealed partial class DocumentPage
     public async ValueTask DisposeAsync()
     {
         foreach (var subscription in _subscriptions) subscription.Dispose();
+        _stream?.Dispose();
         Connection.Changed -= OnConnectionChanged;
         Presence.Leave(DocumentId, _presenceKey);
         if (_attached)
