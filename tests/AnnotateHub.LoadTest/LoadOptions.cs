@@ -48,6 +48,15 @@ internal sealed record LoadOptions
     /// <summary>Most heap growth the soak accepts: managed heap after a full GC at the end over the start, minus one.</summary>
     public double HeapGrowthLimit { get; init; } = 0.10;
 
+    /// <summary>--browser-path: the cost of the path people use (BrowserPathRun) instead of the latency run.</summary>
+    public bool BrowserPath { get; init; }
+    /// <summary>How often --browser-path repeats its window without pages and with them.</summary>
+    public int Repeats { get; init; } = 3;
+    /// <summary>Spans --browser-path puts on the document before measuring.</summary>
+    public int BaseSpans { get; init; } = 100;
+    /// <summary>CPUs a started server is pinned to (--server-cpus, as taskset -c takes them), so it does not share the tool's.</summary>
+    public string? ServerCpus { get; init; }
+
     public int WarmupCreates => checked(Rate * WarmupSeconds);
     public int MeasuredCreates => checked(Rate * Seconds);
     public int TotalCreates => checked(WarmupCreates + MeasuredCreates);
@@ -88,6 +97,10 @@ internal sealed record LoadOptions
                 "--redis" => o with { Redis = Value() },
                 "--help" or "-h" => o with { Help = true },
                 "--soak" => o with { Soak = true },
+                "--browser-path" => o with { BrowserPath = true },
+                "--repeats" => o with { Repeats = Int(1, 20) },
+                "--base-spans" => o with { BaseSpans = Int(0, 20_000) },
+                "--server-cpus" => o with { ServerCpus = Value() },
                 "--pages" => o with { Pages = Int(0, 100) },
                 "--minutes" => o with { Seconds = checked(60 * Int(1, 60)) },
                 "--span-cap" => o with { SpanCap = Int(1, 90) },
@@ -109,10 +122,21 @@ internal sealed record LoadOptions
             if (!given.Contains("--grace")) o = o with { GraceSeconds = 60 };
             if (o.Rate > 1000) throw new ArgumentException("--soak is a steady load: --rate must stay at or below 1,000 changes/s.");
         }
+        else if (o.BrowserPath)
+        {
+            // Its own defaults (docs/benchmarks.md, "The browser path"): 10 pages, 40 creates/s for 10 s, three repeats.
+            if (!given.Contains("--pages")) o = o with { Pages = 10 };
+            if (!given.Contains("--rate")) o = o with { Rate = 40 };
+            if (!given.Contains("--seconds")) o = o with { Seconds = 10 };
+            if (o.Target is not null || o.Instances > 1) throw new ArgumentException("--browser-path starts its own server: no --target or --instances.");
+            if (o.Pages < 1) throw new ArgumentException("--browser-path needs at least one page.");
+        }
         else if (new[] { "--pages", "--minutes", "--span-cap", "--sample", "--page-reload", "--reconnect" }.FirstOrDefault(given.Contains) is { } soakOnly)
         {
-            throw new ArgumentException($"{soakOnly} applies to --soak only.");
+            throw new ArgumentException($"{soakOnly} applies to --soak (and --pages to --browser-path) only.");
         }
+        if (!o.BrowserPath && new[] { "--repeats", "--base-spans" }.FirstOrDefault(given.Contains) is { } pathOnly)
+            throw new ArgumentException($"{pathOnly} applies to --browser-path only.");
         if (o.Instances > 1 && (o.Postgres is null || o.Redis is null))
             throw new ArgumentException("--instances above 1 needs --postgres CONNECTION and --redis HOST:PORT: the instances share one database and one Redis.");
         if (o.Target is not null && (o.Instances > 1 || o.Postgres is not null || o.Redis is not null))

@@ -145,7 +145,8 @@ try
     if (options.Target is null)
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
-        server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token, published: options.Soak);
+        server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token,
+            published: options.Soak || options.BrowserPath, cpus: options.ServerCpus);
         baseAddress = server.BaseAddress;
         Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
         foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");
@@ -168,6 +169,14 @@ try
         cookies = signedIn;
         authenticate = o => o.Cookies = signedIn;
         Console.WriteLine($"signed in as '{user}' through /Account/Login");
+    }
+
+    if (options.BrowserPath)
+    {
+        var path = await new BrowserPathRun(options, baseAddress, authenticate, cookies!, user, password, server!, Console.Out).RunAsync(cancel.Token);
+        path.Print(Console.Out);
+        Console.WriteLine(path.ToJson());
+        return options.Strict && path.HasFailures ? 2 : 0;
     }
 
     if (options.Soak)

@@ -42,7 +42,7 @@ internal sealed class ServerProcess : IDisposable
     /// <param name="published">Run a <c>dotnet publish --no-build</c> copy instead of the build output: Production serves the
     /// static web assets (blazor.web.js, MudBlazor's files) only from published output, and the soak's browser pages need them.</param>
     public static async Task<ServerProcess> StartAsync(string adminPassword, int documents, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct,
-        bool published = false)
+        bool published = false, string? cpus = null)
     {
         var repoRoot = FindRepositoryRoot();
         var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
@@ -70,7 +70,8 @@ internal sealed class ServerProcess : IDisposable
             dll = Path.Combine(output, "AnnotateHub.Web.dll");
         }
         var baseAddress = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
-        var start = new ProcessStartInfo(DotnetHost())
+        // Pinned (taskset, which execs the server in its place: the pid is the server's) so it does not share the tool's CPUs.
+        var start = new ProcessStartInfo(cpus is null ? DotnetHost() : "taskset")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, // the content root: appsettings.json and seeds/ live there
             UseShellExecute = false,
@@ -78,6 +79,12 @@ internal sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        if (cpus is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add(DotnetHost());
+        }
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
