@@ -1,6 +1,7 @@
 // Dataset import/export benchmark: dotnet run -c Release --project tests/AnnotateHub.Benchmarks -- datasets (see DatasetBenchmark.cs).
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
+// Memory per open view: ... -- --chars 8000 --spans 200 --memory 20 (managed bytes each of 20 renderers holding the page).
 // The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
 // Curation: merge of a 10,000-document project and the curation view of a large document: ... -- curation (see CurationBenchmark.cs).
 // A 100,000-document project through the real server (export, agreement, document list; peak memory): ... -- scale (see ScaleBenchmark.cs).
@@ -78,6 +79,21 @@ try
 
     // Warm up JIT and EF query caches once, then measure.
     await OpenAsync(ui, documentId, userId);
+
+    if (Arg("--memory", 0) is var holders and > 0)
+    {
+        // Memory per open view: K renderers each holding the page (component state, render trees, the document model),
+        // managed heap after a full collection against none. A circuit holds this and Blazor's transport besides.
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var held = new List<(BenchRenderer, DocumentPage)>();
+        for (var i = 0; i < holders; i++) held.Add(await OpenAsync(ui, documentId, userId));
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"memory: {holders} open views of the document: {(after - before) / 1024.0 / holders:F0} KB managed each (heap {before / 1048576.0:F1} MB -> {after / 1048576.0:F1} MB); paragraphs rendered by the first: {held[0].Item1.RenderedParagraphs}, updated {held[0].Item1.UpdatedComponents}");
+        if (Environment.GetEnvironmentVariable("BENCH_HOLD") is { } hold) { Console.WriteLine($"pid {Environment.ProcessId}"); await Task.Delay(int.Parse(hold, System.Globalization.CultureInfo.InvariantCulture) * 1000); }
+        GC.KeepAlive(held);
+        foreach (var (r, _) in held) r.Dispose();
+        return;
+    }
 
     var openTimes = new List<double>();
     for (var i = 0; i < opens; i++)
@@ -160,6 +176,9 @@ static async Task<(string UserId, int DocumentId, string Text)> SeedAsync(IDbCon
     var index = new CodePointIndex(text);
     var document = new Document { Project = project, Title = "Benchmark", Text = text, Length = index.Length, ContentHash = "bench", CreatedAt = DateTime.UtcNow };
     db.Documents.Add(document);
+    await db.SaveChangesAsync();
+    // A member of the project, or the page shows "does not exist" (and measures nothing).
+    db.ProjectMembers.Add(new ProjectMember { ProjectId = project.Id, UserId = user.Id, Role = AnnotateHub.Core.Projects.ProjectRole.Supervisor });
     await db.SaveChangesAsync();
 
     var rng = new Random(42);

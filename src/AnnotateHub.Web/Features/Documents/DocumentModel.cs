@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
@@ -6,14 +8,13 @@ using AnnotateHub.Web.Features.Suggestions;
 
 namespace AnnotateHub.Web.Features.Documents;
 
-/// <summary>A run of paragraph text ready to render: UTF-16 offsets for the browser, the ids of the spans over it
-/// (space separated, innermost first; a suggestion's id as "s" + id) and the CSS custom properties that draw them.
-/// <see cref="Suggested"/>: only suggestions cover it; <see cref="Title"/> names the suggestions over it.</summary>
-public sealed record SegmentModel(int Start, int End, string Text, string? SpanIds, string? Style, bool Selected, bool Pending = false, bool Others = false,
-    bool Suggested = false, string? Title = null);
-
-/// <summary>One paragraph's render model. A new instance means "changed": paragraphs re-render only then.</summary>
-public sealed record ParagraphModel(int Index, int Start, int End, int Rows, IReadOnlyList<SegmentModel> Segments);
+/// <summary>One paragraph's render model: its runs of text as HTML (<see cref="DocumentModel"/> builds it, every text and
+/// attribute value HTML-encoded), so the page renders a paragraph as one markup frame instead of several frames per run
+/// (a circuit holds two copies of every component's frames). A new instance means "changed": paragraphs re-render only then.
+/// Each run is a <c>span</c> with its UTF-16 offsets (<c>data-s</c>, <c>data-e</c>) for the browser and, over spans, the ids
+/// over it (<c>data-anns</c>, space separated, innermost first; a suggestion's id as "s" + id), its classes and the CSS
+/// custom properties that draw it.</summary>
+public sealed record ParagraphModel(int Index, int Start, int End, int Rows, string Html);
 
 /// <summary>
 /// The document view's state: text, spans and the paragraph models derived from them. A change of one span
@@ -210,63 +211,88 @@ public sealed class DocumentModel
         return lo;
     }
 
+    // Encodes <, >, &, quotes and what is not a BMP letter or mark; the text of any script stays as it is.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     private ParagraphModel Build(int index, IEnumerable<LaidSpan> spans)
     {
         var (start, end) = _paragraphs[index];
         var layout = SpanLayout.LayOut(start, end, spans);
-        var segments = new SegmentModel[layout.Segments.Count];
-        for (var i = 0; i < segments.Length; i++)
+        var html = new StringBuilder();
+        using var writer = new StringWriter(html, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var seg in layout.Segments)
         {
-            var seg = layout.Segments[i];
-            var text = _text[seg.Start..seg.End];
-            if (seg.Spans.Count == 0)
-            {
-                segments[i] = new SegmentModel(seg.Start, seg.End, text, null, null, false);
-                continue;
-            }
-            var ids = new StringBuilder();
-            var style = new StringBuilder();
-            var selected = false;
-            var pending = false;
-            // The innermost annotation decides whose the segment looks like; suggestions only add their dashed rows,
-            // and colour the text themselves (lighter, outlined) only where no annotation covers it.
-            var annotationAt = -1;
-            for (var k = 0; k < seg.Spans.Count && annotationAt < 0; k++) if (!IsSuggestionKey(seg.Spans[k].Id)) annotationAt = k;
-            var suggested = annotationAt < 0;
-            var innermost = seg.Spans[suggested ? 0 : annotationAt].Id;
-            var others = !suggested && _viewerId is not null && _annotations[innermost].AnnotatorId != _viewerId;
-            StringBuilder? title = null;
-            foreach (var s in seg.Spans)
-            {
-                if (ids.Length > 0) ids.Append(' ');
-                var isSuggestion = IsSuggestionKey(s.Id);
-                if (isSuggestion) ids.Append('s').Append(s.Id - SuggestionKeyBase); else ids.Append(s.Id);
-                selected |= s.Id == _selectedKey;
-                pending |= _pending.Contains(s.Id);
-                var color = ColorOf(s.Id);
-                if (style.Length == 0)
-                {
-                    var fill = ColorOf(innermost);
-                    style.Append("--h:").Append(fill).Append(suggested ? "1f;" : "40;");
-                    if (suggested) style.Append("--s:").Append(fill).Append(';');
-                    if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[innermost].AnnotatorId)).Append(';');
-                }
-                if (s.Level < MaxUnderlineRows)
-                {
-                    style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
-                    if (isSuggestion) style.Append("--g").Append(s.Level).Append(":transparent;"); // dashed
-                }
-                if (isSuggestion)
-                {
-                    var suggestion = _suggestions[s.Id - SuggestionKeyBase];
-                    (title ??= new StringBuilder()).Append(title.Length > 0 ? "; " : "")
-                        .Append("Suggestion: ").Append(LabelNameOf(suggestion)).Append(" from ").Append(suggestion.Source);
-                }
-            }
-            segments[i] = new SegmentModel(seg.Start, seg.End, text, ids.ToString(), style.ToString(), selected, pending, others, suggested, title?.ToString());
+            html.Append("<span");
+            if (seg.Spans.Count > 0) AppendSpanAttributes(html, writer, seg);
+            html.Append(" data-s=\"").Append(seg.Start).Append("\" data-e=\"").Append(seg.End).Append("\">");
+            Html.Encode(writer, _text, seg.Start, seg.End - seg.Start);
+            html.Append("</span>");
         }
-        return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), segments);
+        return new ParagraphModel(index, start, end, Math.Min(layout.Levels, MaxUnderlineRows), html.ToString());
     }
+
+    /// <summary>A run under spans: its classes, the ids over it, the custom properties that draw them, and the suggestions' names.</summary>
+    private void AppendSpanAttributes(StringBuilder html, StringWriter writer, Segment seg)
+    {
+        var ids = new StringBuilder();
+        var style = new StringBuilder();
+        var selected = false;
+        var pending = false;
+        // The innermost annotation decides whose the segment looks like; suggestions only add their dashed rows,
+        // and colour the text themselves (lighter, outlined) only where no annotation covers it.
+        var annotationAt = -1;
+        for (var k = 0; k < seg.Spans.Count && annotationAt < 0; k++) if (!IsSuggestionKey(seg.Spans[k].Id)) annotationAt = k;
+        var suggested = annotationAt < 0;
+        var innermost = seg.Spans[suggested ? 0 : annotationAt].Id;
+        var others = !suggested && _viewerId is not null && _annotations[innermost].AnnotatorId != _viewerId;
+        StringBuilder? title = null;
+        foreach (var s in seg.Spans)
+        {
+            if (ids.Length > 0) ids.Append(' ');
+            var isSuggestion = IsSuggestionKey(s.Id);
+            if (isSuggestion) ids.Append('s').Append(s.Id - SuggestionKeyBase); else ids.Append(s.Id);
+            selected |= s.Id == _selectedKey;
+            pending |= _pending.Contains(s.Id);
+            var color = ColorOf(s.Id);
+            if (style.Length == 0)
+            {
+                var fill = ColorOf(innermost);
+                style.Append("--h:").Append(fill).Append(suggested ? "1f;" : "40;");
+                if (suggested) style.Append("--s:").Append(fill).Append(';');
+                if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[innermost].AnnotatorId)).Append(';');
+            }
+            if (s.Level < MaxUnderlineRows)
+            {
+                style.Append("--l").Append(s.Level).Append(':').Append(color).Append(';');
+                if (isSuggestion) style.Append("--g").Append(s.Level).Append(":transparent;"); // dashed
+            }
+            if (isSuggestion)
+            {
+                var suggestion = _suggestions[s.Id - SuggestionKeyBase];
+                (title ??= new StringBuilder()).Append(title.Length > 0 ? "; " : "")
+                    .Append("Suggestion: ").Append(LabelNameOf(suggestion)).Append(" from ").Append(suggestion.Source);
+            }
+        }
+        html.Append(" class=\"").Append(ClassOf(selected, pending, others, suggested)).Append('"');
+        html.Append(" data-anns=\"").Append(ids).Append('"');
+        html.Append(" style=\"");
+        Html.Encode(writer, style.ToString());
+        html.Append('"');
+        if (title is not null)
+        {
+            html.Append(" title=\"");
+            Html.Encode(writer, title.ToString());
+            html.Append('"');
+        }
+    }
+
+    private static string ClassOf(bool selected, bool pending, bool others, bool suggested) => (selected, pending) switch
+    {
+        (true, true) => "ann sel pending",
+        (true, false) => "ann sel",
+        (false, true) => "ann pending",
+        _ => "ann",
+    } + (others ? " others" : "") + (suggested ? " sug" : "");
 
     private string ColorOf(long key)
     {
