@@ -1,7 +1,8 @@
 // Dataset import/export benchmark: dotnet run -c Release --project tests/AnnotateHub.Benchmarks -- datasets (see DatasetBenchmark.cs).
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
-// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
+// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs); its corpus as a JSONL file for the
+// command line and the NLTK baseline: ... -- agreement-file --documents 16000 --out PATH (see AgreementFile.cs).
 // Curation: merge of a 10,000-document project and the curation view of a large document: ... -- curation (see CurationBenchmark.cs).
 // A 100,000-document project through the real server (export, agreement, document list; peak memory): ... -- scale (see ScaleBenchmark.cs).
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
@@ -38,6 +39,12 @@ if (args.Length > 0 && args[0] == "scale")
 if (args.Length > 0 && args[0] == "curation")
 {
     await CurationBenchmark.RunAsync(Arg("--documents", 10_000), Arg("--spans", 34), Arg("--chars", 200_000), Arg("--lane-spans", 5_000));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "agreement-file")
+{
+    AgreementFile.Run(args);
     return;
 }
 
