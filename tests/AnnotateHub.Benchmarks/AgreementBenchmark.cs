@@ -77,18 +77,18 @@ public static class AgreementBenchmark
         return (tokenizing, total - tokenizing);
     }
 
-    private sealed record Generated(string Id, string Text, string[] Annotators, List<AgreementSpan> Spans);
+    internal sealed record Generated(string Id, string Text, string[] Annotators, List<AgreementSpan> Spans);
 
     /// <summary>
     /// Each document has "true" spans over whole words; each annotator copies them with noise: mostly exact, sometimes
     /// a boundary off by a word, another label, or a span of their own instead.
     /// </summary>
-    private static List<Generated> Generate(int documentCount, int spanCount, int annotatorCount, int seed)
+    internal static List<Generated> Generate(int documentCount, int spanCount, int annotatorCount, int seed)
     {
         var random = new Random(seed);
         var names = Enumerable.Range(0, annotatorCount).Select(i => $"annotator{i + 1}").ToArray();
         var perAnnotator = Math.Max(1, spanCount / documentCount / annotatorCount);
-        // What the even split leaves over goes to the first annotator of the first documents, one span each.
+        // What the even split leaves over goes to the documents as one-word spans of their own (see extras below).
         var leftOver = spanCount - perAnnotator * documentCount * annotatorCount;
         var result = new List<Generated>(documentCount);
         var text = new StringBuilder();
@@ -122,10 +122,13 @@ public static class AgreementBenchmark
                     spans.Add(new AgreementSpan(name, wordStarts[f].Start, wordStarts[last].End, Labels[l]));
                 }
             }
-            if (d < leftOver)
+            // Spread evenly: each document gets leftOver / documentCount extras, the first (leftOver % documentCount) one more;
+            // the k-th extra of a document goes to annotator k (mod the count): with at most one extra each, all to the first.
+            var extras = leftOver / documentCount + (d < leftOver % documentCount ? 1 : 0);
+            for (var k = 0; k < extras; k++)
             {
                 var w = random.Next(wordStarts.Count);
-                spans.Add(new AgreementSpan(names[0], wordStarts[w].Start, wordStarts[w].End, Labels[random.Next(Labels.Length)]));
+                spans.Add(new AgreementSpan(names[k % names.Length], wordStarts[w].Start, wordStarts[w].End, Labels[random.Next(Labels.Length)]));
             }
             result.Add(new Generated($"doc{d + 1}", text.ToString(), names, spans));
         }

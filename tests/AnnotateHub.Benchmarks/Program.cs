@@ -2,7 +2,8 @@
 // Document-view benchmark: server time to open a 200,000-character document with 5,000 annotations and to add one.
 // Run: dotnet run -c Release --project tests/AnnotateHub.Benchmarks [-- --chars 200000 --spans 5000 --adds 50]
 // Memory per open view: ... -- --chars 8000 --spans 200 --memory 20 (managed bytes each of 20 renderers holding the page).
-// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs).
+// The agreement report benchmark: ... -- agreement (see AgreementBenchmark.cs); its corpus as a JSONL file for the
+// command line and the NLTK baseline: ... -- agreement-file --documents 16000 --out PATH (see AgreementFile.cs).
 // Curation: merge of a 10,000-document project and the curation view of a large document: ... -- curation (see CurationBenchmark.cs).
 // A 100,000-document project through the real server (export, agreement, document list; peak memory): ... -- scale (see ScaleBenchmark.cs).
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
@@ -39,6 +40,12 @@ if (args.Length > 0 && args[0] == "scale")
 if (args.Length > 0 && args[0] == "curation")
 {
     await CurationBenchmark.RunAsync(Arg("--documents", 10_000), Arg("--spans", 34), Arg("--chars", 200_000), Arg("--lane-spans", 5_000));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "agreement-file")
+{
+    AgreementFile.Run(args);
     return;
 }
 
@@ -89,7 +96,6 @@ try
         for (var i = 0; i < holders; i++) held.Add(await OpenAsync(ui, documentId, userId));
         var after = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine($"memory: {holders} open views of the document: {(after - before) / 1024.0 / holders:F0} KB managed each (heap {before / 1048576.0:F1} MB -> {after / 1048576.0:F1} MB); paragraphs rendered by the first: {held[0].Item1.RenderedParagraphs}, updated {held[0].Item1.UpdatedComponents}");
-        if (Environment.GetEnvironmentVariable("BENCH_HOLD") is { } hold) { Console.WriteLine($"pid {Environment.ProcessId}"); await Task.Delay(int.Parse(hold, System.Globalization.CultureInfo.InvariantCulture) * 1000); }
         GC.KeepAlive(held);
         foreach (var (r, _) in held) r.Dispose();
         return;

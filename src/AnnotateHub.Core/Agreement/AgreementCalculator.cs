@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AnnotateHub.Core.Agreement;
 
 /// <summary>
@@ -73,6 +75,7 @@ public sealed class AgreementCalculator
     /// and empty or reversed spans (End &lt;= Start) are ignored. A document without annotators is skipped entirely; one with
     /// a single annotator counts towards the documents and annotators but not towards any pairwise measure.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(AgreementDocument document)
     {
         var names = document.Annotators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -146,8 +149,10 @@ public sealed class AgreementCalculator
                     ordered.Add(a, b, n);
                     ordered.Add(b, a, n);
                 }
-                pair.Spans.Add(spans[i], spans[j]);
-                AddLabelMatches(spans[i], spans[j]);
+                var sortedI = SpanMatchCounts.Sorted(spans[i]);
+                var sortedJ = SpanMatchCounts.Sorted(spans[j]);
+                pair.Spans.AddSorted(sortedI, sortedJ);
+                AddLabelMatches(sortedI, sortedJ);
             }
             _confusion.EnsureSize(categories);
             for (var a = 0; a < categories; a++)
@@ -200,6 +205,7 @@ public sealed class AgreementCalculator
     }
 
     /// <summary>Each token's category for one annotator: the label of their span covering its first code point, else O.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] Categorize(int[] tokenStarts, List<LabelledSpan> spans, List<string> names)
     {
         var result = new int[tokenStarts.Length];
@@ -217,12 +223,22 @@ public sealed class AgreementCalculator
         return result;
     }
 
-    private void AddLabelMatches(List<LabelledSpan> a, List<LabelledSpan> b)
+    // Both sorted by label first (SpanMatchCounts.Sorted): each label's spans are one run of each array.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddLabelMatches(LabelledSpan[] a, LabelledSpan[] b)
     {
-        foreach (var label in a.Select(s => s.Category).Concat(b.Select(s => s.Category)).Distinct())
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
         {
+            var label = j >= b.Length || (i < a.Length && a[i].Category <= b[j].Category) ? a[i].Category : b[j].Category;
+            var endI = i;
+            while (endI < a.Length && a[endI].Category == label) endI++;
+            var endJ = j;
+            while (endJ < b.Length && b[endJ].Category == label) endJ++;
             if (!_labelMatches.TryGetValue(label, out var m)) _labelMatches[label] = m = new SpanMatchCounts();
-            m.Add(a.Where(s => s.Category == label).ToList(), b.Where(s => s.Category == label).ToList());
+            m.AddSorted(a.AsSpan(i, endI - i), b.AsSpan(j, endJ - j));
+            i = endI;
+            j = endJ;
         }
     }
 
@@ -295,6 +311,7 @@ public sealed class AgreementCalculator
     /// per annotator; expected, the same over <see cref="AgreementOptions.GammaSamples"/> shuffles of every sampled
     /// document, averaged. Also fills in each sampled document's own gamma.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GammaReport ComputeGamma()
     {
         var samples = _options.GammaSamples;

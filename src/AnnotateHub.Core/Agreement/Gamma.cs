@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AnnotateHub.Core.Agreement;
 
 /// <summary>A unit on gamma's continuum: its annotator's index, where it starts and ends, and its category id.</summary>
@@ -60,6 +62,7 @@ public static class Gamma
     }
 
     /// <summary>The summed disorder of the best alignment's unitary alignments (not yet divided by units per annotator).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double BestAlignmentDisorderSum(IReadOnlyList<GammaUnit> units, int annotators, GammaDissimilarity d)
     {
         if (annotators < 2) throw new ArgumentOutOfRangeException(nameof(annotators), "Gamma needs two annotators.");
@@ -112,6 +115,7 @@ public static class Gamma
         return pairs / (annotators * (annotators - 1) / 2.0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ExactGroup(List<GammaUnit> units, int annotators, GammaDissimilarity d)
     {
         var k = units.Count;
@@ -158,6 +162,7 @@ public static class Gamma
     /// Hungarian method, at the change of disorder joining would make ((sum of d to the members) - 2 k DeltaEmpty);
     /// unmatched units start alignments of their own.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SequentialGroup(List<GammaUnit> units, int annotators, GammaDissimilarity d)
     {
         var tuples = new List<List<GammaUnit>>();
@@ -197,6 +202,7 @@ public static class Gamma
     /// at random (with replacement) and places each unit, with its length and category, at a uniformly random start in
     /// [0, length - its length]. Positions and categories keep their real distributions; their alignment is chance.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GammaUnit[] Shuffle(IReadOnlyList<GammaUnit> units, int annotators, double length, Random random)
     {
         var byAnnotator = new List<GammaUnit>[annotators];
@@ -219,6 +225,7 @@ public static class Gamma
 public static class Hungarian
 {
     /// <summary>For each row, the column it is assigned, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Solve(double[,] cost)
     {
         int rows = cost.GetLength(0), columns = cost.GetLength(1);

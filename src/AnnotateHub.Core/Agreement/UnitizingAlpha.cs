@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AnnotateHub.Core.Agreement;
 
 /// <summary>A unit of a unitizing study: where it starts on the continuum, how long it is, and its category id.</summary>
@@ -42,16 +45,18 @@ public sealed class UnitizingAlpha
     /// Adds one continuum [<paramref name="begin"/>, begin + <paramref name="length"/>) with its annotators' units
     /// (<paramref name="unitsByRater"/>[r]: the units of annotator r). Continua with fewer than two annotators are skipped.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddContinuum(long begin, long length, IReadOnlyList<IReadOnlyList<UnitizingUnit>> unitsByRater)
     {
         var raters = unitsByRater.Count;
         if (raters < 2 || length <= 0) return;
         _length += length;
         _raterLength += (double)raters * length;
-        _fullGaps[length] = _fullGaps.GetValueOrDefault(length) + raters;
+        CollectionsMarshal.GetValueRefOrAddDefault(_fullGaps, length, out _) += raters;
 
-        var categories = new SortedSet<int>();
-        foreach (var units in unitsByRater) foreach (var u in units) categories.Add(u.Category);
+        var categories = new List<int>();
+        foreach (var units in unitsByRater) foreach (var u in units) if (!categories.Contains(u.Category)) categories.Add(u.Category);
+        categories.Sort();
         var perRater = new List<UnitizingUnit>[raters];
         foreach (var category in categories)
         {
@@ -62,19 +67,19 @@ public sealed class UnitizingAlpha
             for (var r2 = r1 + 1; r2 < raters; r2++)
                 pairSum += ObservedPairSum(perRater[r1], perRater[r2], begin, length);
             state.ObservedWeighted += 2.0 * pairSum / ((double)raters * (raters - 1));
-            state.GapCorrections[length] = state.GapCorrections.GetValueOrDefault(length) - raters;
+            CollectionsMarshal.GetValueRefOrAddDefault(state.GapCorrections, length, out _) -= raters;
             for (var r = 0; r < raters; r++)
             {
                 var pos = begin;
                 foreach (var u in perRater[r])
                 {
-                    if (u.Offset > pos) state.GapCorrections[u.Offset - pos] = state.GapCorrections.GetValueOrDefault(u.Offset - pos) + 1;
+                    if (u.Offset > pos) CollectionsMarshal.GetValueRefOrAddDefault(state.GapCorrections, u.Offset - pos, out _) += 1;
                     state.Units++;
                     state.SquaredLengths += (double)u.Length * (u.Length - 1);
-                    state.UnitLengths[u.Length] = state.UnitLengths.GetValueOrDefault(u.Length) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(state.UnitLengths, u.Length, out _) += 1;
                     pos = u.Offset + u.Length;
                 }
-                if (begin + length > pos) state.GapCorrections[begin + length - pos] = state.GapCorrections.GetValueOrDefault(begin + length - pos) + 1;
+                if (begin + length > pos) CollectionsMarshal.GetValueRefOrAddDefault(state.GapCorrections, begin + length - pos, out _) += 1;
             }
         }
     }
@@ -98,10 +103,11 @@ public sealed class UnitizingAlpha
 
     private static void AddCounts(Dictionary<long, long> into, Dictionary<long, long> from)
     {
-        foreach (var (k, v) in from) into[k] = into.GetValueOrDefault(k) + v;
+        foreach (var (k, v) in from) CollectionsMarshal.GetValueRefOrAddDefault(into, k, out _) += v;
     }
 
     /// <summary>One annotator's units of a category, sorted, with overlapping ones merged into one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<UnitizingUnit> Merge(IReadOnlyList<UnitizingUnit> units, int category)
     {
         var list = new List<UnitizingUnit>();
@@ -124,6 +130,7 @@ public sealed class UnitizingAlpha
     /// The sum of section distances of two annotators' units of one category on one continuum: both continua are cut
     /// into units and gaps and walked together, as DKPro Statistics does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ObservedPairSum(IReadOnlyList<UnitizingUnit> units1, IReadOnlyList<UnitizingUnit> units2, long begin, long length)
     {
         double result = 0;
@@ -176,7 +183,7 @@ public sealed class UnitizingAlpha
     {
         if (_length <= 0 || !_categories.TryGetValue(category, out var s) || s.Units == 0) return null;
         var gaps = new Dictionary<long, long>(_fullGaps);
-        foreach (var (g, n) in s.GapCorrections) gaps[g] = gaps.GetValueOrDefault(g) + n;
+        foreach (var (g, n) in s.GapCorrections) CollectionsMarshal.GetValueRefOrAddDefault(gaps, g, out _) += n;
         var gapLengths = gaps.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Key).ToArray();
         var unitLengths = s.UnitLengths.OrderByDescending(kv => kv.Key).ToArray();
         // Walk unit lengths from the longest down, growing the sums over gaps g >= l as gaps come into reach.

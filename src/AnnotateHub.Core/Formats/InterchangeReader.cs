@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using AnnotateHub.Core.Text;
@@ -83,6 +84,8 @@ public static class InterchangeReader
     private static bool Utf8IsValid(ReadOnlySpan<byte> bytes, out int badAt)
     {
         badAt = -1;
+        if (System.Text.Unicode.Utf8.IsValid(bytes)) return true;
+        // Invalid somewhere: find the first bad byte for the message.
         var offset = 0;
         while (offset < bytes.Length)
         {
@@ -138,6 +141,7 @@ public static class InterchangeReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static InterchangeLine ParseLine(int line, ReadOnlyMemory<byte> bytes)
     {
         JsonDocument json;
@@ -218,6 +222,8 @@ public static class InterchangeReader
                     var i = 0;
                     foreach (var s in spansElement.EnumerateArray())
                     {
+                        // The common case, a valid span without attributes, without building the field's name for messages.
+                        if (TryPlainSpan(s, length) is { } plain) { spans.Add(plain); i++; continue; }
                         var field = $"annotations[{i++}]";
                         if (s.ValueKind != JsonValueKind.Object) { Error(field, $"must be an object {{\"annotator\", \"start\", \"end\", \"label\"}}, found {Describe(s)}"); continue; }
                         var before = errors.Count;
@@ -340,6 +346,23 @@ public static class InterchangeReader
         if (v.ValueKind != JsonValueKind.String) { error($"{field}.{name}", $"must be a string or null, found {Describe(v)}"); return null; }
         var s = v.GetString()!.Trim();
         return s.Length == 0 ? null : s;
+    }
+
+    /// <summary>A span that the full checks below would accept as it is and that has no attributes; else null (the full checks run).</summary>
+    private static InterchangeSpan? TryPlainSpan(JsonElement s, int length)
+    {
+        if (s.ValueKind != JsonValueKind.Object
+            || (s.TryGetProperty("attributes", out var attrs) && attrs.ValueKind != JsonValueKind.Null)
+            || !s.TryGetProperty("annotator", out var annotator) || annotator.ValueKind != JsonValueKind.String
+            || !s.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String
+            || !s.TryGetProperty("start", out var startElement) || startElement.ValueKind != JsonValueKind.Number || !startElement.TryGetInt32(out var start)
+            || !s.TryGetProperty("end", out var endElement) || endElement.ValueKind != JsonValueKind.Number || !endElement.TryGetInt32(out var end)
+            || start < 0 || start >= end || (length >= 0 && end > length))
+            return null;
+        var annotatorName = annotator.GetString()!;
+        var labelName = label.GetString()!;
+        if (string.IsNullOrWhiteSpace(annotatorName) || string.IsNullOrWhiteSpace(labelName)) return null;
+        return new InterchangeSpan(annotatorName.Trim(), start, end, labelName.Trim());
     }
 
     private static void CheckOffsets(int start, int end, int length, string field, Action<string?, string> error)

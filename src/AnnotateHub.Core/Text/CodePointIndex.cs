@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AnnotateHub.Core.Text;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed class CodePointIndex
     /// no reference to the text.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CodePointIndex(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace AnnotateHub.Core.Text;
@@ -23,6 +24,7 @@ public static class Tokenizer
     /// surrogate counts as one code point and forms a token of its own.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<Token> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
