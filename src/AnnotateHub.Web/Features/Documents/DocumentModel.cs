@@ -31,6 +31,10 @@ public sealed class DocumentModel
     private readonly Dictionary<long, SuggestionView> _suggestions = [];
     // UTF-16 range of every span laid out, by layout key: an annotation's id, or a suggestion's SuggestionKey.
     private readonly Dictionary<long, (int Start, int End)> _utf16 = [];
+    // The layout keys over each paragraph, so a change rebuilds its paragraphs from their own spans, not from all of them.
+    private readonly HashSet<long>?[] _inParagraph;
+    // The annotations of each label in list order (start, then id), for the span list: kept, not regrouped per change.
+    private readonly Dictionary<int, SortedSet<AnnotationView>> _byLabel = [];
     private long? _selectedKey;
     private readonly HashSet<long> _pending = [];
     private Dictionary<int, LabelView> _labels;
@@ -46,6 +50,7 @@ public sealed class DocumentModel
         Offsets = new CodePointIndex(text);
         _paragraphs = SpanLayout.Paragraphs(text).ToArray();
         _models = new ParagraphModel[_paragraphs.Length];
+        _inParagraph = new HashSet<long>?[_paragraphs.Length];
         _labels = labels.ToDictionary(l => l.Id);
         foreach (var a in annotations) Put(a);
         RebuildAll();
@@ -66,6 +71,9 @@ public sealed class DocumentModel
     public long? SelectedSuggestionId => _selectedKey is { } key && IsSuggestionKey(key) ? key - SuggestionKeyBase : null;
 
     public AnnotationView? Find(long id) => _annotations.GetValueOrDefault(id);
+
+    /// <summary>The label's annotations in list order (start, then id).</summary>
+    public IReadOnlyCollection<AnnotationView> SpansOfLabel(int labelId) => _byLabel.TryGetValue(labelId, out var spans) ? spans : [];
 
     public SuggestionView? FindSuggestion(long id) => _suggestions.GetValueOrDefault(id);
 
@@ -96,7 +104,8 @@ public sealed class DocumentModel
     public int Remove(long id)
     {
         if (!_utf16.Remove(id, out var old)) return 0;
-        _annotations.Remove(id);
+        Place(id, old, add: false);
+        if (_annotations.Remove(id, out var removed)) _byLabel.GetValueOrDefault(removed.LabelId)?.Remove(removed);
         _pending.Remove(id);
         if (_selectedKey == id) _selectedKey = null;
         var touched = new HashSet<int>();
@@ -115,6 +124,7 @@ public sealed class DocumentModel
             _suggestions[s.Id] = s;
             var range = (Offsets.ToUtf16(s.Start), Offsets.ToUtf16(s.End));
             _utf16[SuggestionKeyBase + s.Id] = range;
+            Place(SuggestionKeyBase + s.Id, range, add: true);
             AddParagraphs(range, touched);
         }
         return Rebuild(touched);
@@ -131,6 +141,7 @@ public sealed class DocumentModel
     private void RemoveSuggestionInto(long id, HashSet<int> touched)
     {
         if (!_suggestions.Remove(id) || !_utf16.Remove(SuggestionKeyBase + id, out var old)) return;
+        Place(SuggestionKeyBase + id, old, add: false);
         if (_selectedKey == SuggestionKeyBase + id) _selectedKey = null;
         AddParagraphs(old, touched);
     }
@@ -167,31 +178,43 @@ public sealed class DocumentModel
 
     private void Put(AnnotationView a)
     {
+        if (_annotations.TryGetValue(a.Id, out var before)) _byLabel.GetValueOrDefault(before.LabelId)?.Remove(before);
+        if (_utf16.TryGetValue(a.Id, out var old)) Place(a.Id, old, add: false);
         _annotations[a.Id] = a;
-        _utf16[a.Id] = (Offsets.ToUtf16(a.Start), Offsets.ToUtf16(a.End));
+        if (!_byLabel.TryGetValue(a.LabelId, out var list)) _byLabel[a.LabelId] = list = new SortedSet<AnnotationView>(ListOrder.Instance);
+        list.Add(a);
+        var range = (Offsets.ToUtf16(a.Start), Offsets.ToUtf16(a.End));
+        _utf16[a.Id] = range;
+        Place(a.Id, range, add: true);
+    }
+
+    /// <summary>Adds the key to (or removes it from) the paragraphs its UTF-16 range covers.</summary>
+    private void Place(long key, (int Start, int End) range, bool add)
+    {
+        for (var p = ParagraphAt(range.Start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++)
+        {
+            if (add) (_inParagraph[p] ??= []).Add(key);
+            else _inParagraph[p]?.Remove(key);
+        }
+    }
+
+    /// <summary>The span list's order: by start, then by id (ids are unique, so no two views compare equal).</summary>
+    private sealed class ListOrder : IComparer<AnnotationView>
+    {
+        public static readonly ListOrder Instance = new();
+
+        public int Compare(AnnotationView? x, AnnotationView? y) =>
+            x is null || y is null ? Comparer<object>.Default.Compare(x, y) : x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id);
     }
 
     private void RebuildAll()
     {
-        var buckets = new List<LaidSpan>?[_paragraphs.Length];
-        foreach (var (id, (start, end)) in _utf16)
-        {
-            for (var p = ParagraphAt(start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(end, start + 1); p++)
-            {
-                (buckets[p] ??= []).Add(new LaidSpan(id, start, end));
-            }
-        }
-        for (var p = 0; p < _paragraphs.Length; p++) _models[p] = Build(p, buckets[p] ?? []);
+        for (var p = 0; p < _paragraphs.Length; p++) _models[p] = Build(p, SpansIn(p));
     }
 
     private int Rebuild(HashSet<int> paragraphs)
     {
-        foreach (var p in paragraphs)
-        {
-            var (ps, pe) = _paragraphs[p];
-            var spans = _utf16.Where(kv => kv.Value.Start < pe && kv.Value.End > ps).Select(kv => new LaidSpan(kv.Key, kv.Value.Start, kv.Value.End));
-            _models[p] = Build(p, spans);
-        }
+        foreach (var p in paragraphs) _models[p] = Build(p, SpansIn(p));
         return paragraphs.Count;
     }
 
@@ -213,6 +236,17 @@ public sealed class DocumentModel
 
     // Encodes <, >, &, quotes and what is not a BMP letter or mark; the text of any script stays as it is.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>The spans and suggestions laid out over paragraph <paramref name="p"/>.</summary>
+    private IEnumerable<LaidSpan> SpansIn(int p)
+    {
+        if (_inParagraph[p] is not { } keys) yield break;
+        foreach (var key in keys)
+        {
+            var (start, end) = _utf16[key];
+            yield return new LaidSpan(key, start, end);
+        }
+    }
 
     private ParagraphModel Build(int index, IEnumerable<LaidSpan> spans)
     {
