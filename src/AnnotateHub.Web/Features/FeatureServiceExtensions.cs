@@ -74,6 +74,8 @@ public static class FeatureServiceExtensions
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<AnnotateHub.Web.Data.InteractiveWrites>();
         services.AddScoped<CircuitConnection>();
+        // Every open view of a document shares its text, offsets and paragraphs.
+        services.AddSingleton<Documents.DocumentTexts>();
         services.AddAnnotations();
         services.AddLabels();
         services.AddCorpus();

@@ -25,7 +25,7 @@ public sealed class DocumentModel
     public const int MaxUnderlineRows = 6;
 
     private readonly string _text;
-    private readonly (int Start, int End)[] _paragraphs;
+    private readonly IReadOnlyList<(int Start, int End)> _paragraphs;
     private readonly ParagraphModel[] _models;
     private readonly Dictionary<long, AnnotationView> _annotations = [];
     private readonly Dictionary<long, SuggestionView> _suggestions = [];
@@ -44,13 +44,19 @@ public sealed class DocumentModel
     /// <param name="viewerId">The user looking: other annotators' spans are outlined in their
     /// annotator's colour. Null draws every span alike.</param>
     public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
+        : this(new DocumentText(text), annotations, labels, viewerId)
+    {
+    }
+
+    /// <param name="text">The document's text, offsets and paragraphs, shared by every view of it (<see cref="DocumentTexts"/>).</param>
+    public DocumentModel(DocumentText text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
     {
         _viewerId = viewerId;
-        _text = text;
-        Offsets = new CodePointIndex(text);
-        _paragraphs = SpanLayout.Paragraphs(text).ToArray();
-        _models = new ParagraphModel[_paragraphs.Length];
-        _inParagraph = new HashSet<long>?[_paragraphs.Length];
+        _text = text.Text;
+        Offsets = text.Offsets;
+        _paragraphs = text.Paragraphs;
+        _models = new ParagraphModel[_paragraphs.Count];
+        _inParagraph = new HashSet<long>?[_paragraphs.Count];
         _labels = labels.ToDictionary(l => l.Id);
         foreach (var a in annotations) Put(a);
         RebuildAll();
@@ -191,7 +197,7 @@ public sealed class DocumentModel
     /// <summary>Adds the key to (or removes it from) the paragraphs its UTF-16 range covers.</summary>
     private void Place(long key, (int Start, int End) range, bool add)
     {
-        for (var p = ParagraphAt(range.Start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++)
+        for (var p = ParagraphAt(range.Start); p < _paragraphs.Count && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++)
         {
             if (add) (_inParagraph[p] ??= []).Add(key);
             else _inParagraph[p]?.Remove(key);
@@ -209,7 +215,7 @@ public sealed class DocumentModel
 
     private void RebuildAll()
     {
-        for (var p = 0; p < _paragraphs.Length; p++) _models[p] = Build(p, SpansIn(p));
+        for (var p = 0; p < _paragraphs.Count; p++) _models[p] = Build(p, SpansIn(p));
     }
 
     private int Rebuild(HashSet<int> paragraphs)
@@ -220,12 +226,12 @@ public sealed class DocumentModel
 
     private void AddParagraphs((int Start, int End) range, HashSet<int> into)
     {
-        for (var p = ParagraphAt(range.Start); p < _paragraphs.Length && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++) into.Add(p);
+        for (var p = ParagraphAt(range.Start); p < _paragraphs.Count && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++) into.Add(p);
     }
 
     private int ParagraphAt(int utf16Offset)
     {
-        int lo = 0, hi = _paragraphs.Length - 1;
+        int lo = 0, hi = _paragraphs.Count - 1;
         while (lo < hi)
         {
             var mid = (lo + hi + 1) >>> 1;

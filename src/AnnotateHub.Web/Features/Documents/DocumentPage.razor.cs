@@ -31,6 +31,7 @@ public sealed partial class DocumentPage
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<DocumentPage> Logger { get; set; } = default!;
+    [Inject] private DocumentTexts Texts { get; set; } = default!;
 
     private DocumentContent? _doc;
     private DocumentModel? _model;
@@ -108,7 +109,7 @@ public sealed partial class DocumentPage
     private async Task LoadSpansAsync()
     {
         var snapshot = await Annotations.SnapshotAsync(_access!);
-        var model = new DocumentModel(_doc!.Text, snapshot.Annotations, _labels, _userId);
+        var model = new DocumentModel(Texts.Get(DocumentId, _doc!.Text), snapshot.Annotations, _labels, _userId);
         model.SetSuggestions(await Suggestions.PendingAsync(_access!));
         _model = model;
         RefreshSuggestionList();
