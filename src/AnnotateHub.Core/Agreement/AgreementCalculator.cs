@@ -26,6 +26,8 @@ public sealed class AgreementCalculator
     private readonly CategoryMatrix<double> _coincidence = new();
     private readonly CategoryMatrix<long> _confusion = new();
     private readonly UnitizingAlpha _unitizing = new();
+    private readonly UnitizingAlpha _docUnitizing = new(); // one document's alpha-u, cleared for each
+    private readonly Dictionary<int, List<UnitizingUnit>[]> _unitBuffers = [];
     private readonly Dictionary<int, SpanMatchCounts> _labelMatches = [];
     private readonly Dictionary<int, long> _labelSpans = [];
     private readonly List<long> _pairableTotals = [];
@@ -170,9 +172,9 @@ public sealed class AgreementCalculator
             fleiss = tokenCount == 0 ? null : FleissKappa.FromSums(tokenCount, raters, meanAgreement, totals);
             kappaMean = kappas == 0 ? null : kappaSum / kappas;
 
-            var docUnitizing = new UnitizingAlpha();
-            docUnitizing.AddContinuum(0, document.Length, spans.Select(list => (IReadOnlyList<UnitizingUnit>)list
-                .Select(s => new UnitizingUnit(s.Start, s.End - s.Start, s.Category)).ToList()).ToList());
+            var docUnitizing = _docUnitizing;
+            docUnitizing.Clear();
+            docUnitizing.AddContinuum(0, document.Length, Units(spans));
             unitizing = docUnitizing.Agreement();
             _unitizing.Add(docUnitizing);
 
@@ -181,6 +183,24 @@ public sealed class AgreementCalculator
 
         if (_options.PerDocument || _options.Gamma)
             _documents.Add(new DocumentAgreement(document.Id, tokenCount, names, spanCount, alpha, unitizing, fleiss, kappaMean, null));
+    }
+
+    /// <summary>Each annotator's spans as alpha-u units, in lists reused from one document to the next.</summary>
+    private List<UnitizingUnit>[] Units(List<LabelledSpan>[] spans)
+    {
+        if (!_unitBuffers.TryGetValue(spans.Length, out var units))
+        {
+            units = new List<UnitizingUnit>[spans.Length];
+            for (var r = 0; r < units.Length; r++) units[r] = [];
+            _unitBuffers[spans.Length] = units;
+        }
+        for (var r = 0; r < spans.Length; r++)
+        {
+            var list = units[r];
+            list.Clear();
+            foreach (var s in spans[r]) list.Add(new UnitizingUnit(s.Start, s.End - s.Start, s.Category));
+        }
+        return units;
     }
 
     private int LabelId(string label)
