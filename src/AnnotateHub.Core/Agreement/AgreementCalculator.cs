@@ -80,7 +80,7 @@ public sealed class AgreementCalculator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(AgreementDocument document)
     {
-        var names = document.Annotators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var names = DistinctSorted(document.Annotators);
         var raters = names.Length;
         if (raters == 0) return; // nobody has finished it: it says nothing about agreement
         _documentCount++;
@@ -183,6 +183,22 @@ public sealed class AgreementCalculator
 
         if (_options.PerDocument || _options.Gamma)
             _documents.Add(new DocumentAgreement(document.Id, tokenCount, names, spanCount, alpha, unitizing, fleiss, kappaMean, null));
+    }
+
+    /// <summary>The distinct names, in ordinal order.</summary>
+    private static string[] DistinctSorted(IReadOnlyList<string> annotators)
+    {
+        var names = new List<string>(annotators.Count);
+        for (var i = 0; i < annotators.Count; i++)
+        {
+            var name = annotators[i];
+            var seen = false;
+            for (var j = 0; j < names.Count && !seen; j++) seen = string.Equals(names[j], name, StringComparison.Ordinal);
+            if (!seen) names.Add(name);
+        }
+        var result = names.ToArray();
+        Array.Sort(result, StringComparer.Ordinal);
+        return result;
     }
 
     /// <summary>Each annotator's spans as alpha-u units, in lists reused from one document to the next.</summary>
