@@ -122,7 +122,10 @@ public sealed class AgreementCalculator
             var totals = new long[categories];
             for (var r = 0; r < raters; r++) foreach (var c in cats[r]) totals[c]++;
             var ordered = new CategoryMatrix<long>(categories);
-            var local = new CategoryMatrix<long>(categories);
+            CategoryMatrix<long> local;
+            // Each annotator's spans sorted once for span matching, not once per pair they are in.
+            var sorted = new LabelledSpan[raters][];
+            for (var r = 0; r < raters; r++) sorted[r] = SpanMatchCounts.Sorted(spans[r]);
             long agreePairs = 0;
             double kappaSum = 0;
             var kappas = 0;
@@ -151,8 +154,8 @@ public sealed class AgreementCalculator
                     ordered.Add(a, b, n);
                     ordered.Add(b, a, n);
                 }
-                var sortedI = SpanMatchCounts.Sorted(spans[i]);
-                var sortedJ = SpanMatchCounts.Sorted(spans[j]);
+                var sortedI = sorted[i];
+                var sortedJ = sorted[j];
                 pair.Spans.AddSorted(sortedI, sortedJ);
                 AddLabelMatches(sortedI, sortedJ);
             }
