@@ -26,6 +26,8 @@ public sealed class AgreementCalculator
     private readonly CategoryMatrix<double> _coincidence = new();
     private readonly CategoryMatrix<long> _confusion = new();
     private readonly UnitizingAlpha _unitizing = new();
+    private readonly UnitizingAlpha _docUnitizing = new(); // one document's alpha-u, cleared for each
+    private readonly Dictionary<int, List<UnitizingUnit>[]> _unitBuffers = [];
     private readonly Dictionary<int, SpanMatchCounts> _labelMatches = [];
     private readonly Dictionary<int, long> _labelSpans = [];
     private readonly List<long> _pairableTotals = [];
@@ -78,7 +80,7 @@ public sealed class AgreementCalculator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(AgreementDocument document)
     {
-        var names = document.Annotators.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var names = DistinctSorted(document.Annotators);
         var raters = names.Length;
         if (raters == 0) return; // nobody has finished it: it says nothing about agreement
         _documentCount++;
@@ -120,7 +122,10 @@ public sealed class AgreementCalculator
             var totals = new long[categories];
             for (var r = 0; r < raters; r++) foreach (var c in cats[r]) totals[c]++;
             var ordered = new CategoryMatrix<long>(categories);
-            var local = new CategoryMatrix<long>(categories);
+            CategoryMatrix<long> local;
+            // Each annotator's spans sorted once for span matching, not once per pair they are in.
+            var sorted = new LabelledSpan[raters][];
+            for (var r = 0; r < raters; r++) sorted[r] = SpanMatchCounts.Sorted(spans[r]);
             long agreePairs = 0;
             double kappaSum = 0;
             var kappas = 0;
@@ -149,8 +154,8 @@ public sealed class AgreementCalculator
                     ordered.Add(a, b, n);
                     ordered.Add(b, a, n);
                 }
-                var sortedI = SpanMatchCounts.Sorted(spans[i]);
-                var sortedJ = SpanMatchCounts.Sorted(spans[j]);
+                var sortedI = sorted[i];
+                var sortedJ = sorted[j];
                 pair.Spans.AddSorted(sortedI, sortedJ);
                 AddLabelMatches(sortedI, sortedJ);
             }
@@ -170,9 +175,9 @@ public sealed class AgreementCalculator
             fleiss = tokenCount == 0 ? null : FleissKappa.FromSums(tokenCount, raters, meanAgreement, totals);
             kappaMean = kappas == 0 ? null : kappaSum / kappas;
 
-            var docUnitizing = new UnitizingAlpha();
-            docUnitizing.AddContinuum(0, document.Length, spans.Select(list => (IReadOnlyList<UnitizingUnit>)list
-                .Select(s => new UnitizingUnit(s.Start, s.End - s.Start, s.Category)).ToList()).ToList());
+            var docUnitizing = _docUnitizing;
+            docUnitizing.Clear();
+            docUnitizing.AddContinuum(0, document.Length, Units(spans));
             unitizing = docUnitizing.Agreement();
             _unitizing.Add(docUnitizing);
 
@@ -181,6 +186,40 @@ public sealed class AgreementCalculator
 
         if (_options.PerDocument || _options.Gamma)
             _documents.Add(new DocumentAgreement(document.Id, tokenCount, names, spanCount, alpha, unitizing, fleiss, kappaMean, null));
+    }
+
+    /// <summary>The distinct names, in ordinal order.</summary>
+    private static string[] DistinctSorted(IReadOnlyList<string> annotators)
+    {
+        var names = new List<string>(annotators.Count);
+        for (var i = 0; i < annotators.Count; i++)
+        {
+            var name = annotators[i];
+            var seen = false;
+            for (var j = 0; j < names.Count && !seen; j++) seen = string.Equals(names[j], name, StringComparison.Ordinal);
+            if (!seen) names.Add(name);
+        }
+        var result = names.ToArray();
+        Array.Sort(result, StringComparer.Ordinal);
+        return result;
+    }
+
+    /// <summary>Each annotator's spans as alpha-u units, in lists reused from one document to the next.</summary>
+    private List<UnitizingUnit>[] Units(List<LabelledSpan>[] spans)
+    {
+        if (!_unitBuffers.TryGetValue(spans.Length, out var units))
+        {
+            units = new List<UnitizingUnit>[spans.Length];
+            for (var r = 0; r < units.Length; r++) units[r] = [];
+            _unitBuffers[spans.Length] = units;
+        }
+        for (var r = 0; r < spans.Length; r++)
+        {
+            var list = units[r];
+            list.Clear();
+            foreach (var s in spans[r]) list.Add(new UnitizingUnit(s.Start, s.End - s.Start, s.Category));
+        }
+        return units;
     }
 
     private int LabelId(string label)

@@ -37,9 +37,45 @@ public sealed class UnitizingAlpha
     private readonly Dictionary<long, long> _fullGaps = [];
     private double _length;
     private double _raterLength;
+    // Reused from one continuum to the next (a document's own alpha-u is cleared and filled again per document).
+    private readonly List<CategoryState> _spareStates = [];
+    private readonly List<int> _continuumCategories = [];
+    private readonly List<UnitizingUnit> _mergeScratch = [];
+    private List<UnitizingUnit>[] _perRater = [];
 
     /// <summary>The categories that have at least one unit.</summary>
     public IEnumerable<int> Categories => _categories.Keys.Order();
+
+    /// <summary>Forgets every continuum added, keeping the memory it used for the next ones.</summary>
+    public void Clear()
+    {
+        _length = 0;
+        _raterLength = 0;
+        _fullGaps.Clear();
+        foreach (var state in _categories.Values)
+        {
+            state.ObservedWeighted = 0;
+            state.Units = 0;
+            state.SquaredLengths = 0;
+            state.UnitLengths.Clear();
+            state.GapCorrections.Clear();
+            _spareStates.Add(state);
+        }
+        _categories.Clear();
+    }
+
+    private CategoryState State(int category)
+    {
+        if (_categories.TryGetValue(category, out var state)) return state;
+        if (_spareStates.Count > 0)
+        {
+            state = _spareStates[^1];
+            _spareStates.RemoveAt(_spareStates.Count - 1);
+        }
+        else state = new CategoryState();
+        _categories[category] = state;
+        return state;
+    }
 
     /// <summary>
     /// Adds one continuum [<paramref name="begin"/>, begin + <paramref name="length"/>) with its annotators' units
@@ -54,14 +90,25 @@ public sealed class UnitizingAlpha
         _raterLength += (double)raters * length;
         CollectionsMarshal.GetValueRefOrAddDefault(_fullGaps, length, out _) += raters;
 
-        var categories = new List<int>();
-        foreach (var units in unitsByRater) foreach (var u in units) if (!categories.Contains(u.Category)) categories.Add(u.Category);
+        var categories = _continuumCategories;
+        categories.Clear();
+        for (var r = 0; r < raters; r++)
+        {
+            var units = unitsByRater[r];
+            for (var k = 0; k < units.Count; k++) if (!categories.Contains(units[k].Category)) categories.Add(units[k].Category);
+        }
         categories.Sort();
-        var perRater = new List<UnitizingUnit>[raters];
+        if (_perRater.Length < raters)
+        {
+            var grown = new List<UnitizingUnit>[raters];
+            for (var r = 0; r < raters; r++) grown[r] = r < _perRater.Length ? _perRater[r] : [];
+            _perRater = grown;
+        }
+        var perRater = _perRater;
         foreach (var category in categories)
         {
-            for (var r = 0; r < raters; r++) perRater[r] = Merge(unitsByRater[r], category);
-            if (!_categories.TryGetValue(category, out var state)) _categories[category] = state = new CategoryState();
+            for (var r = 0; r < raters; r++) Merge(unitsByRater[r], category, _mergeScratch, perRater[r]);
+            var state = State(category);
             double pairSum = 0;
             for (var r1 = 0; r1 < raters; r1++)
             for (var r2 = r1 + 1; r2 < raters; r2++)
@@ -92,7 +139,7 @@ public sealed class UnitizingAlpha
         AddCounts(_fullGaps, other._fullGaps);
         foreach (var (category, o) in other._categories)
         {
-            if (!_categories.TryGetValue(category, out var s)) _categories[category] = s = new CategoryState();
+            var s = State(category);
             s.ObservedWeighted += o.ObservedWeighted;
             s.Units += o.Units;
             s.SquaredLengths += o.SquaredLengths;
@@ -106,14 +153,17 @@ public sealed class UnitizingAlpha
         foreach (var (k, v) in from) CollectionsMarshal.GetValueRefOrAddDefault(into, k, out _) += v;
     }
 
-    /// <summary>One annotator's units of a category, sorted, with overlapping ones merged into one.</summary>
+    private static readonly Comparison<UnitizingUnit> ByOffsetLongestFirst =
+        (a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : b.Length.CompareTo(a.Length);
+
+    /// <summary>One annotator's units of a category, sorted, with overlapping ones merged into one, into <paramref name="merged"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static List<UnitizingUnit> Merge(IReadOnlyList<UnitizingUnit> units, int category)
+    private static void Merge(IReadOnlyList<UnitizingUnit> units, int category, List<UnitizingUnit> list, List<UnitizingUnit> merged)
     {
-        var list = new List<UnitizingUnit>();
-        foreach (var u in units) if (u.Category == category && u.Length > 0) list.Add(u);
-        list.Sort((a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : b.Length.CompareTo(a.Length));
-        var merged = new List<UnitizingUnit>(list.Count);
+        list.Clear();
+        merged.Clear();
+        for (var k = 0; k < units.Count; k++) if (units[k] is var u && u.Category == category && u.Length > 0) list.Add(u);
+        list.Sort(ByOffsetLongestFirst);
         foreach (var u in list)
         {
             if (merged.Count > 0 && merged[^1] is var last && u.Offset < last.Offset + last.Length)
@@ -123,7 +173,6 @@ public sealed class UnitizingAlpha
             }
             else merged.Add(u);
         }
-        return merged;
     }
 
     /// <summary>
@@ -178,20 +227,34 @@ public sealed class UnitizingAlpha
     public double? ObservedDisagreement(int category) =>
         _length > 0 && _categories.TryGetValue(category, out var s) ? s.ObservedWeighted / (_length * _length) : null;
 
+    // Scratch of ExpectedDisagreement, one set per thread (lengths are distinct keys, so the order is total).
+    [ThreadStatic] private static Dictionary<long, long>? _gapsScratch;
+    [ThreadStatic] private static List<KeyValuePair<long, long>>? _gapLengthsScratch;
+    [ThreadStatic] private static List<KeyValuePair<long, long>>? _unitLengthsScratch;
+    private static readonly Comparison<KeyValuePair<long, long>> LongestFirst = (a, b) => b.Key.CompareTo(a.Key);
+
     /// <summary>D_e of one category; null when the category has no unit.</summary>
     public double? ExpectedDisagreement(int category)
     {
         if (_length <= 0 || !_categories.TryGetValue(category, out var s) || s.Units == 0) return null;
-        var gaps = new Dictionary<long, long>(_fullGaps);
+        var gaps = _gapsScratch ??= [];
+        var gapLengths = _gapLengthsScratch ??= [];
+        var unitLengths = _unitLengthsScratch ??= [];
+        gaps.Clear();
+        gapLengths.Clear();
+        unitLengths.Clear();
+        foreach (var (g, n) in _fullGaps) gaps[g] = n;
         foreach (var (g, n) in s.GapCorrections) CollectionsMarshal.GetValueRefOrAddDefault(gaps, g, out _) += n;
-        var gapLengths = gaps.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Key).ToArray();
-        var unitLengths = s.UnitLengths.OrderByDescending(kv => kv.Key).ToArray();
+        foreach (var kv in gaps) if (kv.Value > 0) gapLengths.Add(kv);
+        gapLengths.Sort(LongestFirst);
+        foreach (var kv in s.UnitLengths) unitLengths.Add(kv);
+        unitLengths.Sort(LongestFirst);
         // Walk unit lengths from the longest down, growing the sums over gaps g >= l as gaps come into reach.
         double gapCount = 0, gapSum = 0, total = 0;
         var gi = 0;
         foreach (var (l, count) in unitLengths)
         {
-            while (gi < gapLengths.Length && gapLengths[gi].Key >= l)
+            while (gi < gapLengths.Count && gapLengths[gi].Key >= l)
             {
                 gapCount += gapLengths[gi].Value;
                 gapSum += (double)gapLengths[gi].Key * gapLengths[gi].Value;

@@ -23,7 +23,7 @@ public sealed record InterchangeLine(int Line, InterchangeDocument? Document, IR
 /// flat memory. Every line is checked in full: each problem is reported with its line and field, and reading
 /// goes on, so one pass gives the whole report. Offsets are code points, end exclusive, checked against the text.
 /// </summary>
-public static class InterchangeReader
+public static partial class InterchangeReader
 {
     /// <summary>The longest line read by default: 16 MiB of UTF-8, one document.</summary>
     public const int DefaultMaxLineBytes = 16 * 1024 * 1024;
@@ -68,7 +68,7 @@ public static class InterchangeReader
                 yield return Fail(lineNumber, null, $"not valid UTF-8 (byte {badAt + 1} of the line); save the file as UTF-8");
                 continue;
             }
-            yield return ParseLineOrRefuse(lineNumber, span);
+            yield return TryFastLine(lineNumber, span.Span) ?? ParseLineOrRefuse(lineNumber, span);
         }
         if (!sawContent) yield return Fail(0, null, "the file is empty: it holds no documents");
     }
