@@ -146,11 +146,17 @@ public sealed class DocumentStream : IDisposable
         {
             await _dispatch(DrainAsync);
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or TaskCanceledException)
+        catch (Exception ex) when (ex is ObjectDisposedException or TaskCanceledException)
         {
             // The view went away (its circuit closed) with changes on their way: nobody is left to show them to.
             lock (_inbox) _drainScheduled = false;
             _logger.LogDebug(ex, "Changes of document {DocumentId} reached a view that was closing", _documentId);
+        }
+        catch (Exception ex)
+        {
+            // Showing them failed: the next event drains again, and its gap (or a reconnect) reads the log.
+            lock (_inbox) _drainScheduled = false;
+            _logger.LogWarning(ex, "Showing changes of document {DocumentId} failed", _documentId);
         }
     }
 
