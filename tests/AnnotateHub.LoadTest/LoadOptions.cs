@@ -54,6 +54,18 @@ internal sealed record LoadOptions
     public int Repeats { get; init; } = 3;
     /// <summary>Spans --browser-path puts on the document before measuring.</summary>
     public int BaseSpans { get; init; } = 100;
+    /// <summary>--circuit-path: Blazor circuits at the protocol level, without browsers (CircuitPathRun).</summary>
+    public bool CircuitPath { get; init; }
+    /// <summary>Circuits --circuit-path opens on the document for its measured windows.</summary>
+    public int Circuits { get; init; } = 50;
+    /// <summary>The span counts --circuit-path fills the document to, one measured level each, in order.</summary>
+    public IReadOnlyList<int> SpanLevels { get; init; } = [100, 5000];
+    /// <summary>With --circuit-path: document 1 is a generated article of about this many characters instead of a short one; 0: the usual.</summary>
+    public int ArticleChars { get; init; }
+    /// <summary>Idle circuits --circuit-path opens and holds at the end; 0: none.</summary>
+    public int IdleCircuits { get; init; }
+    /// <summary>Seconds --circuit-path holds its idle circuits before it samples and checks them.</summary>
+    public int HoldSeconds { get; init; } = 30;
     /// <summary>CPUs a started server is pinned to (--server-cpus, as taskset -c takes them), so it does not share the tool's.</summary>
     public string? ServerCpus { get; init; }
 
@@ -101,6 +113,12 @@ internal sealed record LoadOptions
                 "--repeats" => o with { Repeats = Int(1, 20) },
                 "--base-spans" => o with { BaseSpans = Int(0, 20_000) },
                 "--server-cpus" => o with { ServerCpus = Value() },
+                "--circuit-path" => o with { CircuitPath = true },
+                "--circuits" => o with { Circuits = Int(1, 2000) },
+                "--span-levels" => o with { SpanLevels = Levels(Value()) },
+                "--idle-circuits" => o with { IdleCircuits = Int(0, 5000) },
+                "--hold" => o with { HoldSeconds = Int(0, 3600) },
+                "--article-chars" => o with { ArticleChars = Int(1000, 2_000_000) },
                 "--pages" => o with { Pages = Int(0, 100) },
                 "--minutes" => o with { Seconds = checked(60 * Int(1, 60)) },
                 "--span-cap" => o with { SpanCap = Int(1, 90) },
@@ -111,6 +129,7 @@ internal sealed record LoadOptions
             };
         }
         if (o.Help) return o;
+        if (o.CircuitPath && (o.BrowserPath || o.Soak)) throw new ArgumentException("--circuit-path is a run of its own: not with --browser-path or --soak.");
         if (o.Soak)
         {
             // The soak's own defaults (docs/benchmarks.md, Soak): 200 clients and 20 pages on 10 documents, 20 changes/s, 10 minutes.
@@ -131,12 +150,23 @@ internal sealed record LoadOptions
             if (o.Target is not null || o.Instances > 1) throw new ArgumentException("--browser-path starts its own server: no --target or --instances.");
             if (o.Pages < 1) throw new ArgumentException("--browser-path needs at least one page.");
         }
+        else if (o.CircuitPath)
+        {
+            // Its own defaults (docs/benchmarks.md, "Circuits without browsers"): 50 circuits, 100 creates/s for 5 s.
+            if (!given.Contains("--rate")) o = o with { Rate = 100 };
+            if (!given.Contains("--seconds")) o = o with { Seconds = 5 };
+            if (o.Target is not null || o.Instances > 1) throw new ArgumentException("--circuit-path starts its own server: no --target or --instances.");
+            if (new[] { "--pages", "--minutes", "--span-cap", "--sample", "--page-reload", "--reconnect", "--base-spans" }.FirstOrDefault(given.Contains) is { } other)
+                throw new ArgumentException($"{other} does not apply to --circuit-path (its document levels are --span-levels).");
+        }
         else if (new[] { "--pages", "--minutes", "--span-cap", "--sample", "--page-reload", "--reconnect" }.FirstOrDefault(given.Contains) is { } soakOnly)
         {
             throw new ArgumentException($"{soakOnly} applies to --soak (and --pages to --browser-path) only.");
         }
-        if (!o.BrowserPath && new[] { "--repeats", "--base-spans" }.FirstOrDefault(given.Contains) is { } pathOnly)
-            throw new ArgumentException($"{pathOnly} applies to --browser-path only.");
+        if (!o.BrowserPath && !o.CircuitPath && new[] { "--repeats", "--base-spans" }.FirstOrDefault(given.Contains) is { } pathOnly)
+            throw new ArgumentException($"{pathOnly} applies to --browser-path and --circuit-path only.");
+        if (!o.CircuitPath && new[] { "--circuits", "--span-levels", "--idle-circuits", "--hold", "--article-chars" }.FirstOrDefault(given.Contains) is { } circuitOnly)
+            throw new ArgumentException($"{circuitOnly} applies to --circuit-path only.");
         if (o.Instances > 1 && (o.Postgres is null || o.Redis is null))
             throw new ArgumentException("--instances above 1 needs --postgres CONNECTION and --redis HOST:PORT: the instances share one database and one Redis.");
         if (o.Target is not null && (o.Instances > 1 || o.Postgres is not null || o.Redis is not null))
@@ -150,6 +180,19 @@ internal sealed record LoadOptions
         if (o.Target is not null && o.Token is null && (o.User is null || o.Password is null))
             throw new ArgumentException("--target needs --user and --password, or --token.");
         return o;
+    }
+
+    private static int[] Levels(string text)
+    {
+        var levels = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < 0 || v > 50_000)
+                throw new ArgumentException($"--span-levels takes span counts from 0 to 50,000 separated by commas, not '{text}'.");
+            if (levels.Count > 0 && v < levels[^1]) throw new ArgumentException($"--span-levels must not go down: '{text}'.");
+            levels.Add(v);
+        }
+        return levels.Count > 0 ? [.. levels] : throw new ArgumentException("--span-levels needs at least one span count.");
     }
 
     private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> current, string assignment)

@@ -146,7 +146,7 @@ try
     {
         Console.WriteLine("starting the server (src/AnnotateHub.Web) ...");
         server = await ServerProcess.StartAsync(password, options.Documents, options.ServerEnvironment, Console.Out, cancel.Token,
-            published: options.Soak || options.BrowserPath, cpus: options.ServerCpus);
+            published: options.Soak || options.BrowserPath || options.CircuitPath, cpus: options.ServerCpus, articleChars: options.ArticleChars);
         baseAddress = server.BaseAddress;
         Console.WriteLine($"server up at {baseAddress} (pid {server.Pid}, database {server.DatabasePath})");
         foreach (var (key, value) in options.ServerEnvironment) Console.WriteLine($"server environment: {key}={value}");
@@ -177,6 +177,14 @@ try
         path.Print(Console.Out);
         Console.WriteLine(path.ToJson());
         return options.Strict && path.HasFailures ? 2 : 0;
+    }
+
+    if (options.CircuitPath)
+    {
+        var circuits = await new CircuitPathRun(options, baseAddress, authenticate, cookies!, server!, Console.Out).RunAsync(cancel.Token);
+        circuits.Print(Console.Out);
+        Console.WriteLine(circuits.ToJson());
+        return options.Strict && circuits.HasFailures ? 2 : 0;
     }
 
     if (options.Soak)

@@ -42,7 +42,7 @@ internal sealed class ServerProcess : IDisposable
     /// <param name="published">Run a <c>dotnet publish --no-build</c> copy instead of the build output: Production serves the
     /// static web assets (blazor.web.js, MudBlazor's files) only from published output, and the soak's browser pages need them.</param>
     public static async Task<ServerProcess> StartAsync(string adminPassword, int documents, IReadOnlyDictionary<string, string> extraEnvironment, TextWriter log, CancellationToken ct,
-        bool published = false, string? cpus = null)
+        bool published = false, string? cpus = null, int articleChars = 0)
     {
         var repoRoot = FindRepositoryRoot();
         var dll = Path.Combine(repoRoot, "src", "AnnotateHub.Web", "bin", Configuration, "net10.0", "AnnotateHub.Web.dll");
@@ -92,7 +92,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Seed__AdminPassword"] = adminPassword;
         // The start-up importer reads every .txt of the seed folder into the demo project, in file-name order: a fresh
         // database then holds exactly the documents 1..M the run asks for.
-        start.Environment["Seed__Directory"] = WriteArticles(Path.Combine(dataDirectory, "seeds"), documents);
+        start.Environment["Seed__Directory"] = WriteArticles(Path.Combine(dataDirectory, "seeds"), documents, articleChars);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -130,11 +130,18 @@ internal sealed class ServerProcess : IDisposable
     /// Writes <paramref name="count"/> distinct plain-text articles (a title line, then paragraphs of a few hundred
     /// characters) named load-0001.txt, load-0002.txt, ...; the creates pick offsets in the first 220 code points.
     /// </summary>
-    internal static string WriteArticles(string folder, int count)
+    /// <summary>Writes the run's articles; with <paramref name="firstChars"/> above 0 the first is a long one of about that
+    /// many characters (paragraphs of 300 to 900, from varied sentences), the rest as usual.</summary>
+    internal static string WriteArticles(string folder, int count, int firstChars = 0)
     {
         Directory.CreateDirectory(folder);
         for (var i = 1; i <= count; i++)
         {
+            if (i == 1 && firstChars > 0)
+            {
+                File.WriteAllText(Path.Combine(folder, "load-0001.txt"), LongArticle(firstChars));
+                continue;
+            }
             var text = new System.Text.StringBuilder();
             text.Append(CultureInfo.InvariantCulture, $"Load test article {i}\n\n");
             for (var paragraph = 1; paragraph <= 5; paragraph++)
@@ -147,6 +154,33 @@ internal sealed class ServerProcess : IDisposable
             File.WriteAllText(Path.Combine(folder, $"load-{i:D4}.txt"), text.ToString());
         }
         return folder;
+    }
+
+    private static string LongArticle(int chars)
+    {
+        string[] sentences =
+        [
+            "Witnesses reported an attack on the base in the early morning.",
+            "Officials gave casualty figures that other sources disputed.",
+            "Two groups claimed responsibility within hours of each other.",
+            "The statements differ on the time, the weapons used and the damage done.",
+            "A spokesman said that 14 soldiers were wounded and none were killed.",
+            "Local hospitals counted at least 31 people brought in overnight.",
+            "Satellite images taken two days later show three destroyed hangars.",
+            "The ministry denied that any aircraft had been hit.",
+        ];
+        var random = new Random(chars);
+        var text = new System.Text.StringBuilder(chars + 1000);
+        text.Append("Load test article 1 (long)\n\n");
+        while (text.Length < chars)
+        {
+            var target = random.Next(300, 900);
+            var paragraphStart = text.Length;
+            while (text.Length - paragraphStart < target) text.Append(sentences[random.Next(sentences.Length)]).Append(' ');
+            text.Length--;
+            text.Append("\n\n");
+        }
+        return text.ToString();
     }
 
     /// <summary>Resident memory of the server process (VmRSS), or null once it is gone.</summary>
@@ -204,11 +238,45 @@ internal sealed class ServerProcess : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 
+    private int _failures;
+    private int _warnings;
+    private readonly ConcurrentQueue<string> _problems = new();
+
+    /// <summary>Lines the server logged at error level or worse ("fail:", "crit:") since it started.</summary>
+    public int Failures => Volatile.Read(ref _failures);
+
+    /// <summary>Lines the server logged at warning level ("warn:") since it started.</summary>
+    public int Warnings => Volatile.Read(ref _warnings);
+
+    /// <summary>The first few warning and error lines with the line after each (the category, then the message).</summary>
+    public IReadOnlyList<string> Problems => [.. _problems];
+
+    private string? _problemOpen;
+    private readonly Lock _remembering = new();
+
     private void Remember(string? line)
     {
         if (line is null) return;
-        _tail.Enqueue(line);
-        while (_tail.Count > TailLines && _tail.TryDequeue(out _)) { }
+        lock (_remembering)
+        {
+            if (_problemOpen is { } open)
+            {
+                _problemOpen = null;
+                if (_problems.Count < 10) _problems.Enqueue($"{open} {line.Trim()}");
+            }
+            if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _failures);
+                _problemOpen = line.Trim();
+            }
+            else if (line.StartsWith("warn:", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _warnings);
+                _problemOpen = line.Trim();
+            }
+            _tail.Enqueue(line);
+            while (_tail.Count > TailLines && _tail.TryDequeue(out _)) { }
+        }
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken ct)
