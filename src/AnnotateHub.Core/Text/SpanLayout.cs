@@ -51,42 +51,75 @@ public static class SpanLayout
         }
 
         // Rows: greedy interval colouring, longer spans first at equal starts so an enclosing span sits nearer the text.
-        clipped.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
+        clipped.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
             : b.End != a.End ? b.End.CompareTo(a.End) : a.Id.CompareTo(b.Id));
-        var levels = new Dictionary<long, int>(clipped.Count);
+        var n = clipped.Count;
+        var levels = new int[n];
         var rowEnds = new List<int>();
-        foreach (var s in clipped)
+        for (var i = 0; i < n; i++)
         {
-            var row = rowEnds.FindIndex(e => e <= s.Start);
-            if (row < 0) { row = rowEnds.Count; rowEnds.Add(s.End); } else rowEnds[row] = s.End;
-            levels[s.Id] = row;
+            var s = clipped[i];
+            var row = 0;
+            while (row < rowEnds.Count && rowEnds[row] > s.Start) row++;
+            if (row == rowEnds.Count) rowEnds.Add(s.End); else rowEnds[row] = s.End;
+            levels[i] = row;
         }
 
-        var bounds = new SortedSet<int> { paragraphStart, paragraphEnd };
-        foreach (var s in clipped) { bounds.Add(s.Start); bounds.Add(s.End); }
-
-        var segments = new List<Segment>(bounds.Count);
-        var active = new List<LaidSpan>();
-        var next = 0;
-        int? previous = null;
-        foreach (var b in bounds)
+        // Segment bounds: the paragraph's edges and every span's, sorted, each once.
+        var bounds = new int[2 * n + 2];
+        bounds[0] = paragraphStart;
+        bounds[1] = paragraphEnd;
+        for (var i = 0; i < n; i++)
         {
-            if (previous is { } segStart && segStart < b)
+            bounds[2 + 2 * i] = clipped[i].Start;
+            bounds[3 + 2 * i] = clipped[i].End;
+        }
+        Array.Sort(bounds);
+        var distinct = 1;
+        for (var i = 1; i < bounds.Length; i++) if (bounds[i] != bounds[distinct - 1]) bounds[distinct++] = bounds[i];
+
+        // One pass over the bounds with the spans open at each (indices into clipped); a segment's spans innermost
+        // (shortest) first, then the later start, then the id. Hand-written: this runs per paragraph per change per view.
+        var segments = new List<Segment>(distinct - 1);
+        var active = new List<int>();
+        var next = 0;
+        Span<int> few = stackalloc int[32];
+        int[]? many = null;
+        for (var k = 0; k + 1 < distinct; k++)
+        {
+            var segStart = bounds[k];
+            var kept = 0;
+            for (var a = 0; a < active.Count; a++) if (clipped[active[a]].End > segStart) active[kept++] = active[a];
+            active.RemoveRange(kept, active.Count - kept);
+            while (next < n && clipped[next].Start <= segStart)
             {
-                active.RemoveAll(s => s.End <= segStart);
-                while (next < clipped.Count && clipped[next].Start <= segStart)
-                {
-                    if (clipped[next].End > segStart) active.Add(clipped[next]);
-                    next++;
-                }
-                var covering = active
-                    .OrderBy(s => s.End - s.Start).ThenByDescending(s => s.Start).ThenBy(s => s.Id)
-                    .Select(s => new SegmentSpan(s.Id, levels[s.Id]))
-                    .ToArray();
-                segments.Add(new Segment(segStart, b, covering));
+                if (clipped[next].End > segStart) active.Add(next);
+                next++;
             }
-            previous = b;
+            var covering = new SegmentSpan[active.Count];
+            var order = active.Count <= few.Length ? few[..active.Count]
+                : (many = many is { } m && m.Length >= active.Count ? m : new int[active.Count]).AsSpan(0, active.Count);
+            for (var a = 0; a < order.Length; a++)
+            {
+                // Insertion sort: a segment has few spans over it.
+                var candidate = active[a];
+                var at = a;
+                while (at > 0 && Inner(clipped[candidate], clipped[order[at - 1]])) { order[at] = order[at - 1]; at--; }
+                order[at] = candidate;
+            }
+            for (var a = 0; a < order.Length; a++) covering[a] = new SegmentSpan(clipped[order[a]].Id, levels[order[a]]);
+            segments.Add(new Segment(segStart, bounds[k + 1], covering));
         }
         return new ParagraphLayout(paragraphStart, paragraphEnd, rowEnds.Count, segments);
+    }
+
+    /// <summary>Whether <paramref name="x"/> comes before <paramref name="y"/> over a segment: shorter, then later start, then lower id.</summary>
+    private static bool Inner(LaidSpan x, LaidSpan y)
+    {
+        var lx = x.End - x.Start;
+        var ly = y.End - y.Start;
+        if (lx != ly) return lx < ly;
+        if (x.Start != y.Start) return x.Start > y.Start;
+        return x.Id < y.Id;
     }
 }

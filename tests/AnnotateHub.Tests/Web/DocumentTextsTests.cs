@@ -1,4 +1,6 @@
+using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Documents;
+using AnnotateHub.Web.Features.Labels;
 
 namespace AnnotateHub.Tests.Web;
 
@@ -33,5 +35,39 @@ public sealed class DocumentTextsTests
 
         Assert.Same(one.Text, two.Text);
         Assert.Equal(alone.Paragraphs.Select(p => p.Html), one.Paragraphs.Select(p => p.Html));
+    }
+
+    [Fact]
+    public void Views_that_see_a_paragraph_alike_share_its_model_and_a_view_with_a_selection_builds_its_own()
+    {
+        const string Text = "Rockets hit the base on Monday.\nAt least ten soldiers were injured.";
+        LabelView[] labels = [new(1, 1, "claim", "#1e88e5", null, null, 0)];
+        var span = new AnnotationView(7, 1, "ana", "Ana", 0, 7, 1, "claim", null, DateTime.UnixEpoch, DateTime.UnixEpoch, 1);
+        var later = span with { Id = 8, Start = 33, End = 40 };
+        var shared = new DocumentTexts().Get(1, Text);
+        var one = new DocumentModel(shared, [span], labels, "ana");
+        var two = new DocumentModel(shared, [span], labels, "ana");
+        var other = new DocumentModel(shared, [span], labels, "ben"); // sees Ana's span outlined as another's
+        var alone = new DocumentModel(Text, [span], labels, "ana");
+
+        Assert.Same(one.Paragraphs[0], two.Paragraphs[0]);
+        Assert.Equal(alone.Paragraphs.Select(p => p.Html), one.Paragraphs.Select(p => p.Html));
+        Assert.NotSame(one.Paragraphs[0], other.Paragraphs[0]);
+        Assert.Contains("others", other.Paragraphs[0].Html);
+        Assert.DoesNotContain("others", one.Paragraphs[0].Html);
+
+        // A live change seen by both: the second view takes the model the first one built.
+        one.Upsert(later);
+        two.Upsert(later);
+        Assert.Same(one.Paragraphs[1], two.Paragraphs[1]);
+        Assert.Contains("data-anns=\"8\"", two.Paragraphs[1].Html);
+
+        // A selection is the selecting view's own.
+        two.Select(7);
+        Assert.NotSame(one.Paragraphs[0], two.Paragraphs[0]);
+        Assert.Contains("ann sel", two.Paragraphs[0].Html);
+        Assert.DoesNotContain("ann sel", one.Paragraphs[0].Html);
+        two.Select(null);
+        Assert.Same(one.Paragraphs[0], two.Paragraphs[0]);
     }
 }

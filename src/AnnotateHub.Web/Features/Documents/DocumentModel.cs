@@ -24,6 +24,7 @@ public sealed class DocumentModel
 {
     public const int MaxUnderlineRows = 6;
 
+    private readonly DocumentText _shared;
     private readonly string _text;
     private readonly IReadOnlyList<(int Start, int End)> _paragraphs;
     private readonly ParagraphModel[] _models;
@@ -52,6 +53,7 @@ public sealed class DocumentModel
     public DocumentModel(DocumentText text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
     {
         _viewerId = viewerId;
+        _shared = text;
         _text = text.Text;
         Offsets = text.Offsets;
         _paragraphs = text.Paragraphs;
@@ -254,7 +256,43 @@ public sealed class DocumentModel
         }
     }
 
+    /// <summary>Paragraph <paramref name="index"/>'s model: the one another view of the document built from the same
+    /// inputs, or a new one, kept for them.</summary>
     private ParagraphModel Build(int index, IEnumerable<LaidSpan> spans)
+    {
+        var inputs = InputsOf(index);
+        if (_shared.Built(index, inputs) is { } built) return built;
+        var made = Make(index, spans);
+        _shared.Keep(index, inputs, made);
+        return made;
+    }
+
+    private ParagraphInput[] InputsOf(int index)
+    {
+        if (_inParagraph[index] is not { Count: > 0 } keys) return [];
+        var inputs = new ParagraphInput[keys.Count];
+        var i = 0;
+        foreach (var key in keys)
+        {
+            var (start, end) = _utf16[key];
+            var selected = key == _selectedKey;
+            var pending = _pending.Contains(key);
+            if (IsSuggestionKey(key))
+            {
+                var suggestion = _suggestions[key - SuggestionKeyBase];
+                inputs[i++] = new ParagraphInput(key, start, end, ColorOf(key), null, LabelNameOf(suggestion), suggestion.Source, selected, pending);
+            }
+            else
+            {
+                var owner = _annotations[key].AnnotatorId;
+                inputs[i++] = new ParagraphInput(key, start, end, ColorOf(key), _viewerId is not null && owner != _viewerId ? owner : null, null, null, selected, pending);
+            }
+        }
+        Array.Sort(inputs, static (a, b) => a.Key.CompareTo(b.Key));
+        return inputs;
+    }
+
+    private ParagraphModel Make(int index, IEnumerable<LaidSpan> spans)
     {
         var (start, end) = _paragraphs[index];
         var layout = SpanLayout.LayOut(start, end, spans);

@@ -138,7 +138,10 @@ public sealed class DocumentStream : IDisposable
         return Task.CompletedTask;
     }
 
-    private void Schedule() => _ = DispatchDrainAsync();
+    // Off the publisher's thread: a view's dispatcher that is idle runs InvokeAsync inline, so the writer that announced the
+    // change would render every open view of the document before its next commit and before the hub's send. Queued, the
+    // publisher returns at once, and what arrives before the drain runs is rendered with it.
+    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(static stream => _ = stream.DispatchDrainAsync(), this, preferLocal: false);
 
     private async Task DispatchDrainAsync()
     {

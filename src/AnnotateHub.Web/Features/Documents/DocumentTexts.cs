@@ -4,20 +4,64 @@ using AnnotateHub.Core.Text;
 namespace AnnotateHub.Web.Features.Documents;
 
 /// <summary>What never changes about a document's text and is the same for every viewer: the text, its code-point
-/// offsets and its paragraphs. One copy per document for all the views open on it (<see cref="DocumentTexts"/>).</summary>
+/// offsets and its paragraphs. One copy per document for all the views open on it (<see cref="DocumentTexts"/>).
+/// It also keeps the paragraph models views built lately, by what went into them (<see cref="ParagraphInput"/>): a change
+/// seen by fifty views of a document lays out and encodes its paragraph once, and the views share the result.</summary>
 public sealed class DocumentText
 {
+    // Per paragraph, the last few models built with their inputs: one for the spans as everyone sees them, others for a
+    // view with a selection or another viewer's outline. Replaced round-robin.
+    private const int ModelsPerParagraph = 4;
+
+    private readonly Slot?[] _built;
+
     public DocumentText(string text)
     {
         Text = text;
         Offsets = new CodePointIndex(text);
         Paragraphs = [.. SpanLayout.Paragraphs(text)];
+        _built = new Slot?[Paragraphs.Count];
     }
 
     public string Text { get; }
     public CodePointIndex Offsets { get; }
     public IReadOnlyList<(int Start, int End)> Paragraphs { get; }
+
+    /// <summary>The model a view built for paragraph <paramref name="index"/> from exactly these inputs, or null.</summary>
+    public ParagraphModel? Built(int index, ParagraphInput[] inputs)
+    {
+        if (Volatile.Read(ref _built[index]) is not { } slot) return null;
+        lock (slot)
+        {
+            foreach (var entry in slot.Entries)
+                if (entry is { } e && e.Inputs.AsSpan().SequenceEqual(inputs)) return e.Model;
+        }
+        return null;
+    }
+
+    /// <summary>Keeps a model built from <paramref name="inputs"/> for other views of the document.</summary>
+    public void Keep(int index, ParagraphInput[] inputs, ParagraphModel model)
+    {
+        var slot = Volatile.Read(ref _built[index]) ?? Interlocked.CompareExchange(ref _built[index], new Slot(), null) ?? _built[index]!;
+        lock (slot)
+        {
+            slot.Entries[slot.Next] = (inputs, model);
+            slot.Next = (slot.Next + 1) % ModelsPerParagraph;
+        }
+    }
+
+    private sealed class Slot
+    {
+        public readonly (ParagraphInput[] Inputs, ParagraphModel Model)?[] Entries = new (ParagraphInput[], ParagraphModel)?[ModelsPerParagraph];
+        public int Next;
+    }
 }
+
+/// <summary>What one span or suggestion puts into its paragraph's HTML, sorted by key: equal inputs give equal HTML.
+/// <paramref name="Owner"/> is the annotator when the viewer sees the span as another's (outlined in their colour);
+/// <paramref name="LabelName"/> and <paramref name="Source"/> are a suggestion's title.</summary>
+public readonly record struct ParagraphInput(long Key, int Start, int End, string Color, string? Owner, string? LabelName, string? Source,
+    bool Selected, bool Pending);
 
 /// <summary>
 /// The texts of the documents that views have open, shared: a view takes the copy another view holds instead of keeping
