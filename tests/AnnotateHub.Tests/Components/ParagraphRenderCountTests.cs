@@ -126,6 +126,46 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         Assert.Equal(rows[first.Annotation.Id], RowRenders(cut)[first.Annotation.Id]);
     }
 
+    [Fact]
+    public async Task A_span_made_elsewhere_renders_neither_the_page_nor_its_header()
+    {
+        var cut = RenderDocument(SeedDocumentId);
+        // Bob's first span starts his assignment, a team change that renders the page: the second is the one measured.
+        var (firstStart, firstEnd) = CodePoints(SeedText, "Ain al-Assad airbase");
+        await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, firstStart, firstEnd, LabelIds["actor"], null);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<SpanListRow>()));
+        var (start, end) = CodePoints(SeedText, Phrase);
+        // The breadcrumbs render with every render of the page (their items are a list): they count the page's renders.
+        var breadcrumbs = cut.FindComponent<MudBlazor.MudBreadcrumbs>();
+        var crumbRenders = breadcrumbs.RenderCount;
+
+        var made = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, end, LabelIds["casualty figure"], null);
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindComponents<SpanListRow>().Count));
+        Assert.Equal("Spans (2)", cut.Find("[data-testid=span-count]").TextContent);
+        var id = made.Annotation!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(cut.FindAll("span.ann"), e => (e.GetAttribute("data-anns") ?? "").Split(' ').Contains(id));
+        Assert.Equal(crumbRenders, breadcrumbs.RenderCount);
+    }
+
+    [Fact]
+    public async Task A_change_elsewhere_to_the_selected_span_renders_its_details()
+    {
+        var cut = RenderDocument(SeedDocumentId);
+        var (start, end) = CodePoints(SeedText, Phrase);
+        var made = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, end, LabelIds["casualty figure"], null);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<SpanListRow>()));
+        await cut.InvokeAsync(() => cut.Instance.OnSpanClick(made.Annotation!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), 0, 0));
+        var breadcrumbs = cut.FindComponent<MudBlazor.MudBreadcrumbs>();
+        var crumbRenders = breadcrumbs.RenderCount;
+
+        var noted = await AnnotationService.UpdateAsync(made.Annotation!.Id, Bob.Id, 1, LabelIds["casualty figure"], "disputed by the ministry");
+
+        Assert.True(noted.Succeeded, noted.Error);
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=span-details]").GetAttribute("data-version")));
+        Assert.True(breadcrumbs.RenderCount > crumbRenders);
+    }
+
     /// <summary>The code-point range of the first <paramref name="part"/> in <paramref name="text"/>.</summary>
     private static (int Start, int End) CodePoints(string text, string part)
     {

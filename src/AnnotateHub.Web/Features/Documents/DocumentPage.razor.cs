@@ -48,6 +48,13 @@ public sealed partial class DocumentPage
     private DocumentAccess? _access;
     private int _version;
 
+    // Live changes render these two regions alone while the page shows the current model and no change touched what the
+    // rest of the page shows (the selected span's details); otherwise the whole page renders.
+    private LiveRegion? _articleRegion;
+    private LiveRegion? _spansRegion;
+    private DocumentModel? _shownModel; // the model of the page's last render (set while rendering)
+    private bool _pageTouched;
+
     // The suggestions still pending for this user, in text order, and a decision under way (its buttons wait).
     private IReadOnlyList<SuggestionView> _suggestionList = [];
     private int _suggestionVersion;
@@ -114,11 +121,25 @@ public sealed partial class DocumentPage
         _model = model;
         RefreshSuggestionList();
         _version++;
-        if (_stream is { } stream) await stream.ResetAsync(snapshot.Sequence, new DocumentStreamTarget(CanSee, ApplyVisible, StateHasChanged));
+        if (_stream is { } stream) await stream.ResetAsync(snapshot.Sequence, new DocumentStreamTarget(CanSee, ApplyVisible, RenderLive));
     }
 
     /// <summary>Whether this user may add and change their own spans here now (not when their document is marked done).</summary>
     private bool CanAnnotate => _access?.RefusalToAnnotate is null;
+
+    /// <summary>Renders what the live changes just applied touched: the article and the span panel, or the page when a change
+    /// touched the selected span or the page has not rendered this model yet.</summary>
+    private void RenderLive()
+    {
+        if (_pageTouched || _articleRegion is null || _spansRegion is null || !ReferenceEquals(_shownModel, _model))
+        {
+            _pageTouched = false;
+            StateHasChanged();
+            return;
+        }
+        _articleRegion.Refresh();
+        _spansRegion.Refresh();
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -699,6 +720,8 @@ public sealed partial class DocumentPage
     private void ApplyVisible(DocumentChangeEvent change)
     {
         if (_model is null) return;
+        // The details panel shows the selected span: a change of it renders the page.
+        if (change.Annotation.Id == _model.SelectedId || _notice?.Id == change.Annotation.Id) _pageTouched = true;
         if (change.Kind == ChangeKind.AnnotationDeleted)
         {
             _model.Remove(change.Annotation.Id);
