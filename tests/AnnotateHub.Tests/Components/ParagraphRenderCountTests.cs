@@ -127,8 +127,9 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     }
 
     [Fact]
-    public async Task A_span_made_elsewhere_renders_neither_the_page_nor_its_header()
+    public async Task A_span_made_elsewhere_renders_neither_the_page_nor_its_header_nor_the_whole_article()
     {
+        ComponentFactories.Add<LiveRegion, CountingLiveRegion>();
         var cut = RenderDocument(SeedDocumentId);
         // Bob's first span starts his assignment, a team change that renders the page: the second is the one measured.
         var (firstStart, firstEnd) = CodePoints(SeedText, "Ain al-Assad airbase");
@@ -138,6 +139,12 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         // The breadcrumbs render with every render of the page (their items are a list): they count the page's renders.
         var breadcrumbs = cut.FindComponent<MudBlazor.MudBreadcrumbs>();
         var crumbRenders = breadcrumbs.RenderCount;
+        // The article's region walks every paragraph when it renders: a live change shows its paragraphs without it.
+        // (bUnit's RenderCount also counts a child's renders; the region counts its own.)
+        var article = cut.FindComponents<LiveRegion>()[0];
+        Assert.NotEmpty(article.FindComponents<AnnotatedParagraph>());
+        var articleRenders = ((CountingLiveRegion)article.Instance).OwnRenders;
+        var spansRenders = ((CountingLiveRegion)cut.FindComponents<LiveRegion>()[1].Instance).OwnRenders;
 
         var made = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, end, LabelIds["casualty figure"], null);
 
@@ -146,6 +153,20 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         var id = made.Annotation!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(cut.FindAll("span.ann"), e => (e.GetAttribute("data-anns") ?? "").Split(' ').Contains(id));
         Assert.Equal(crumbRenders, breadcrumbs.RenderCount);
+        Assert.Equal(articleRenders, ((CountingLiveRegion)article.Instance).OwnRenders);
+        Assert.True(((CountingLiveRegion)cut.FindComponents<LiveRegion>()[1].Instance).OwnRenders > spansRenders); // the span panel did render
+    }
+
+    /// <summary>The live region, counting the renders of itself alone.</summary>
+    private sealed class CountingLiveRegion : LiveRegion
+    {
+        // The page sets ChildContent as it renders the region.
+        [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+        public CountingLiveRegion() => ChildContent = _ => { };
+
+        public int OwnRenders { get; private set; }
+
+        protected override void OnAfterRender(bool firstRender) => OwnRenders++;
     }
 
     [Fact]

@@ -218,12 +218,38 @@ public sealed class DocumentModel
     private void RebuildAll()
     {
         for (var p = 0; p < _paragraphs.Count; p++) _models[p] = Build(p, SpansIn(p));
+        _rebuiltAll = true;
     }
 
     private int Rebuild(HashSet<int> paragraphs)
     {
-        foreach (var p in paragraphs) _models[p] = Build(p, SpansIn(p));
+        foreach (var p in paragraphs)
+        {
+            _models[p] = Build(p, SpansIn(p));
+            _rebuilt.Add(p);
+        }
         return paragraphs.Count;
+    }
+
+    // The paragraphs rebuilt since the view last took them (TakeRebuilt): what a live change has to render.
+    private readonly HashSet<int> _rebuilt = [];
+    private bool _rebuiltAll;
+
+    /// <summary>
+    /// The paragraphs whose models were rebuilt since the last call, so a live view renders those and does not walk the
+    /// article; null when every paragraph was rebuilt (new labels), and the whole article has to render.
+    /// </summary>
+    public IReadOnlyCollection<int>? TakeRebuilt()
+    {
+        if (_rebuiltAll)
+        {
+            _rebuiltAll = false;
+            _rebuilt.Clear();
+            return null;
+        }
+        int[] taken = [.. _rebuilt];
+        _rebuilt.Clear();
+        return taken;
     }
 
     private void AddParagraphs((int Start, int End) range, HashSet<int> into)

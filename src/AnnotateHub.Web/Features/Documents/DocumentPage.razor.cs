@@ -52,6 +52,7 @@ public sealed partial class DocumentPage
     // rest of the page shows (the selected span's details); otherwise the whole page renders.
     private LiveRegion? _articleRegion;
     private LiveRegion? _spansRegion;
+    private readonly Dictionary<int, AnnotatedParagraph> _paragraphViews = []; // the article's paragraphs by index (@ref)
     private DocumentModel? _shownModel; // the model of the page's last render (set while rendering)
     private bool _pageTouched;
 
@@ -127,18 +128,31 @@ public sealed partial class DocumentPage
     /// <summary>Whether this user may add and change their own spans here now (not when their document is marked done).</summary>
     private bool CanAnnotate => _access?.RefusalToAnnotate is null;
 
-    /// <summary>Renders what the live changes just applied touched: the article and the span panel, or the page when a change
-    /// touched the selected span or the page has not rendered this model yet.</summary>
+    /// <summary>Renders what the live changes just applied touched: the paragraphs they rebuilt and the span panel, or the
+    /// page when a change touched the selected span or the page has not rendered this model yet.</summary>
     private void RenderLive()
     {
+        var rebuilt = _model?.TakeRebuilt();
         if (_pageTouched || _articleRegion is null || _spansRegion is null || !ReferenceEquals(_shownModel, _model))
         {
             _pageTouched = false;
             StateHasChanged();
             return;
         }
-        _articleRegion.Refresh();
+        // Each touched paragraph renders on its own; the article walks its paragraphs only when all were rebuilt or one
+        // has no view yet. A change costs what it touches, not the document's length (decision 0075).
+        if (rebuilt is null || !ShowParagraphs(_model!, rebuilt)) _articleRegion.Refresh();
         _spansRegion.Refresh();
+    }
+
+    private bool ShowParagraphs(DocumentModel model, IReadOnlyCollection<int> rebuilt)
+    {
+        foreach (var p in rebuilt)
+        {
+            if (!_paragraphViews.TryGetValue(p, out var view)) return false;
+            view.Show(model.Paragraphs[p]);
+        }
+        return true;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
