@@ -23,6 +23,10 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     private static Dictionary<long, int> RowRenders(IRenderedComponent<DocumentPage> cut) =>
         cut.FindComponents<SpanListRow>().ToDictionary(r => r.Instance.Annotation.Id, r => r.RenderCount);
 
+    /// <summary>How often each group of the span list rendered so far (its rows' renders included), by label.</summary>
+    private static Dictionary<string, int> GroupRenders(IRenderedComponent<DocumentPage> cut) =>
+        cut.FindComponents<SpanGroup>().ToDictionary(g => g.Instance.Label.Name, g => g.RenderCount);
+
     private static int ParagraphOf(string text, string phrase)
     {
         var at = text.IndexOf(phrase, StringComparison.Ordinal);
@@ -110,11 +114,18 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<SpanListRow>()));
         var paragraphs = ParagraphRenders(cut);
         var rows = RowRenders(cut);
+        var groups = GroupRenders(cut);
 
         var second = await AnnotationService.CreateAsync(SeedDocumentId, adminId, secondStart, secondEnd, LabelIds["casualty figure"], null);
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindComponents<SpanListRow>().Count));
         Assert.Equal([ParagraphOf(SeedText, Phrase)], RenderedSince(cut, paragraphs));
+        // Only the casualty figure group rendered: the actor group's rows were not walked, the claim group not rendered.
+        var groupsAfter = GroupRenders(cut);
+        Assert.Equal(groups["actor"], groupsAfter["actor"]);
+        Assert.Equal(groups["claim"], groupsAfter["claim"]);
+        Assert.True(groupsAfter["casualty figure"] > groups["casualty figure"]);
+        Assert.Equal("casualty figure (1)", cut.Find(".span-group[data-label='casualty figure'] .span-group-title").TextContent.Trim());
         var after = RowRenders(cut);
         Assert.Equal(rows[first.Annotation!.Id], after[first.Annotation.Id]); // the other row did not render
         Assert.Equal(1, after[second.Annotation!.Id]);

@@ -83,6 +83,13 @@ public sealed class DocumentModel
     /// <summary>The label's annotations in list order (start, then id).</summary>
     public IReadOnlyCollection<AnnotationView> SpansOfLabel(int labelId) => _byLabel.TryGetValue(labelId, out var spans) ? spans : [];
 
+    /// <summary>Bumped by every change of one of the label's spans (added, changed, removed), for the span list's groups.</summary>
+    public int VersionOfLabel(int labelId) => _labelVersions.GetValueOrDefault(labelId);
+
+    private readonly Dictionary<int, int> _labelVersions = [];
+
+    private void Touch(int labelId) => _labelVersions[labelId] = _labelVersions.GetValueOrDefault(labelId) + 1;
+
     public SuggestionView? FindSuggestion(long id) => _suggestions.GetValueOrDefault(id);
 
     /// <summary>A suggestion's id as it appears in a segment's span ids (and so in the page's data-anns attributes).</summary>
@@ -113,7 +120,11 @@ public sealed class DocumentModel
     {
         if (!_utf16.Remove(id, out var old)) return 0;
         Place(id, old, add: false);
-        if (_annotations.Remove(id, out var removed)) _byLabel.GetValueOrDefault(removed.LabelId)?.Remove(removed);
+        if (_annotations.Remove(id, out var removed))
+        {
+            _byLabel.GetValueOrDefault(removed.LabelId)?.Remove(removed);
+            Touch(removed.LabelId);
+        }
         _pending.Remove(id);
         if (_selectedKey == id) _selectedKey = null;
         var touched = new HashSet<int>();
@@ -186,7 +197,12 @@ public sealed class DocumentModel
 
     private void Put(AnnotationView a)
     {
-        if (_annotations.TryGetValue(a.Id, out var before)) _byLabel.GetValueOrDefault(before.LabelId)?.Remove(before);
+        if (_annotations.TryGetValue(a.Id, out var before))
+        {
+            _byLabel.GetValueOrDefault(before.LabelId)?.Remove(before);
+            Touch(before.LabelId);
+        }
+        Touch(a.LabelId);
         if (_utf16.TryGetValue(a.Id, out var old)) Place(a.Id, old, add: false);
         _annotations[a.Id] = a;
         if (!_byLabel.TryGetValue(a.LabelId, out var list)) _byLabel[a.LabelId] = list = new SortedSet<AnnotationView>(ListOrder.Instance);

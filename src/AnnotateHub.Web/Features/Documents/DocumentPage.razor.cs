@@ -139,10 +139,15 @@ public sealed partial class DocumentPage
             StateHasChanged();
             return;
         }
-        // Each touched paragraph renders on its own; the article walks its paragraphs only when all were rebuilt or one
-        // has no view yet. A change costs what it touches, not the document's length (decision 0075).
-        if (rebuilt is null || !ShowParagraphs(_model!, rebuilt)) _articleRegion.Refresh();
-        _spansRegion.Refresh();
+        // Each touched paragraph renders on its own, in the span panel's render batch; the article walks its paragraphs
+        // only when all were rebuilt or one has no view yet. A change costs what it touches, not the document's length
+        // (decision 0075).
+        var (model, article) = (_model!, _articleRegion);
+        if (rebuilt is null) article.Refresh();
+        _spansRegion.Refresh(rebuilt is null ? null : () =>
+        {
+            if (!ShowParagraphs(model, rebuilt)) article.Refresh();
+        });
     }
 
     private bool ShowParagraphs(DocumentModel model, IReadOnlyCollection<int> rebuilt)
