@@ -85,6 +85,9 @@ internal sealed partial class CircuitClient : IAsyncDisposable
         builder.Services.AddSingleton<IHubProtocol, BlazorPackProtocol>();
         var connection = builder.Build();
         connection.ServerTimeout = TimeSpan.FromSeconds(120);
+        // As the browser does (js/connection.js, Realtime/ConnectionTimeouts.cs): the server closes a circuit that sends
+        // nothing for 8 s, so an idle one pings every 2 s.
+        connection.KeepAliveInterval = TimeSpan.FromSeconds(2);
         connection.HandshakeTimeout = TimeSpan.FromSeconds(60);
         var client = new CircuitClient(connection, baseAddress, cookies);
         var firstBatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

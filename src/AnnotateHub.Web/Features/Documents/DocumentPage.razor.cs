@@ -154,6 +154,7 @@ public sealed partial class DocumentPage
     {
         foreach (var p in rebuilt)
         {
+            if (model.Paragraphs[p] is { } paragraph && paragraph.Start == paragraph.End) continue; // a blank line has no view
             if (!_paragraphViews.TryGetValue(p, out var view)) return false;
             view.Show(model.Paragraphs[p]);
         }
