@@ -52,7 +52,7 @@ public sealed partial class DocumentPage
     // rest of the page shows (the selected span's details); otherwise the whole page renders.
     private LiveRegion? _articleRegion;
     private LiveRegion? _spansRegion;
-    private readonly Dictionary<int, AnnotatedParagraph> _paragraphViews = []; // the article's paragraphs by index (@ref)
+    private AnnotatedParagraph?[] _paragraphViews = []; // the article's paragraph components by index (@ref; none for a blank line)
     private DocumentModel? _shownModel; // the model of the page's last render (set while rendering)
     private bool _pageTouched;
 
@@ -99,6 +99,8 @@ public sealed partial class DocumentPage
             _notFound = true;
             return;
         }
+        // The text every view of this document shares (DocumentTexts): the copy just read is not kept by each circuit.
+        _doc = _doc with { Text = Texts.Get(DocumentId, _doc.Text).Text };
         _crumbs = [new("Projects", "/"), new(_doc.ProjectName, $"/projects/{_doc.ProjectId}")];
         _labels = await LabelService.ListAsync(_doc.ProjectId);
         // Opened before loading so no change committed in between is missed: changes up to the snapshot's
@@ -120,6 +122,7 @@ public sealed partial class DocumentPage
         var model = new DocumentModel(Texts.Get(DocumentId, _doc!.Text), snapshot.Annotations, _labels, _userId);
         model.SetSuggestions(await Suggestions.PendingAsync(_access!));
         _model = model;
+        if (_paragraphViews.Length != model.Paragraphs.Count) _paragraphViews = new AnnotatedParagraph?[model.Paragraphs.Count];
         RefreshSuggestionList();
         _version++;
         if (_stream is { } stream) await stream.ResetAsync(snapshot.Sequence, new DocumentStreamTarget(CanSee, ApplyVisible, RenderLive));
@@ -155,7 +158,7 @@ public sealed partial class DocumentPage
         foreach (var p in rebuilt)
         {
             if (model.Paragraphs[p] is { } paragraph && paragraph.Start == paragraph.End) continue; // a blank line has no view
-            if (!_paragraphViews.TryGetValue(p, out var view)) return false;
+            if (p >= _paragraphViews.Length || _paragraphViews[p] is not { } view) return false;
             view.Show(model.Paragraphs[p]);
         }
         return true;
