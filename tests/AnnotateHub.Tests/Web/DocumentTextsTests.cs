@@ -70,4 +70,37 @@ public sealed class DocumentTextsTests
         two.Select(null);
         Assert.Same(one.Paragraphs[0], two.Paragraphs[0]);
     }
+
+    [Fact]
+    public void Views_read_apart_hold_one_instance_of_each_span_a_newer_version_replaces_it_and_a_deleted_one_is_forgotten()
+    {
+        const string Text = "Rockets hit the base on Monday.\nAt least ten soldiers were injured.";
+        LabelView[] labels = [new(1, 1, "claim", "#1e88e5", null, null, 0)];
+        // Two circuits read the same span from the database: equal values, separate instances (strings too).
+        AnnotationView Read() => new(7, 1, new string("ana".ToCharArray()), new string("Ana".ToCharArray()), 0, 7, 1, "claim", null, DateTime.UnixEpoch, DateTime.UnixEpoch, 1);
+        var shared = new DocumentTexts().Get(1, Text);
+        var one = new DocumentModel(shared, [Read()], labels, "ana");
+        var two = new DocumentModel(shared, [Read()], labels, "ana");
+
+        Assert.Same(one.Find(7), two.Find(7));
+        Assert.Equal(1, shared.SharedViews);
+
+        // A newer version replaces the shared one; an older one arriving late does not go back.
+        var noted = Read() with { Note = "disputed", Version = 2 };
+        one.Upsert(noted);
+        two.Upsert(noted with { });
+        Assert.Same(one.Find(7), two.Find(7));
+        Assert.Equal("disputed", two.Find(7)!.Note);
+        var third = new DocumentModel(shared, [Read()], labels, "ana"); // a snapshot read before the note
+        Assert.Equal(1, third.Find(7)!.Version);
+        Assert.Same(noted, new DocumentModel(shared, [noted with { }], labels, "ana").Find(7));
+
+        // A placeholder (a view's own unsaved span) is not shared; a deleted span is forgotten.
+        one.Upsert(Read() with { Id = -1, Start = 8, End = 11 });
+        Assert.Equal(1, shared.SharedViews);
+        one.Remove(7);
+        Assert.Equal(0, shared.SharedViews);
+        Assert.Null(one.Find(7));
+        Assert.NotNull(two.Find(7)); // the other view applies the deletion when it arrives
+    }
 }

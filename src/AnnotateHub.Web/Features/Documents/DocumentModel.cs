@@ -122,6 +122,7 @@ public sealed class DocumentModel
         Place(id, old, add: false);
         if (_annotations.Remove(id, out var removed))
         {
+            _shared.Forget(id);
             _byLabel.GetValueOrDefault(removed.LabelId)?.Remove(removed);
             Touch(removed.LabelId);
         }
@@ -197,6 +198,7 @@ public sealed class DocumentModel
 
     private void Put(AnnotationView a)
     {
+        a = _shared.Share(a);
         if (_annotations.TryGetValue(a.Id, out var before))
         {
             _byLabel.GetValueOrDefault(before.LabelId)?.Remove(before);

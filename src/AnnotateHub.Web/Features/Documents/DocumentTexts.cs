@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AnnotateHub.Core.Text;
+using AnnotateHub.Web.Features.Annotations;
 
 namespace AnnotateHub.Web.Features.Documents;
 
@@ -38,6 +39,33 @@ public sealed class DocumentText
         }
         return null;
     }
+
+    // The spans' views as the views of this document hold them, one instance per span: each circuit read its own copies
+    // from the database (about 280 bytes a span, strings included), the same for everyone.
+    private readonly ConcurrentDictionary<long, AnnotationView> _views = new();
+
+    /// <summary>
+    /// The instance of this span's view that other views of the document hold when it equals <paramref name="view"/>,
+    /// else <paramref name="view"/>, kept for the next (unless a newer version is kept). Placeholders (ids up to 0, a
+    /// view's own unsaved spans) are not shared.
+    /// </summary>
+    public AnnotationView Share(AnnotationView view)
+    {
+        if (view.Id <= 0) return view;
+        if (_views.TryGetValue(view.Id, out var known))
+        {
+            if (ReferenceEquals(known, view) || known.Equals(view)) return known;
+            if (known.Version > view.Version) return view;
+        }
+        _views[view.Id] = view;
+        return view;
+    }
+
+    /// <summary>The span was deleted: later views of the document will not read it.</summary>
+    public void Forget(long id) => _views.TryRemove(id, out _);
+
+    /// <summary>How many span views are shared now (for tests).</summary>
+    public int SharedViews => _views.Count;
 
     /// <summary>Keeps a model built from <paramref name="inputs"/> for other views of the document.</summary>
     public void Keep(int index, ParagraphInput[] inputs, ParagraphModel model)
