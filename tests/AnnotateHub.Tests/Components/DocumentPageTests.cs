@@ -316,4 +316,40 @@ public sealed class DocumentPageTests : DocumentPageContext
         cut.WaitForAssertion(() => Assert.Contains("This document does not exist.", cut.Markup));
         Assert.Empty(cut.FindAll("[data-testid=doc-text]"));
     }
+
+    [Fact]
+    public async Task The_spans_listed_beside_a_selected_one_follow_live_changes_and_stay_listed_when_switching()
+    {
+        var cut = RenderDocument(SeedDocumentId);
+        var (start, end) = CodePoints(Phrase);
+        var outer = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, end, LabelIds["casualty figure"], null);
+        var inner = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, start + 8, LabelIds["claim"], null);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=span-list] .span-item").Count));
+        var ids = $"{inner.Annotation!.Id} {outer.Annotation!.Id}";
+
+        await cut.InvokeAsync(() => cut.Instance.OnSpanClick(ids, 0, 0));
+        Assert.Equal(["claim", "casualty figure"], cut.FindAll(".overlap-chip").Select(c => c.TextContent).ToArray());
+
+        // Switching to the other span under the click keeps both listed.
+        await cut.InvokeAsync(() => cut.FindAll(".overlap-chip")[1].Click());
+        Assert.Equal("casualty figure", cut.Find(".overlap-chip.active").TextContent);
+        Assert.Equal(2, cut.FindAll(".overlap-chip").Count);
+
+        // Bob relabels the inner span elsewhere: the list shows its new label; then he deletes it: it leaves the list.
+        var relabeled = await AnnotationService.UpdateAsync(inner.Annotation.Id, Bob.Id, 1, LabelIds["actor"], null);
+        Assert.True(relabeled.Succeeded, relabeled.Error);
+        cut.WaitForAssertion(() => Assert.Equal(["actor", "casualty figure"], cut.FindAll(".overlap-chip").Select(c => c.TextContent).ToArray()));
+        var deleted = await AnnotationService.DeleteAsync(inner.Annotation.Id, Bob.Id, 2);
+        Assert.True(deleted.Succeeded, deleted.Error);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".overlap-chip")));
+        Assert.Contains(Phrase, cut.Find("[data-testid=span-text]").TextContent);
+    }
+
+    private (int Start, int End) CodePoints(string part)
+    {
+        var at = SeedText.IndexOf(part, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{part}' is not in the text");
+        var first = SeedText[..at].EnumerateRunes().Count();
+        return (first, first + part.EnumerateRunes().Count());
+    }
 }

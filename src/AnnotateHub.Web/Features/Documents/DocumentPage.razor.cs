@@ -37,7 +37,9 @@ public sealed partial class DocumentPage
     private DocumentModel? _model;
     private IReadOnlyList<LabelView> _labels = [];
     private List<BreadcrumbItem> _crumbs = [];
-    private IReadOnlyList<AnnotationView> _overlapping = [];
+    // The spans under the click that selected the span, by id: the details panel lists them as they are now (a live
+    // change of one of them renders the page), not as they were when clicked.
+    private IReadOnlyList<long> _overlappingIds = [];
     private string _userId = "";
     private bool _notFound;
     private string? _refusal; // the document exists, but this user may not open it
@@ -127,6 +129,9 @@ public sealed partial class DocumentPage
         _version++;
         if (_stream is { } stream) await stream.ResetAsync(snapshot.Sequence, new DocumentStreamTarget(CanSee, ApplyVisible, RenderLive));
     }
+
+    /// <summary>The spans listed beside the selected one: those of the click that are still there, with their current values.</summary>
+    private IReadOnlyList<AnnotationView> OverlappingNow(DocumentModel model) => [.. _overlappingIds.Select(model.Find).OfType<AnnotationView>()];
 
     /// <summary>Whether this user may add and change their own spans here now (not when their document is marked done).</summary>
     private bool CanAnnotate => _access?.RefusalToAnnotate is null;
@@ -351,7 +356,7 @@ public sealed partial class DocumentPage
     {
         if (_model?.FindSuggestion(id) is not { } suggestion) return;
         _model.SelectSuggestion(id);
-        _overlapping = [];
+        _overlappingIds = [];
         SetActivity($"on “{Shorten(_model.TextOf(suggestion))}”");
         StateHasChanged();
         if (scroll) _ = JS.InvokeVoidAsync("annotateHub.scrollToSpan", _container, DocumentModel.SuggestionToken(id)).AsTask();
@@ -498,7 +503,8 @@ public sealed partial class DocumentPage
         if (_model is null) return;
         if (_notice is { } notice && notice.Id != id) _notice = null;
         _model.Select(id);
-        _overlapping = (overlapping ?? [id]).Select(_model.Find).OfType<AnnotationView>().ToList();
+        // Switching between the spans under one click keeps the others listed.
+        _overlappingIds = overlapping ?? (_overlappingIds.Contains(id) ? _overlappingIds : [id]);
         if (_model.Find(id) is { } span) SetActivity($"on “{Shorten(_model.TextOf(span))}”");
         StateHasChanged();
         if (scroll) _ = JS.InvokeVoidAsync("annotateHub.scrollToSpan", _container, id).AsTask();
@@ -744,7 +750,7 @@ public sealed partial class DocumentPage
     {
         if (_model is null) return;
         // The details panel shows the selected span: a change of it renders the page.
-        if (change.Annotation.Id == _model.SelectedId || _notice?.Id == change.Annotation.Id) _pageTouched = true;
+        if (change.Annotation.Id == _model.SelectedId || _notice?.Id == change.Annotation.Id || _overlappingIds.Contains(change.Annotation.Id)) _pageTouched = true;
         if (change.Kind == ChangeKind.AnnotationDeleted)
         {
             _model.Remove(change.Annotation.Id);
