@@ -25,7 +25,10 @@ app.UseAntiforgery();
 app.UseApiBodyLimit();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// WebSocket compression of circuits is off unless Circuits:WebSocketCompression is true (decision 0076): per-message
+// deflate keeps a zlib state per connection in native memory and compresses every render batch.
+var compressCircuits = app.Configuration.GetValue<bool>("Circuits:WebSocketCompression");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = !compressCircuits);
 app.MapAdditionalIdentityEndpoints();
 app.MapAnnotateHubFeatures(); // the hub, then /api (GET /api/me first, each feature's MapXxxEndpoints), then /health
 

@@ -237,7 +237,8 @@ internal sealed class BrowserPathRun(LoadOptions options, Uri baseAddress, Actio
     }
 }
 
-internal sealed record BrowserPathMemory(long ManagedBytes, long ResidentBytes);
+/// <summary>A memory sample: the managed heap after a full collection, the process's RSS and what the collector has committed.</summary>
+internal sealed record BrowserPathMemory(long ManagedBytes, long ResidentBytes, long CommittedBytes = 0);
 
 /// <summary>What --browser-path measured; printed as a summary and as one JSON line.</summary>
 internal sealed class BrowserPathReport

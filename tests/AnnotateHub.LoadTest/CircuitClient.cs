@@ -56,7 +56,7 @@ internal sealed partial class CircuitClient : IAsyncDisposable
     public bool Connected => _connection.State == HubConnectionState.Connected && Error is null;
 
     /// <summary>Opens one circuit on <paramref name="path"/> and waits until its first render batch arrived.</summary>
-    public static async Task<CircuitClient> OpenAsync(Uri baseAddress, string path, CookieContainer cookies, CancellationToken ct)
+    public static async Task<CircuitClient> OpenAsync(Uri baseAddress, string path, CookieContainer cookies, bool deflate, CancellationToken ct)
     {
         var pageUri = new Uri(baseAddress, path);
         string html;
@@ -81,6 +81,8 @@ internal sealed partial class CircuitClient : IAsyncDisposable
                 o.Cookies = cookies;
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = false;
+                // As a browser does: offer per-message deflate (the server decides: Circuits:WebSocketCompression).
+                if (deflate) o.WebSocketConfiguration = ws => ws.DangerousDeflateOptions = new System.Net.WebSockets.WebSocketDeflateOptions();
             });
         builder.Services.AddSingleton<IHubProtocol, BlazorPackProtocol>();
         var connection = builder.Build();

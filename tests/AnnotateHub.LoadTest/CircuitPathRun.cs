@@ -163,7 +163,7 @@ internal sealed class CircuitPathRun(LoadOptions options, Uri baseAddress, Actio
         const int atOnce = 8;
         for (var i = 0; i < count; i += atOnce)
         {
-            var group = Enumerable.Range(i, Math.Min(atOnce, count - i)).Select(_ => CircuitClient.OpenAsync(baseAddress, DocumentPath, cookies, ct)).ToList();
+            var group = Enumerable.Range(i, Math.Min(atOnce, count - i)).Select(_ => CircuitClient.OpenAsync(baseAddress, DocumentPath, cookies, options.Deflate, ct)).ToList();
             try
             {
                 await Task.WhenAll(group);
@@ -267,7 +267,7 @@ internal sealed class CircuitPathRun(LoadOptions options, Uri baseAddress, Actio
     {
         var (sample, missing) = await memory.MeasureAsync(ct);
         if (sample is null) throw new InvalidOperationException(missing);
-        return new BrowserPathMemory(sample.ManagedBytesAfterFullCollect, server.ReadResidentBytes() ?? 0);
+        return new BrowserPathMemory(sample.ManagedBytesAfterFullCollect, server.ReadResidentBytes() ?? 0, sample.CommittedBytes);
     }
 
     private async Task<string> DocumentTextAsync(CancellationToken ct)
@@ -390,7 +390,7 @@ internal sealed class CircuitPathReport
         {
             o.WriteLine(string.Create(c, $"--- idle, {idle.Spans:N0} spans: {idle.Opened:N0} of {idle.Requested:N0} circuits opened in {idle.OpenSeconds:0.0} s; {idle.ConnectedAfterHold:N0} connected after {idle.HoldSeconds} s; {idle.RenderedLastCreate:N0} rendered one more create"));
             if (idle.ManagedBytesPerCircuit is { } managed)
-                o.WriteLine(string.Create(c, $"per circuit    managed {managed / 1024:0} KB, RSS {idle.ResidentBytesPerCircuit / 1024:0} KB (managed heap {idle.MemoryWithout!.ManagedBytes / 1048576.0:0.0} MB without, {idle.MemoryWith!.ManagedBytes / 1048576.0:0.0} MB with; RSS {idle.MemoryWithout.ResidentBytes / 1048576.0:0} MB, {idle.MemoryWith.ResidentBytes / 1048576.0:0} MB)"));
+                o.WriteLine(string.Create(c, $"per circuit    managed {managed / 1024:0} KB, RSS {idle.ResidentBytesPerCircuit / 1024:0} KB (managed heap {idle.MemoryWithout!.ManagedBytes / 1048576.0:0.0} MB without, {idle.MemoryWith!.ManagedBytes / 1048576.0:0.0} MB with; RSS {idle.MemoryWithout.ResidentBytes / 1048576.0:0} MB, {idle.MemoryWith.ResidentBytes / 1048576.0:0} MB; GC committed {idle.MemoryWithout.CommittedBytes / 1048576.0:0} MB, {idle.MemoryWith.CommittedBytes / 1048576.0:0} MB)"));
             foreach (var error in idle.Errors) o.WriteLine($"  {error}");
         }
         o.WriteLine(string.Create(c, $"server log     {ServerFailures} errors, {ServerWarnings} warnings"));

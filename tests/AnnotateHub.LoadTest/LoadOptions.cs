@@ -62,6 +62,8 @@ internal sealed record LoadOptions
     public IReadOnlyList<int> SpanLevels { get; init; } = [100, 5000];
     /// <summary>With --circuit-path: document 1 is a generated article of about this many characters instead of a short one; 0: the usual.</summary>
     public int ArticleChars { get; init; }
+    /// <summary>--deflate: the circuit clients offer per-message deflate on their WebSocket, as browsers do.</summary>
+    public bool Deflate { get; init; }
     /// <summary>Idle circuits --circuit-path opens and holds at the end; 0: none.</summary>
     public int IdleCircuits { get; init; }
     /// <summary>Seconds --circuit-path holds its idle circuits before it samples and checks them.</summary>
@@ -114,6 +116,7 @@ internal sealed record LoadOptions
                 "--base-spans" => o with { BaseSpans = Int(0, 20_000) },
                 "--server-cpus" => o with { ServerCpus = Value() },
                 "--circuit-path" => o with { CircuitPath = true },
+                "--deflate" => o with { Deflate = true },
                 "--circuits" => o with { Circuits = Int(1, 2000) },
                 "--span-levels" => o with { SpanLevels = Levels(Value()) },
                 "--idle-circuits" => o with { IdleCircuits = Int(0, 5000) },
@@ -165,7 +168,7 @@ internal sealed record LoadOptions
         }
         if (!o.BrowserPath && !o.CircuitPath && new[] { "--repeats", "--base-spans" }.FirstOrDefault(given.Contains) is { } pathOnly)
             throw new ArgumentException($"{pathOnly} applies to --browser-path and --circuit-path only.");
-        if (!o.CircuitPath && new[] { "--circuits", "--span-levels", "--idle-circuits", "--hold", "--article-chars" }.FirstOrDefault(given.Contains) is { } circuitOnly)
+        if (!o.CircuitPath && new[] { "--circuits", "--span-levels", "--idle-circuits", "--hold", "--article-chars", "--deflate" }.FirstOrDefault(given.Contains) is { } circuitOnly)
             throw new ArgumentException($"{circuitOnly} applies to --circuit-path only.");
         if (o.Instances > 1 && (o.Postgres is null || o.Redis is null))
             throw new ArgumentException("--instances above 1 needs --postgres CONNECTION and --redis HOST:PORT: the instances share one database and one Redis.");
