@@ -39,16 +39,20 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     }
 
     [Fact]
-    public void Opening_a_document_renders_each_paragraph_once()
+    public async Task Opening_a_document_renders_a_component_for_each_line_with_spans_once_and_the_other_lines_as_text()
     {
+        // A span on one line before the page opens: that line is a component, every other line with text is plain markup.
+        var (start, end) = CodePoints(SeedText, Phrase);
+        await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, start, end, LabelIds["casualty figure"], null);
         var cut = RenderDocument(SeedDocumentId);
 
         var renders = ParagraphRenders(cut);
-        // One component per line with text; a blank line (half of the seed's lines) renders nothing and has none.
-        var lines = SpanLayout.Paragraphs(SeedText);
-        Assert.True(lines.Count(p => p.Start == p.End) > 10);
-        Assert.Equal(lines.Count(p => p.Start < p.End), renders.Count);
+        Assert.Equal([ParagraphOf(SeedText, Phrase)], renders.Keys.ToArray());
         Assert.All(renders.Values, count => Assert.Equal(1, count));
+        var lines = SpanLayout.Paragraphs(SeedText);
+        Assert.True(lines.Count(p => p.Start == p.End) > 10); // blank lines: nothing at all
+        Assert.Equal(lines.Count(p => p.Start < p.End), cut.FindAll("article p.para").Count);
+        Assert.Equal(SeedText.Replace("\n", ""), cut.Find("[data-testid=doc-text]").TextContent.Replace("\n", "").Trim());
     }
 
     [Fact]
@@ -146,7 +150,8 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
         ComponentFactories.Add<LiveRegion, CountingLiveRegion>();
         var cut = RenderDocument(SeedDocumentId);
         // Bob's first span starts his assignment, a team change that renders the page: the second is the one measured.
-        var (firstStart, firstEnd) = CodePoints(SeedText, "Ain al-Assad airbase");
+        // Both on one line: the first makes the line a component, so the second shows through it alone.
+        var (firstStart, firstEnd) = CodePoints(SeedText, "American personnel");
         await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, firstStart, firstEnd, LabelIds["actor"], null);
         cut.WaitForAssertion(() => Assert.Single(cut.FindComponents<SpanListRow>()));
         var (start, end) = CodePoints(SeedText, Phrase);
