@@ -131,6 +131,7 @@ internal sealed class CircuitPathRun(LoadOptions options, Uri baseAddress, Actio
     {
         var result = new CircuitIdleResult { Requested = options.IdleCircuits, HoldSeconds = options.HoldSeconds, Spans = spans };
         result.MemoryWithout = await SampleAsync(memory, ct);
+        result.ResidentSettledWithout = await SettledResidentAsync(ct);
         var opening = Stopwatch.StartNew();
         var circuits = await OpenManyAsync(options.IdleCircuits, ct);
         try
@@ -139,6 +140,7 @@ internal sealed class CircuitPathRun(LoadOptions options, Uri baseAddress, Actio
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"idle: {circuits.Count:N0} circuits open in {result.OpenSeconds:0.0} s; holding {options.HoldSeconds} s"));
             await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds), ct);
             result.MemoryWith = await SampleAsync(memory, ct);
+            result.ResidentSettledWith = await SettledResidentAsync(ct);
             result.Opened = circuits.Count;
             result.ConnectedAfterHold = circuits.Count(c => c.Connected);
             var (id, version) = await CreateAsync(writer, length, random, "cp:idle", ct);
@@ -263,6 +265,14 @@ internal sealed class CircuitPathRun(LoadOptions options, Uri baseAddress, Actio
         }
     }
 
+    /// <summary>The server's RSS 10 s after a sample's full collection: the collector gives back the regions it freed over
+    /// a few seconds, so the sample itself reads high.</summary>
+    private async Task<long> SettledResidentAsync(CancellationToken ct)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(10), ct);
+        return server.ReadResidentBytes() ?? 0;
+    }
+
     private async Task<BrowserPathMemory> SampleAsync(MemoryProbeClient memory, CancellationToken ct)
     {
         var (sample, missing) = await memory.MeasureAsync(ct);
@@ -340,8 +350,11 @@ internal sealed class CircuitIdleResult
     public int RenderedLastCreate { get; set; }
     public BrowserPathMemory? MemoryWithout { get; set; }
     public BrowserPathMemory? MemoryWith { get; set; }
+    public long ResidentSettledWithout { get; set; }
+    public long ResidentSettledWith { get; set; }
     public List<string> Errors { get; } = [];
     public double? ManagedBytesPerCircuit => MemoryWith is { } w && MemoryWithout is { } o && Opened > 0 ? (double)(w.ManagedBytes - o.ManagedBytes) / Opened : null;
+    public double? ResidentSettledBytesPerCircuit => Opened > 0 && ResidentSettledWith > 0 ? (double)(ResidentSettledWith - ResidentSettledWithout) / Opened : null;
     public double? ResidentBytesPerCircuit => MemoryWith is { } w && MemoryWithout is { } o && Opened > 0 ? (double)(w.ResidentBytes - o.ResidentBytes) / Opened : null;
 }
 
@@ -391,6 +404,7 @@ internal sealed class CircuitPathReport
             o.WriteLine(string.Create(c, $"--- idle, {idle.Spans:N0} spans: {idle.Opened:N0} of {idle.Requested:N0} circuits opened in {idle.OpenSeconds:0.0} s; {idle.ConnectedAfterHold:N0} connected after {idle.HoldSeconds} s; {idle.RenderedLastCreate:N0} rendered one more create"));
             if (idle.ManagedBytesPerCircuit is { } managed)
                 o.WriteLine(string.Create(c, $"per circuit    managed {managed / 1024:0} KB, RSS {idle.ResidentBytesPerCircuit / 1024:0} KB (managed heap {idle.MemoryWithout!.ManagedBytes / 1048576.0:0.0} MB without, {idle.MemoryWith!.ManagedBytes / 1048576.0:0.0} MB with; RSS {idle.MemoryWithout.ResidentBytes / 1048576.0:0} MB, {idle.MemoryWith.ResidentBytes / 1048576.0:0} MB; GC committed {idle.MemoryWithout.CommittedBytes / 1048576.0:0} MB, {idle.MemoryWith.CommittedBytes / 1048576.0:0} MB)"));
+                o.WriteLine(string.Create(c, $"per circuit    RSS {idle.ResidentSettledBytesPerCircuit / 1024:0} KB 10 s after the collections ({idle.ResidentSettledWithout / 1048576.0:0} MB without, {idle.ResidentSettledWith / 1048576.0:0} MB with)"));
             foreach (var error in idle.Errors) o.WriteLine($"  {error}");
         }
         o.WriteLine(string.Create(c, $"server log     {ServerFailures} errors, {ServerWarnings} warnings"));
