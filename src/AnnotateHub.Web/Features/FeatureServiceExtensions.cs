@@ -53,6 +53,7 @@ public static class FeatureServiceExtensions
         {
             o.MaximumReceiveMessageSize = AnnotationHub.MaxMessageBytes;
             o.EnableDetailedErrors = false;
+            o.AddFilter<Curation.CurationHubCallLimitFilter>();
         });
         // After every AddSignalR: calls whose arguments cannot be bound answer with the reason (decision 0051).
         ArgumentReportingJsonProtocol.Register(builder.Services);

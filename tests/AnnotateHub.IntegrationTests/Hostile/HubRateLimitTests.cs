@@ -47,4 +47,28 @@ public sealed class HubRateLimitTests : IAsyncLifetime
         await using var db = _server.CreateDbContext();
         Assert.Equal(Burst + 1, await db.Annotations.CountAsync(a => a.DocumentId == documentId));
     }
+
+    [Fact]
+    public async Task Curation_changes_count_against_the_same_bucket_and_are_refused_past_it_while_reads_go_on()
+    {
+        var projectId = await _server.CreateProjectAsync("rate-curation");
+        var documentId = await _server.ImportDocumentAsync(projectId, "Officials said at least ten US soldiers were injured at the base.");
+        await using var curation = await _server.ConnectToHubAsync(path: AnnotateHub.Web.Features.Curation.CurationHub.Path);
+        await using var annotation = await _server.ConnectToHubAsync();
+
+        // Five decisions pass to the curation service (a reject of a unit with no spans is its own answer), the sixth is refused.
+        var answers = new List<AnnotateHub.Web.Features.Curation.CurationResultDto>();
+        for (var i = 0; i < Burst + 1; i++)
+            answers.Add(await curation.InvokeAsync<AnnotateHub.Web.Features.Curation.CurationResultDto>("Reject", documentId, i, i + 3, null));
+        var annotationChange = await annotation.InvokeAsync<MutationResult>("CreateAnnotation", new CreateAnnotationRequest(documentId, 0, 4, "claim", null, null));
+
+        Assert.All(answers.Take(Burst), a => Assert.NotEqual("rate_limited", a.Code));
+        Assert.Equal("rate_limited", answers[Burst].Code);
+        Assert.StartsWith("Too many changes: at most 1 a second per user (bursts of 5), over all your connections. Nothing was changed", answers[Burst].Error, StringComparison.Ordinal);
+        Assert.Equal("rate_limited", annotationChange.Code); // one bucket for both hubs
+        await using var db = _server.CreateDbContext();
+        Assert.Equal(0, await db.Annotations.CountAsync(a => a.DocumentId == documentId));
+        var view = await curation.InvokeAsync<AnnotateHub.Web.Features.Curation.CurationStateDto>("GetCuration", documentId, false);
+        Assert.NotNull(view); // reading is not limited
+    }
 }
