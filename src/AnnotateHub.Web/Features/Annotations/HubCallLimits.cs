@@ -28,6 +28,9 @@ public sealed class HubRateLimitOptions
 /// </summary>
 public sealed class HubCallLimiter : IDisposable
 {
+    /// <summary>The annotation hub's methods that change something.</summary>
+    public static IReadOnlySet<string> ChangeMethods => Changes;
+
     private static readonly HashSet<string> Changes = new(StringComparer.OrdinalIgnoreCase)
     {
         nameof(AnnotationHub.CreateAnnotation), nameof(AnnotationHub.UpdateAnnotation), nameof(AnnotationHub.DeleteAnnotation),
@@ -55,6 +58,12 @@ public sealed class HubCallLimiter : IDisposable
 
     public static bool IsChange(string method) => Changes.Contains(method);
 
+    /// <summary>Null when the call is not one of <paramref name="changes"/> or its user may send one more change now; else why not.</summary>
+    public string? Refusal(HubInvocationContext call, IReadOnlySet<string> changes) =>
+        changes.Contains(call.HubMethodName) && call.Context.User?.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } userId
+            ? Refusal(userId)
+            : null;
+
     /// <summary>Null when the user may send one more change now; else why not, and when to try again.</summary>
     public string? Refusal(string userId)
     {
@@ -73,12 +82,8 @@ public sealed class HubCallLimitFilter(HubCallLimiter limiter) : IHubFilter
 {
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (HubCallLimiter.IsChange(invocationContext.HubMethodName)
-            && invocationContext.Context.User?.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } userId
-            && limiter.Refusal(userId) is { } refusal)
-        {
-            return ValueTask.FromResult<object?>(MutationResult.RateLimited(refusal));
-        }
-        return next(invocationContext);
+        return limiter.Refusal(invocationContext, HubCallLimiter.ChangeMethods) is { } refusal
+            ? ValueTask.FromResult<object?>(MutationResult.RateLimited(refusal))
+            : next(invocationContext);
     }
 }

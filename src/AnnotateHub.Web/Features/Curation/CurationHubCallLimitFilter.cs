@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using AnnotateHub.Web.Features.Annotations;
 using Microsoft.AspNetCore.SignalR;
 
@@ -19,12 +18,8 @@ public sealed class CurationHubCallLimitFilter(HubCallLimiter limiter) : IHubFil
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (Changes.Contains(invocationContext.HubMethodName)
-            && invocationContext.Context.User?.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } userId
-            && limiter.Refusal(userId) is { } refusal)
-        {
-            return ValueTask.FromResult<object?>(new CurationResultDto(false, "rate_limited", refusal, 0));
-        }
-        return next(invocationContext);
+        return limiter.Refusal(invocationContext, Changes) is { } refusal
+            ? ValueTask.FromResult<object?>(new CurationResultDto(false, "rate_limited", refusal, 0))
+            : next(invocationContext);
     }
 }

@@ -14,7 +14,14 @@ namespace AnnotateHub.Web.Features.Documents;
 /// Each run is a <c>span</c> with its UTF-16 offsets (<c>data-s</c>, <c>data-e</c>) for the browser and, over spans, the ids
 /// over it (<c>data-anns</c>, space separated, innermost first; a suggestion's id as "s" + id), its classes and the CSS
 /// custom properties that draw it.</summary>
-public sealed record ParagraphModel(int Index, int Start, int End, int Rows, string Html);
+public sealed record ParagraphModel(int Index, int Start, int End, int Rows, string Html)
+{
+    /// <summary>A blank line: no text, so no span ever shows on it.</summary>
+    public bool IsBlank => Start == End;
+
+    /// <summary>Whether a span or suggestion is laid out on it (it has underline rows).</summary>
+    public bool HasSpans => Rows > 0;
+}
 
 /// <summary>
 /// The document view's state: text, spans and the paragraph models derived from them. A change of one span

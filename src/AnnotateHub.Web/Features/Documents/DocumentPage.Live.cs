@@ -36,7 +36,7 @@ public sealed partial class DocumentPage
     {
         foreach (var p in rebuilt)
         {
-            if (model.Paragraphs[p] is { } paragraph && paragraph.Start == paragraph.End) continue; // a blank line has no view
+            if (model.Paragraphs[p].IsBlank) continue; // a blank line has no view
             if (p >= _paragraphViews.Length || _paragraphViews[p] is not { } view) return false;
             view.Show(model.Paragraphs[p]);
         }
