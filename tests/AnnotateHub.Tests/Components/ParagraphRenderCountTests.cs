@@ -145,6 +145,34 @@ public sealed class ParagraphRenderCountTests : DocumentPageContext
     }
 
     [Fact]
+    public async Task A_span_added_below_a_long_groups_first_page_renders_its_count_and_not_its_rows()
+    {
+        // 30 claims near the start of the article: the claim group shows the first 25 of them.
+        for (var k = 0; k < 30; k++)
+            await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, 10 * k + 2, 10 * k + 7, LabelIds["claim"], null);
+        var cut = RenderDocument(SeedDocumentId);
+        var rows = cut.FindComponents<SpanGroupRows>().Single(r => r.Instance.Spans.Count == 30);
+        Assert.Equal(25, rows.FindComponents<SpanListRow>().Count);
+        var rowsRenders = rows.RenderCount;
+        var length = SeedText.EnumerateRunes().Count();
+
+        // One at the end of the article: it is the 31st in list order, below the first page.
+        await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, length - 8, length - 3, LabelIds["claim"], null);
+
+        cut.WaitForAssertion(() => Assert.Equal("claim (31)", cut.Find(".span-group[data-label='claim'] .span-group-title").TextContent.Trim()));
+        Assert.Equal("Show 6 more", cut.Find(".span-group[data-label='claim'] .span-more").TextContent.Trim());
+        Assert.Equal(rowsRenders, rows.RenderCount);
+
+        // One at the very start is first in the list: the first page changed, and its rows render.
+        var first = await AnnotationService.CreateAsync(SeedDocumentId, Bob.Id, 0, 2, LabelIds["claim"], null);
+        cut.WaitForAssertion(() => Assert.Equal("claim (32)", cut.Find(".span-group[data-label='claim'] .span-group-title").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.True(rows.RenderCount > rowsRenders));
+        var shown = rows.FindComponents<SpanListRow>();
+        Assert.Equal(25, shown.Count);
+        Assert.Equal(first.Annotation!.Id, shown[0].Instance.Annotation.Id);
+    }
+
+    [Fact]
     public async Task A_span_made_elsewhere_renders_neither_the_page_nor_its_header_nor_the_whole_article()
     {
         ComponentFactories.Add<LiveRegion, CountingLiveRegion>();

@@ -39,8 +39,9 @@ public sealed class DocumentModel
     private readonly Dictionary<long, SuggestionView> _suggestions = [];
     // UTF-16 range of every span laid out, by layout key: an annotation's id, or a suggestion's SuggestionKey.
     private readonly Dictionary<long, (int Start, int End)> _utf16 = [];
-    // The layout keys over each paragraph, so a change rebuilds its paragraphs from their own spans, not from all of them.
-    private readonly HashSet<long>?[] _inParagraph;
+    // The layout keys over each paragraph in ascending order, so a change rebuilds its paragraphs from their own spans,
+    // not from all of them, and their inputs come out sorted (DocumentText compares them across views).
+    private readonly List<long>?[] _inParagraph;
     // The annotations of each label in list order (start, then id), for the span list: kept, not regrouped per change.
     private readonly Dictionary<int, SortedSet<AnnotationView>> _byLabel = [];
     private long? _selectedKey;
@@ -65,7 +66,7 @@ public sealed class DocumentModel
         Offsets = text.Offsets;
         _paragraphs = text.Paragraphs;
         _models = new ParagraphModel[_paragraphs.Count];
-        _inParagraph = new HashSet<long>?[_paragraphs.Count];
+        _inParagraph = new List<long>?[_paragraphs.Count];
         _labels = labels.ToDictionary(l => l.Id);
         foreach (var a in annotations) Put(a);
         RebuildAll();
@@ -116,7 +117,7 @@ public sealed class DocumentModel
     /// <summary>Adds or replaces a span; returns the number of paragraphs rebuilt.</summary>
     public int Upsert(AnnotationView annotation)
     {
-        var touched = new HashSet<int>();
+        var touched = Touched();
         if (_utf16.TryGetValue(annotation.Id, out var old)) AddParagraphs(old, touched);
         Put(annotation);
         AddParagraphs(_utf16[annotation.Id], touched);
@@ -135,7 +136,7 @@ public sealed class DocumentModel
         }
         _pending.Remove(id);
         if (_selectedKey == id) _selectedKey = null;
-        var touched = new HashSet<int>();
+        var touched = Touched();
         AddParagraphs(old, touched);
         return Rebuild(touched);
     }
@@ -143,7 +144,7 @@ public sealed class DocumentModel
     /// <summary>Shows exactly these suggestions (the ones still pending for the viewer); returns the paragraphs rebuilt.</summary>
     public int SetSuggestions(IEnumerable<SuggestionView> suggestions)
     {
-        var touched = new HashSet<int>();
+        var touched = Touched();
         foreach (var id in _suggestions.Keys.ToList()) RemoveSuggestionInto(id, touched);
         foreach (var s in suggestions)
         {
@@ -160,7 +161,7 @@ public sealed class DocumentModel
     /// <summary>Stops showing a suggestion (the viewer accepted or rejected it).</summary>
     public int RemoveSuggestion(long id)
     {
-        var touched = new HashSet<int>();
+        var touched = Touched();
         RemoveSuggestionInto(id, touched);
         return Rebuild(touched);
     }
@@ -176,7 +177,7 @@ public sealed class DocumentModel
     public void SetPending(long id, bool pending)
     {
         if (!(pending ? _pending.Add(id) : _pending.Remove(id)) || !_utf16.TryGetValue(id, out var range)) return;
-        var touched = new HashSet<int>();
+        var touched = Touched();
         AddParagraphs(range, touched);
         Rebuild(touched);
     }
@@ -190,7 +191,7 @@ public sealed class DocumentModel
     private void SelectKey(long? key)
     {
         if (_selectedKey == key) return;
-        var touched = new HashSet<int>();
+        var touched = Touched();
         if (_selectedKey is { } previous && _utf16.TryGetValue(previous, out var p)) AddParagraphs(p, touched);
         _selectedKey = key;
         if (key is { } current) AddParagraphs(_utf16[current], touched);
@@ -226,8 +227,10 @@ public sealed class DocumentModel
     {
         for (var p = ParagraphAt(range.Start); p < _paragraphs.Count && _paragraphs[p].Start < Math.Max(range.End, range.Start + 1); p++)
         {
-            if (add) (_inParagraph[p] ??= []).Add(key);
-            else _inParagraph[p]?.Remove(key);
+            var keys = _inParagraph[p];
+            var at = keys?.BinarySearch(key) ?? -1;
+            if (add && at < 0) (keys ??= _inParagraph[p] = []).Insert(~at, key);
+            else if (!add && at >= 0) keys!.RemoveAt(at);
         }
     }
 
@@ -244,6 +247,15 @@ public sealed class DocumentModel
     {
         for (var p = 0; p < _paragraphs.Count; p++) _models[p] = Build(p, SpansIn(p));
         _rebuiltAll = true;
+    }
+
+    // The paragraphs a change touches: one set per view, cleared for each change (Touched), not one allocated per change.
+    private readonly HashSet<int> _touched = [];
+
+    private HashSet<int> Touched()
+    {
+        _touched.Clear();
+        return _touched;
     }
 
     private int Rebuild(HashSet<int> paragraphs)
@@ -327,7 +339,7 @@ public sealed class DocumentModel
         {
             var (start, end) = _utf16[key];
             var selected = key == _selectedKey;
-            var pending = _pending.Contains(key);
+            var pending = _pending.Count > 0 && _pending.Contains(key);
             if (IsSuggestionKey(key))
             {
                 var suggestion = _suggestions[key - SuggestionKeyBase];
@@ -335,12 +347,13 @@ public sealed class DocumentModel
             }
             else
             {
-                var owner = _annotations[key].AnnotatorId;
-                inputs[i++] = new ParagraphInput(key, start, end, ColorOf(key), _viewerId is not null && owner != _viewerId ? owner : null, null, null, selected, pending);
+                var annotation = _annotations[key];
+                var owner = annotation.AnnotatorId;
+                var color = _labels.TryGetValue(annotation.LabelId, out var label) ? label.Color : NoLabelColor;
+                inputs[i++] = new ParagraphInput(key, start, end, color, _viewerId is not null && owner != _viewerId ? owner : null, null, null, selected, pending);
             }
         }
-        Array.Sort(inputs, static (a, b) => a.Key.CompareTo(b.Key));
-        return inputs;
+        return inputs; // in key order: the paragraph's keys are kept sorted
     }
 
     private ParagraphModel Make(int index, IEnumerable<LaidSpan> spans)
@@ -423,6 +436,9 @@ public sealed class DocumentModel
         _ => "ann",
     } + (others ? " others" : "") + (suggested ? " sug" : "");
 
+    // A span whose label is no longer in the label set is drawn grey.
+    private const string NoLabelColor = "#9e9e9e";
+
     private string ColorOf(long key)
     {
         if (IsSuggestionKey(key))
@@ -430,7 +446,7 @@ public sealed class DocumentModel
             var suggestion = _suggestions[key - SuggestionKeyBase];
             return _labels.TryGetValue(suggestion.LabelId, out var current) ? current.Color : suggestion.LabelColor;
         }
-        return _labels.TryGetValue(_annotations[key].LabelId, out var label) ? label.Color : "#9e9e9e";
+        return _labels.TryGetValue(_annotations[key].LabelId, out var label) ? label.Color : NoLabelColor;
     }
 
     /// <summary>A suggestion's label as named now (the label set may have been edited since it was read).</summary>
