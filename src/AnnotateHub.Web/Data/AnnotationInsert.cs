@@ -9,7 +9,7 @@ namespace AnnotateHub.Web.Data;
 /// </summary>
 internal static class AnnotationInsert
 {
-    private static readonly string[] Parameters = ["@d", "@a", "@s", "@e", "@l", "@n", "@t"];
+    private static readonly string[] Parameters = ["@d", "@a", "@s", "@e", "@l", "@n", "@t", "@x"];
 
     /// <summary>Prepares the insert, with <c>RETURNING</c> the new id when <paramref name="returningId"/>. The caller disposes it.</summary>
     public static DbCommand Prepare(AnnotateHubDbContext db, bool returningId)
@@ -18,8 +18,9 @@ internal static class AnnotationInsert
         return PreparedSql.Prepare(db, returningId ? sql.ReturningId : sql.Plain, Parameters);
     }
 
-    public static void Bind(DbCommand command, int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at) =>
-        PreparedSql.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
+    /// <param name="attributes">The span's attribute values as <see cref="Annotation.Attributes"/> holds them (null for none).</param>
+    public static void Bind(DbCommand command, int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, string? attributes) =>
+        PreparedSql.Bind(command, documentId, annotatorId, start, end, labelId, note, at, attributes);
 
     private sealed class Sql
     {
@@ -28,7 +29,7 @@ internal static class AnnotationInsert
             Plain = s.Insert<Annotation>(
                 (nameof(Annotation.DocumentId), "@d"), (nameof(Annotation.AnnotatorId), "@a"), (nameof(Annotation.Start), "@s"),
                 (nameof(Annotation.End), "@e"), (nameof(Annotation.LabelId), "@l"), (nameof(Annotation.Note), "@n"),
-                (nameof(Annotation.CreatedAt), "@t"), (nameof(Annotation.UpdatedAt), "@t"), (nameof(Annotation.Version), "1"));
+                (nameof(Annotation.Attributes), "@x"), (nameof(Annotation.CreatedAt), "@t"), (nameof(Annotation.UpdatedAt), "@t"), (nameof(Annotation.Version), "1"));
             ReturningId = $"{Plain} RETURNING {s.Column<Annotation>(nameof(Annotation.Id))}";
         }
 

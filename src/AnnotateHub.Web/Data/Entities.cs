@@ -63,6 +63,9 @@ public sealed class LabelDefinition
     public string? Hotkey { get; set; }
     public string? Description { get; set; }
     public int SortOrder { get; set; }
+    /// <summary>The label's attribute definitions as JSON (<see cref="AnnotateHub.Core.Labels.AttributeJson.Definitions"/>);
+    /// null when it has none.</summary>
+    public string? Attributes { get; set; }
 }
 
 public sealed class Annotation
@@ -78,6 +81,9 @@ public sealed class Annotation
     public int LabelId { get; set; }
     public LabelDefinition? Label { get; set; }
     public string? Note { get; set; }
+    /// <summary>What the span says: its attribute values as one JSON object of canonical strings
+    /// (<see cref="AnnotateHub.Core.Labels.AttributeJson.Values"/>); null when it has none.</summary>
+    public string? Attributes { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>Optimistic concurrency token, incremented on every change (portable across providers).</summary>
@@ -212,6 +218,8 @@ public sealed class Suggestion
     public int End { get; set; }
     public int LabelId { get; set; }
     public LabelDefinition? Label { get; set; }
+    /// <summary>The values the recognizer or file filled in, as on <see cref="Annotation.Attributes"/>; an acceptance keeps them.</summary>
+    public string? Attributes { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

@@ -101,6 +101,7 @@ public static class FeatureServiceExtensions
             .MapApiTokenEndpoints()
             .MapProjectEndpoints()
             .MapAnnotationEndpoints()
+            .MapLabelEndpoints()
             .MapSuggestionEndpoints()
             .MapExportEndpoints()
             .MapImportEndpoints()

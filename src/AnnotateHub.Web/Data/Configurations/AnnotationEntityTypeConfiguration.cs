@@ -12,6 +12,7 @@ internal sealed class AnnotationEntityTypeConfiguration : IEntityTypeConfigurati
         // A label in use cannot be deleted: the service says how many spans use it, the database backs it up.
         b.HasOne(a => a.Label).WithMany().HasForeignKey(a => a.LabelId).OnDelete(DeleteBehavior.Restrict);
         b.Property(a => a.Note).HasMaxLength(4000);
+        b.Property(a => a.Attributes).HasMaxLength(16000);
         b.Property(a => a.Version).IsConcurrencyToken();
         b.HasIndex(a => new { a.DocumentId, a.Start });
     }

@@ -10,9 +10,11 @@ namespace AnnotateHub.Web.Features.Annotations;
 
 public sealed record DocumentDto(int Id, int ProjectId, string Title, string? Outlet, DateOnly? PublishedOn, string? Url, string Text, long Sequence, IReadOnlyList<AnnotationDto> Annotations);
 
-public sealed record CreateAnnotationBody(int Start, int End, string? Label, int? LabelId, string? Note);
+/// <param name="Attributes">What the span says, by attribute name; null or absent gives the label's defaults.</param>
+public sealed record CreateAnnotationBody(int Start, int End, string? Label, int? LabelId, string? Note, IReadOnlyDictionary<string, string?>? Attributes = null);
 
-public sealed record UpdateAnnotationBody(int ExpectedVersion, string? Label, int? LabelId, string? Note);
+/// <param name="Attributes">The span's values after the change (they replace its values); null or absent keeps them.</param>
+public sealed record UpdateAnnotationBody(int ExpectedVersion, string? Label, int? LabelId, string? Note, IReadOnlyDictionary<string, string?>? Attributes = null);
 
 /// <summary>REST: read a document with the spans the caller may see; create, change and delete one's own spans.
 /// The same service, validation and permissions as the UI and the hub. See docs/api.md.</summary>
@@ -42,7 +44,7 @@ public static class AnnotationEndpoints
             if (standing is null || !standing.Permissions.IsMember) return ApiProblems.NotFound($"Document {documentId} does not exist.");
             var label = await labels.ResolveAsync(standing.ProjectId, body.Label, body.LabelId, ct);
             if (label.Error is not null) return ApiProblems.Unprocessable(label.Error);
-            var result = await annotations.CreateAsync(documentId, userId, body.Start, body.End, label.Id, body.Note, ct);
+            var result = await annotations.CreateAsync(documentId, userId, body.Start, body.End, label.Id, body.Note, body.Attributes, ct);
             return result.Succeeded
                 ? TypedResults.Created($"/api/annotations/{result.Annotation!.Id}", AnnotationDto.From(result.Annotation))
                 : Problem(result);
@@ -58,7 +60,7 @@ public static class AnnotationEndpoints
                 ? (current.Annotation.LabelId, null)
                 : await labels.ResolveAsync(current.Access.ProjectId, body.Label, body.LabelId, ct);
             if (label.Error is not null) return ApiProblems.Unprocessable(label.Error);
-            var result = await annotations.UpdateAsync(annotationId, userId, body.ExpectedVersion, label.Id, body.Note, ct);
+            var result = await annotations.UpdateAsync(annotationId, userId, body.ExpectedVersion, label.Id, body.Note, body.Attributes, ct);
             return result.Succeeded ? TypedResults.Ok(AnnotationDto.From(result.Annotation!)) : Problem(result);
         });
 

@@ -89,7 +89,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
         if (standing is null || !standing.Permissions.IsMember) return MutationResult.NotFound($"Document {request.DocumentId} does not exist.");
         var labelId = await ResolveLabelAsync(standing.ProjectId, request.Label, request.LabelId);
         if (labelId.Error is not null) return MutationResult.Invalid(labelId.Error);
-        var result = await annotations.CreateAsync(request.DocumentId, UserId, request.Start, request.End, labelId.Id, request.Note);
+        var result = await annotations.CreateAsync(request.DocumentId, UserId, request.Start, request.End, labelId.Id, request.Note, request.Attributes);
         return MutationResult.From(result, request.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
     }
 
@@ -101,7 +101,7 @@ public sealed class AnnotationHub(AnnotationService annotations, LabelService la
             ? (current.Annotation.LabelId, null)
             : await ResolveLabelAsync(current.Access.ProjectId, request.Label, request.LabelId);
         if (labelId.Error is not null) return MutationResult.Invalid(labelId.Error);
-        var result = await annotations.UpdateAsync(request.AnnotationId, UserId, request.ExpectedVersion, labelId.Id, request.Note);
+        var result = await annotations.UpdateAsync(request.AnnotationId, UserId, request.ExpectedVersion, labelId.Id, request.Note, request.Attributes);
         return MutationResult.From(result, current.Annotation.DocumentId, UserId, result.Annotation?.UpdatedAt ?? DateTime.UtcNow);
     }
 

@@ -2,11 +2,17 @@ using AnnotateHub.Web.Data;
 
 namespace AnnotateHub.Web.Features.Annotations;
 
-/// <summary>An annotation as the UI and programs see it; offsets in code points, end exclusive.</summary>
+/// <summary>An annotation as the UI and programs see it; offsets in code points, end exclusive. <paramref name="Attributes"/>
+/// is what the span says, as <see cref="Annotation.Attributes"/> holds it (canonical JSON, so equal values are equal text);
+/// <see cref="Values"/> reads it.</summary>
 public sealed record AnnotationView(
     long Id, int DocumentId, string AnnotatorId, string AnnotatorName,
     int Start, int End, int LabelId, string LabelName, string? Note,
-    DateTime CreatedAt, DateTime UpdatedAt, int Version);
+    DateTime CreatedAt, DateTime UpdatedAt, int Version, string? Attributes = null)
+{
+    /// <summary>The span's attribute values by name (empty when it has none).</summary>
+    public IReadOnlyDictionary<string, string> Values() => Core.Labels.AttributeJson.ParseValues(Attributes);
+}
 
 public enum AnnotationOutcome
 {

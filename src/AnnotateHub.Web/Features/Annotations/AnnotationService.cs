@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AnnotateHub.Core.Documents;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
@@ -93,11 +94,19 @@ public sealed class AnnotationService(
         await db.DocumentChanges.Where(c => c.DocumentId == documentId).MaxAsync(c => (long?)c.Sequence, ct) ?? 0;
 
     public Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, CancellationToken ct = default) =>
-        CreateAsync(documentId, userId, start, end, labelId, note, acceptsSuggestionId: null, ct);
+        CreateAsync(documentId, userId, start, end, labelId, note, acceptsSuggestionId: null, attributes: null, ct);
+
+    /// <summary>Creates a span saying <paramref name="attributes"/> (by attribute name; checked against the label's
+    /// definitions, refused whole with every reason). Null gives the label's defaults; a required value is asked for
+    /// only when values are given (a span drawn with a hotkey starts from the defaults and is completed in its details).</summary>
+    public Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note,
+        IReadOnlyDictionary<string, string?>? attributes, CancellationToken ct = default) =>
+        CreateAsync(documentId, userId, start, end, labelId, note, acceptsSuggestionId: null, attributes, ct);
 
     /// <summary>Creates a span; with <paramref name="acceptsSuggestionId"/>, the user's acceptance of that suggestion is
     /// recorded in the same transaction (see SuggestionService).</summary>
-    internal async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, long? acceptsSuggestionId, CancellationToken ct)
+    internal async Task<AnnotationResult> CreateAsync(int documentId, string userId, int start, int end, int labelId, string? note, long? acceptsSuggestionId,
+        IReadOnlyDictionary<string, string?>? attributes, CancellationToken ct)
     {
         var document = await corpus.FactsAsync(documentId, ct);
         if (document is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, $"Document {documentId} does not exist.");
@@ -105,28 +114,67 @@ public sealed class AnnotationService(
         if (Refuse(standing, documentId) is { } refused) return refused;
         if (SpanValidation.Check(start, end, document.Length) is { } spanError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, spanError);
         if (SpanValidation.CheckNote(note) is { } noteError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, noteError);
-        if (!(await labels.ListAsync(document.ProjectId, ct)).Any(l => l.Id == labelId))
-            return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
+        var label = (await labels.ListAsync(document.ProjectId, ct)).FirstOrDefault(l => l.Id == labelId);
+        if (label is null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
+        var (values, attributeError) = CheckAttributes(label, attributes);
+        if (attributeError is not null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, attributeError);
         if (!await UserExistsAsync(userId, ct))
             return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Unknown user.");
-        var result = await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note), acceptsSuggestionId));
+        var result = await writer.SubmitAsync(documentId, new CreateChange(userId, start, end, labelId, NormalizeNote(note), acceptsSuggestionId, values));
         if (result.Succeeded && standing!.Assignment == Core.Projects.AssignmentState.NotStarted) await team.MarkStartedAsync(standing, ct);
         return result;
     }
 
-    public async Task<AnnotationResult> UpdateAsync(long id, string userId, int expectedVersion, int labelId, string? note, CancellationToken ct = default)
+    /// <summary>The values to store for a span of <paramref name="label"/>: the given ones checked (null: the label's
+    /// defaults), or why they were refused.</summary>
+    private static (string? Values, string? Error) CheckAttributes(LabelView label, IReadOnlyDictionary<string, string?>? attributes)
+    {
+        var definitions = label.Attributes;
+        if (attributes is null) return (AttributeJson.Values(AttributeRules.DefaultsOf(definitions)), null);
+        var check = AttributeRules.Check(definitions, attributes);
+        return check.Succeeded
+            ? (AttributeJson.Values(check.Values), null)
+            : (null, $"Nothing was saved: the attributes of \"{label.Name}\" were refused. {string.Join(" ", check.Errors)}");
+    }
+
+    public Task<AnnotationResult> UpdateAsync(long id, string userId, int expectedVersion, int labelId, string? note, CancellationToken ct = default) =>
+        UpdateAsync(id, userId, expectedVersion, labelId, note, attributes: null, ct);
+
+    /// <summary>Changes a span's label, note and what it says. <paramref name="attributes"/> null keeps the values it has
+    /// (under a new label, those the new label defines; the change log keeps the others and an undo brings them back);
+    /// given, they replace the span's values, checked against the label, refused whole with every reason.</summary>
+    public async Task<AnnotationResult> UpdateAsync(long id, string userId, int expectedVersion, int labelId, string? note,
+        IReadOnlyDictionary<string, string?>? attributes, CancellationToken ct = default)
     {
         if (SpanValidation.CheckNote(note) is { } noteError) return AnnotationResult.Fail(AnnotationOutcome.Invalid, noteError);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var target = await db.Annotations.AsNoTracking().Where(a => a.Id == id)
-            .Select(a => new { a.DocumentId, a.AnnotatorId, ProjectId = db.Documents.Where(d => d.Id == a.DocumentId).Select(d => d.ProjectId).First() })
+            .Select(a => new { a.DocumentId, a.AnnotatorId, a.LabelId, a.Attributes, ProjectId = db.Documents.Where(d => d.Id == a.DocumentId).Select(d => d.ProjectId).First() })
             .FirstOrDefaultAsync(ct);
         if (target is null) return AnnotationResult.Fail(AnnotationOutcome.NotFound, "The annotation no longer exists; someone deleted it.");
         if (await RefuseChangeAsync(target.DocumentId, target.AnnotatorId, userId, ct) is { } refused) return refused;
         if (target.AnnotatorId != userId) return AnnotationResult.Fail(AnnotationOutcome.Forbidden, "Only the annotator who made a span can change it.");
-        if (!await db.Labels.AnyAsync(l => l.Id == labelId && l.ProjectId == target.ProjectId, ct))
-            return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
-        return await writer.SubmitAsync(target.DocumentId, new UpdateChange(userId, id, expectedVersion, labelId, NormalizeNote(note)));
+        var label = (await labels.ListAsync(target.ProjectId, ct)).FirstOrDefault(l => l.Id == labelId);
+        if (label is null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, $"Label {labelId} is not a label of this project.");
+        string? values;
+        if (attributes is not null)
+        {
+            (values, var attributeError) = CheckAttributes(label, attributes);
+            if (attributeError is not null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, attributeError);
+        }
+        else if (labelId == target.LabelId) values = target.Attributes;
+        else values = AttributeJson.Values(Carried(label.Attributes, AttributeJson.ParseValues(target.Attributes)));
+        // The version check in the writer makes sure the values kept are the ones the span has when the change commits.
+        return await writer.SubmitAsync(target.DocumentId, new UpdateChange(userId, id, expectedVersion, labelId, NormalizeNote(note), values));
+    }
+
+    /// <summary>The values a relabelled span keeps: those its new label defines and allows.</summary>
+    private static Dictionary<string, string> Carried(IReadOnlyList<AttributeDefinition> definitions, IReadOnlyDictionary<string, string> values)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var d in definitions)
+            if (values.TryGetValue(d.Name.Trim(), out var v) && AttributeRules.Canonical(d, v, out _) is { } canonical) kept[d.Name.Trim()] = canonical;
+        return kept;
     }
 
     public async Task<AnnotationResult> DeleteAsync(long id, string userId, int expectedVersion, CancellationToken ct = default)
@@ -271,9 +319,9 @@ public sealed class AnnotationService(
 
     internal static AnnotationView ToView(Annotation a, string annotatorName, string labelName) =>
         new(a.Id, a.DocumentId, a.AnnotatorId, annotatorName, a.Start, a.End, a.LabelId, labelName, a.Note,
-            DateTime.SpecifyKind(a.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(a.UpdatedAt, DateTimeKind.Utc), a.Version);
+            DateTime.SpecifyKind(a.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(a.UpdatedAt, DateTimeKind.Utc), a.Version, a.Attributes);
 
     private static IQueryable<AnnotationView> Project(IQueryable<Annotation> query) =>
         query.Select(a => new AnnotationView(a.Id, a.DocumentId, a.AnnotatorId, a.Annotator!.DisplayName ?? a.Annotator.UserName ?? "",
-            a.Start, a.End, a.LabelId, a.Label!.Name, a.Note, a.CreatedAt, a.UpdatedAt, a.Version));
+            a.Start, a.End, a.LabelId, a.Label!.Name, a.Note, a.CreatedAt, a.UpdatedAt, a.Version, a.Attributes));
 }

@@ -17,10 +17,10 @@ internal sealed class CreateGroupCommands(AnnotateHubDbContext db) : IAsyncDispo
     private readonly Sql _sql = ModelSql.Of(db).Statements(static s => new Sql(s));
     private DbCommand? _annotation, _decision, _userName, _labelName, _lastSequence, _change;
 
-    public async Task<long> InsertAnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at)
+    public async Task<long> InsertAnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, string? attributes)
     {
         var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: true);
-        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
+        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at, attributes);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

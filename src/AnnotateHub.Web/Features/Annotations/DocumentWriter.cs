@@ -13,9 +13,11 @@ public abstract record AnnotationChange(string UserId)
 }
 
 /// <param name="AcceptsSuggestionId">A suggestion this span accepts: the user's decision commits with the span, or neither does.</param>
-public sealed record CreateChange(string UserId, int Start, int End, int LabelId, string? Note, long? AcceptsSuggestionId = null) : AnnotationChange(UserId);
+/// <param name="Attributes">The span's checked attribute values as <see cref="Annotation.Attributes"/> holds them.</param>
+public sealed record CreateChange(string UserId, int Start, int End, int LabelId, string? Note, long? AcceptsSuggestionId = null, string? Attributes = null) : AnnotationChange(UserId);
 
-public sealed record UpdateChange(string UserId, long AnnotationId, int ExpectedVersion, int LabelId, string? Note) : AnnotationChange(UserId);
+/// <param name="Attributes">The span's attribute values after the change, checked against its label.</param>
+public sealed record UpdateChange(string UserId, long AnnotationId, int ExpectedVersion, int LabelId, string? Note, string? Attributes) : AnnotationChange(UserId);
 
 public sealed record DeleteChange(string UserId, long AnnotationId, int ExpectedVersion) : AnnotationChange(UserId);
 
@@ -189,7 +191,7 @@ public sealed class DocumentWriter(
                     var created = new Annotation
                     {
                         DocumentId = documentId, AnnotatorId = c.UserId, Start = c.Start, End = c.End, LabelId = c.LabelId,
-                        Note = c.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
+                        Note = c.Note, Attributes = c.Attributes, CreatedAt = now, UpdatedAt = now, Version = 1,
                     };
                     db.Annotations.Add(created);
                     applied.Add((c, created, ChangeKind.AnnotationCreated));
@@ -203,6 +205,7 @@ public sealed class DocumentWriter(
                     }
                     toUpdate!.LabelId = u.LabelId;
                     toUpdate.Note = u.Note;
+                    toUpdate.Attributes = u.Attributes;
                     toUpdate.UpdatedAt = now;
                     toUpdate.Version++;
                     applied.Add((u, toUpdate, ChangeKind.AnnotationUpdated));
@@ -284,7 +287,7 @@ public sealed class DocumentWriter(
         foreach (var change in group)
         {
             var c = (CreateChange)change;
-            var id = await commands.InsertAnnotationAsync(documentId, c.UserId, c.Start, c.End, c.LabelId, c.Note, now);
+            var id = await commands.InsertAnnotationAsync(documentId, c.UserId, c.Start, c.End, c.LabelId, c.Note, now, c.Attributes);
             // With the span, so an answer already recorded (a second accept) fails the group, not the sequence retry.
             if (c.AcceptsSuggestionId is { } suggestionId) await commands.InsertAcceptanceAsync(suggestionId, c.UserId, id, now);
             if (!userNames.TryGetValue(c.UserId, out var userName)) userNames[c.UserId] = userName = await commands.UserNameAsync(c.UserId);
@@ -292,7 +295,7 @@ public sealed class DocumentWriter(
             var created = new Annotation
             {
                 Id = id, DocumentId = documentId, AnnotatorId = c.UserId, Start = c.Start, End = c.End, LabelId = c.LabelId,
-                Note = c.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
+                Note = c.Note, Attributes = c.Attributes, CreatedAt = now, UpdatedAt = now, Version = 1,
             };
             views.Add(AnnotationService.ToView(created, userName, labelName));
         }
@@ -404,6 +407,7 @@ public sealed class DocumentWriter(
                 if (await LabelGoneAsync(db, documentId, previous.LabelId) is { } labelGone) return (null, labelGone);
                 current.LabelId = previous.LabelId;
                 current.Note = previous.Note;
+                current.Attributes = previous.Attributes;
                 current.UpdatedAt = now;
                 current.Version++;
                 (entity, kind) = (current, ChangeKind.AnnotationUpdated);
@@ -417,7 +421,7 @@ public sealed class DocumentWriter(
                 entity = new Annotation
                 {
                     Id = was.Id, DocumentId = documentId, AnnotatorId = was.AnnotatorId, Start = was.Start, End = was.End, LabelId = was.LabelId,
-                    Note = was.Note, CreatedAt = was.CreatedAt, UpdatedAt = now, Version = was.Version + 1,
+                    Note = was.Note, Attributes = was.Attributes, CreatedAt = was.CreatedAt, UpdatedAt = now, Version = was.Version + 1,
                 };
                 db.Annotations.Add(entity);
                 kind = ChangeKind.AnnotationCreated;
@@ -429,9 +433,10 @@ public sealed class DocumentWriter(
         return ((entity, kind), null);
     }
 
-    // As the change left it: the same label, note and range (its version moves on with every change, undos included).
+    // As the change left it: the same label, note, attributes and range (its version moves on with every change, undos included).
     private static bool AsLeftBy(Annotation current, AnnotationView was) =>
-        current.LabelId == was.LabelId && current.Start == was.Start && current.End == was.End && string.Equals(current.Note, was.Note, StringComparison.Ordinal);
+        current.LabelId == was.LabelId && current.Start == was.Start && current.End == was.End && string.Equals(current.Note, was.Note, StringComparison.Ordinal)
+        && string.Equals(current.Attributes, was.Attributes, StringComparison.Ordinal);
 
     private static async Task<AnnotationResult?> LabelGoneAsync(AnnotateHubDbContext db, int documentId, int labelId)
     {

@@ -6,12 +6,15 @@ namespace AnnotateHub.Web.Features.Annotations;
 
 // The hub's messages, as documented in docs/realtime.md (JSON, camelCase). Offsets in code points, end exclusive.
 
+/// <param name="Attributes">What the span says, by attribute name, each value a canonical string ("10", "injured", "yes",
+/// "2020-01-08"); empty when it says nothing.</param>
 public sealed record AnnotationDto(
     long Id, int DocumentId, string AnnotatorId, string Annotator, int Start, int End,
-    int LabelId, string Label, string? Note, DateTime CreatedAt, DateTime UpdatedAt, int Version)
+    int LabelId, string Label, string? Note, DateTime CreatedAt, DateTime UpdatedAt, int Version,
+    IReadOnlyDictionary<string, string>? Attributes = null)
 {
     public static AnnotationDto From(AnnotationView a) =>
-        new(a.Id, a.DocumentId, a.AnnotatorId, a.AnnotatorName, a.Start, a.End, a.LabelId, a.LabelName, a.Note, a.CreatedAt, a.UpdatedAt, a.Version);
+        new(a.Id, a.DocumentId, a.AnnotatorId, a.AnnotatorName, a.Start, a.End, a.LabelId, a.LabelName, a.Note, a.CreatedAt, a.UpdatedAt, a.Version, a.Values());
 }
 
 /// <param name="Reverts">The change this one undid, when it is an undo or a revert.</param>
@@ -40,9 +43,23 @@ public sealed record HistoryEntryDto(
             e.Before is null ? null : AnnotationDto.From(e.Before), e.After is null ? null : AnnotationDto.From(e.After), e.Reverts, e.RevertedBy, e.CanRevert);
 }
 
-public sealed record LabelDto(int Id, string Name, string Color, string? Hotkey, string? Description)
+/// <param name="Attributes">What the label's spans say: its attribute definitions, in order.</param>
+public sealed record LabelDto(int Id, string Name, string Color, string? Hotkey, string? Description, IReadOnlyList<AttributeDto>? Attributes = null)
 {
-    public static LabelDto From(LabelView l) => new(l.Id, l.Name, l.Color, l.Hotkey, l.Description);
+    public static LabelDto From(LabelView l) => new(l.Id, l.Name, l.Color, l.Hotkey, l.Description, l.Attributes.Select(AttributeDto.From).ToList());
+}
+
+/// <summary>An attribute definition as programs read and write it: <paramref name="Type"/> is number, choice, text, yesno or
+/// date; <paramref name="Choices"/> a choice's values; <paramref name="Min"/> and <paramref name="Max"/> a number's range.</summary>
+public sealed record AttributeDto(string Name, string Type, IReadOnlyList<string>? Choices = null, bool Required = false, string? Default = null,
+    decimal? Min = null, decimal? Max = null)
+{
+    public static AttributeDto From(Core.Labels.AttributeDefinition d) =>
+        new(d.Name, Core.Labels.AttributeJson.KindName(d.Kind), d.Choices, d.Required, d.Default, d.Min, d.Max);
+
+    /// <summary>The definition, or null when <see cref="Type"/> names no type.</summary>
+    public Core.Labels.AttributeDefinition? ToDefinition() =>
+        Core.Labels.AttributeJson.ParseKind(Type) is { } kind ? new(Name ?? "", kind, Choices, Required, Default, Min, Max) : null;
 }
 
 public sealed record LabelsChangedDto(int ProjectId, IReadOnlyList<LabelDto> Labels);
@@ -68,9 +85,14 @@ public sealed record JoinResult(
     IReadOnlyList<AnnotationDto> Annotations, IReadOnlyList<ChangeDto> Changes,
     IReadOnlyList<LabelDto> Labels, IReadOnlyList<ViewerDto> Viewers);
 
-public sealed record CreateAnnotationRequest(int DocumentId, int Start, int End, string? Label, int? LabelId, string? Note);
+/// <param name="Attributes">What the span says, by attribute name (checked against the label; refused whole with every
+/// reason); null or absent gives the label's defaults.</param>
+public sealed record CreateAnnotationRequest(int DocumentId, int Start, int End, string? Label, int? LabelId, string? Note,
+    IReadOnlyDictionary<string, string?>? Attributes = null);
 
-public sealed record UpdateAnnotationRequest(long AnnotationId, int ExpectedVersion, string? Label, int? LabelId, string? Note);
+/// <param name="Attributes">The span's values after the change (they replace its values); null or absent keeps them.</param>
+public sealed record UpdateAnnotationRequest(long AnnotationId, int ExpectedVersion, string? Label, int? LabelId, string? Note,
+    IReadOnlyDictionary<string, string?>? Attributes = null);
 
 public sealed record MutationResult(bool Ok, string Code, string? Error, ChangeDto? Change, AnnotationDto? Current)
 {

@@ -26,6 +26,8 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
         project.Labels.AddRange(LabelRules.Defaults.Select((l, i) => new LabelDefinition
         {
             Name = l.Name, Color = l.Color, Hotkey = l.Hotkey, Description = l.Description, SortOrder = i,
+            // The default labels say what their spans carry: a casualty figure's count, status, who and qualifier (issue 19).
+            Attributes = AttributeJson.Definitions(AttributeRules.Defaults.GetValueOrDefault(l.Name)),
         }));
         db.Projects.Add(project);
         await db.SaveChangesAsync(ct);

@@ -708,7 +708,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var sequences = new Dictionary<int, long>();
             foreach (var s in staged)
             {
-                var id = await commands.InsertAnnotationAsync(s.DocumentId, s.Who!, s.Start, s.End, s.LabelId, s.Note, now);
+                var id = await commands.InsertAnnotationAsync(s.DocumentId, s.Who!, s.Start, s.End, s.LabelId, s.Note, now, attributes: null);
                 if (!userNames.TryGetValue(s.Who!, out var userName)) userNames[s.Who!] = userName = await commands.UserNameAsync(s.Who!);
                 if (!labelNames.TryGetValue(s.LabelId, out var labelName)) labelNames[s.LabelId] = labelName = await commands.LabelNameAsync(s.LabelId);
                 var view = Annotations.AnnotationService.ToView(new Annotation
@@ -733,7 +733,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             if (!ProjectCreated || ErrorCount > 0 || _labels.Count > 0) return;
             foreach (var (spec, i) in LabelRules.Defaults.Select((l, i) => (l, i)))
             {
-                _labels[spec.Name] = new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, Description = spec.Description, SortOrder = i };
+                _labels[spec.Name] = new LabelDefinition { ProjectId = _project.Id, Name = spec.Name, Color = spec.Color, Hotkey = spec.Hotkey, Description = spec.Description, SortOrder = i,
+                    Attributes = AttributeJson.Definitions(AttributeRules.Defaults.GetValueOrDefault(spec.Name)) };
                 _createdLabels.Add(spec.Name);
             }
         }

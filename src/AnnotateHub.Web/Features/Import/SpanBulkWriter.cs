@@ -19,7 +19,7 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
     public async Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct)
     {
         var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: false);
-        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at);
+        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at, attributes: null);
         await command.ExecuteNonQueryAsync(ct);
     }
 

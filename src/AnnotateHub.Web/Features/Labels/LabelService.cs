@@ -7,9 +7,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Labels;
 
-public sealed record LabelView(int Id, int ProjectId, string Name, string Color, string? Hotkey, string? Description, int SortOrder)
+/// <param name="AttributesJson">The label's attribute definitions as stored (<see cref="AttributeJson.Definitions"/>): text, so
+/// two reads of an unchanged set are equal views.</param>
+public sealed record LabelView(int Id, int ProjectId, string Name, string Color, string? Hotkey, string? Description, int SortOrder, string? AttributesJson = null)
 {
     public LabelSpec ToSpec() => new(Name, Color, Hotkey, Description);
+
+    /// <summary>The label's attribute definitions (a casualty figure's count, status, who, qualifier), in their order.</summary>
+    public IReadOnlyList<AttributeDefinition> Attributes => AttributeJson.ParseDefinitions(AttributesJson);
 }
 
 /// <param name="Conflict">Refused because the label changed since the caller read it (see <c>expected</c>).</param>
@@ -73,7 +78,7 @@ public sealed class LabelService
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var set = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId)
             .OrderBy(l => l.SortOrder).ThenBy(l => l.Id)
-            .Select(l => new LabelView(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder))
+            .Select(l => new LabelView(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder, l.Attributes))
             .ToListAsync(ct);
         // An empty set is not kept: the project may not exist yet, or its labels are being created.
         if (set.Count > 0 && _generations.GetValueOrDefault(projectId) == generation) _sets[projectId] = new KnownSet(set, _clock.GetUtcNow());
@@ -167,6 +172,28 @@ public sealed class LabelService
         return new LabelResult(ToView(label), []);
     }
 
+    /// <summary>
+    /// Sets what a label's spans say: its attribute definitions, checked by <see cref="AttributeRules.ValidateDefinitions"/>
+    /// (supervisors only; refused whole, nothing changed). Values spans already hold are kept as they are, also those a
+    /// definition no longer allows: the next edit of such a span has to give a value that fits.
+    /// </summary>
+    public async Task<LabelResult> SetAttributesAsync(int labelId, string userId, IReadOnlyList<AttributeDefinition> definitions, CancellationToken ct = default)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
+        var permissions = label is null ? null : await _access.ForProjectAsync(label.ProjectId, userId, ct);
+        // A non-member learns nothing about the project, not even that the label exists.
+        if (label is null || !permissions!.IsMember) return new LabelResult(null, ["The label no longer exists; someone removed it."]);
+        if (!permissions.IsSupervisor) return Refused();
+        var errors = AttributeRules.ValidateDefinitions(definitions);
+        if (errors.Count > 0) return new LabelResult(null, errors);
+        label.Attributes = AttributeJson.Definitions(definitions);
+        _accessLog.ProjectChanged(db, label.ProjectId); // other processes drop their copy of the set
+        await db.SaveChangesAsync(ct);
+        await AnnounceAsync(label.ProjectId, ct);
+        return new LabelResult(ToView(label), []);
+    }
+
     /// <summary>Removes an unused label; a label that spans use is refused with their count.</summary>
     public async Task<LabelResult> RemoveAsync(int labelId, string userId, LabelSpec? expected = null, CancellationToken ct = default)
     {
@@ -229,5 +256,5 @@ public sealed class LabelService
 
     private static LabelSpec ToSpec(LabelDefinition l) => new(l.Name, l.Color, l.Hotkey, l.Description);
 
-    private static LabelView ToView(LabelDefinition l) => new(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder);
+    private static LabelView ToView(LabelDefinition l) => new(l.Id, l.ProjectId, l.Name, l.Color, l.Hotkey, l.Description, l.SortOrder, l.Attributes);
 }

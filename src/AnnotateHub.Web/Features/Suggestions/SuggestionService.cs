@@ -60,7 +60,7 @@ public sealed class SuggestionService(
         var (suggestion, refusal) = await UndecidedAsync(access, suggestionId, ct);
         if (refusal is not null) return refusal;
         var created = await annotations.CreateAsync(access.DocumentId, access.UserId, suggestion!.Start, suggestion.End, suggestion.LabelId, note: null,
-            acceptsSuggestionId: suggestionId, ct);
+            acceptsSuggestionId: suggestionId, attributes: null, ct);
         if (!created.Succeeded)
         {
             // Two accepts at once both found it undecided; the second one's decision could not be written, so neither was its span.
@@ -105,7 +105,7 @@ public sealed class SuggestionService(
         if (Refuse(standing, access.DocumentId) is { } refusal) return new AcceptAllResult([], [], [], refusal.Error);
         var pending = (await PendingAsync(standing!, ct)).Where(s => labelId is null || s.LabelId == labelId).ToList();
         var results = await Task.WhenAll(pending.Select(s =>
-            annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, ct)));
+            annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, attributes: null, ct)));
         var accepted = pending.Zip(results).Where(p => p.Second.Succeeded).Select(p => p.First.Id).ToList();
         if (accepted.Count > 0) bus.Publish(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, accepted));
         var errors = pending.Zip(results).Where(p => !p.Second.Succeeded)
