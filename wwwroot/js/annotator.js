@@ -459,6 +459,13 @@
             const label = e.target.closest('button.label-pick[data-label-id]');
             const save = e.target.closest('[data-testid=save-note]');
             const del = e.target.closest('[data-testid=delete-span]');
+            const values = e.target.closest('[data-testid=save-attributes]');
+            if (values) {
+                e.stopImmediatePropagation();
+                e.preventDefault();
+                sendValues(details);
+                return;
+            }
             if (!label && !save && !del) return;
             e.stopImmediatePropagation();
             e.preventDefault();
@@ -472,7 +479,26 @@
             else if (save) dotnet.invokeMethodAsync('OnDetailsAction', 'note', id, version, 0, details.querySelector('#span-note')?.value ?? '');
             else dotnet.invokeMethodAsync('OnDetailsAction', 'delete', id, version, 0, null);
         };
+        // What the span says: sent as typed with the version shown, by "Save values" or Enter in any of its fields.
+        const sendValues = (details) => {
+            if (!connection.isUp()) {
+                offlineHint();
+                return;
+            }
+            const values = {};
+            for (const field of details.querySelectorAll('[data-attr]')) values[field.dataset.attr] = field.value;
+            dotnet.invokeMethodAsync('OnDetailsAttributes', Number(details.dataset.spanId), Number(details.dataset.version), values);
+        };
+        const onDetailsKey = (e) => {
+            if (e.key !== 'Enter' || e.isComposing || !e.target.matches || !e.target.matches('[data-attr]')) return;
+            const details = e.target.closest('[data-testid=span-details][data-span-id]');
+            if (!details) return;
+            e.preventDefault();
+            e.stopImmediatePropagation();
+            sendValues(details);
+        };
         window.addEventListener('click', onDetailsClick, true);
+        window.addEventListener('keydown', onDetailsKey, true);
         h.unsubscribe = connection.onChange(onConnection);
         // Blazor re-renders paragraphs (new text nodes): draw the pending spans again over the new nodes.
         h.observer = new MutationObserver(() => {
@@ -483,7 +509,7 @@
         container.addEventListener('mouseup', onMouseUp);
         container.addEventListener('keyup', onKeyUp);
         document.addEventListener('keydown', onKeyDown);
-        Object.assign(h, { onMouseUp, onKeyUp, onKeyDown, onDetailsClick });
+        Object.assign(h, { onMouseUp, onKeyUp, onKeyDown, onDetailsClick, onDetailsKey });
         handlers.set(container, h);
         draw(h);
         flush(h);
@@ -518,6 +544,7 @@
         container.removeEventListener('keyup', h.onKeyUp);
         document.removeEventListener('keydown', h.onKeyDown);
         window.removeEventListener('click', h.onDetailsClick, true);
+        window.removeEventListener('keydown', h.onDetailsKey, true);
         h.unsubscribe?.();
         h.observer?.disconnect();
         clearTimeout(h.retryTimer);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AnnotateHub.Core.Documents;
 using AnnotateHub.Core.Labels;
+using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Labels;
@@ -166,6 +167,31 @@ public sealed class AnnotationService(
         else values = AttributeJson.Values(Carried(label.Attributes, AttributeJson.ParseValues(target.Attributes)));
         // The version check in the writer makes sure the values kept are the ones the span has when the change commits.
         return await writer.SubmitAsync(target.DocumentId, new UpdateChange(userId, id, expectedVersion, labelId, NormalizeNote(note), values));
+    }
+
+    /// <summary>How many of the project's latest spans with values <see cref="EarlierValuesAsync"/> reads.</summary>
+    public const int EarlierValuesScanned = 2000;
+
+    /// <summary>
+    /// The text values the project's spans already have, per label and attribute (a casualty figure's "who"), so the
+    /// details offer them as the user types: from the latest <see cref="EarlierValuesScanned"/> spans that say something,
+    /// only the viewer's own where they may not see others' spans (a blind project).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(int LabelId, string Name), IReadOnlyList<string>>> EarlierValuesAsync(
+        int projectId, ProjectPermissions viewer, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Annotations.AsNoTracking().Where(a => a.Attributes != null && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId));
+        if (!viewer.SeesOthers) query = query.Where(a => a.AnnotatorId == userId);
+        var rows = await query.OrderByDescending(a => a.Id).Take(EarlierValuesScanned).Select(a => new { a.LabelId, a.Attributes }).ToListAsync(ct);
+        var byKey = new Dictionary<(int, string), SortedSet<string>>();
+        foreach (var row in rows)
+            foreach (var (name, value) in AttributeJson.ParseValues(row.Attributes))
+            {
+                if (!byKey.TryGetValue((row.LabelId, name), out var set)) byKey[(row.LabelId, name)] = set = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+                set.Add(value);
+            }
+        return byKey.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.ToList());
     }
 
     /// <summary>The values a relabelled span keeps: those its new label defines and allows.</summary>

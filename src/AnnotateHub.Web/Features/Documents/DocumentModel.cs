@@ -47,6 +47,8 @@ public sealed class DocumentModel
     private long? _selectedKey;
     private readonly HashSet<long> _pending = [];
     private Dictionary<int, LabelView> _labels;
+    // Each label's attribute definitions, read once per label set (LabelView keeps them as text).
+    private Dictionary<int, IReadOnlyList<Core.Labels.AttributeDefinition>> _definitions;
 
     private readonly string? _viewerId;
 
@@ -68,6 +70,7 @@ public sealed class DocumentModel
         _models = new ParagraphModel[_paragraphs.Count];
         _inParagraph = new List<long>?[_paragraphs.Count];
         _labels = labels.ToDictionary(l => l.Id);
+        _definitions = _labels.ToDictionary(l => l.Key, l => l.Value.Attributes);
         foreach (var a in annotations) Put(a);
         RebuildAll();
     }
@@ -201,6 +204,7 @@ public sealed class DocumentModel
     public void ReplaceLabels(IEnumerable<LabelView> labels)
     {
         _labels = labels.ToDictionary(l => l.Id);
+        _definitions = _labels.ToDictionary(l => l.Key, l => l.Value.Attributes);
         RebuildAll();
     }
 
@@ -350,7 +354,8 @@ public sealed class DocumentModel
                 var annotation = _annotations[key];
                 var owner = annotation.AnnotatorId;
                 var color = _labels.TryGetValue(annotation.LabelId, out var label) ? label.Color : NoLabelColor;
-                inputs[i++] = new ParagraphInput(key, start, end, color, _viewerId is not null && owner != _viewerId ? owner : null, null, null, selected, pending);
+                inputs[i++] = new ParagraphInput(key, start, end, color, _viewerId is not null && owner != _viewerId ? owner : null,
+                    annotation.Attributes is null ? null : label?.Name, null, selected, pending, annotation.Attributes);
             }
         }
         return inputs; // in key order: the paragraph's keys are kept sorted
@@ -414,6 +419,12 @@ public sealed class DocumentModel
                 (title ??= new StringBuilder()).Append(title.Length > 0 ? "; " : "")
                     .Append("Suggestion: ").Append(LabelNameOf(suggestion)).Append(" from ").Append(suggestion.Source);
             }
+            else if (_annotations[s.Id] is { Attributes: not null } said && SaysOf(said) is { Length: > 0 } says)
+            {
+                // What the span says, on hover.
+                (title ??= new StringBuilder()).Append(title.Length > 0 ? "; " : "")
+                    .Append(_labels.TryGetValue(said.LabelId, out var saidLabel) ? saidLabel.Name : said.LabelName).Append(": ").Append(says);
+            }
         }
         html.Append(" class=\"").Append(ClassOf(selected, pending, others, suggested)).Append('"');
         html.Append(" data-anns=\"").Append(ids).Append('"');
@@ -450,5 +461,12 @@ public sealed class DocumentModel
     }
 
     /// <summary>A suggestion's label as named now (the label set may have been edited since it was read).</summary>
+    /// <summary>The label's attribute definitions, in order (none for a label no longer in the set).</summary>
+    public IReadOnlyList<Core.Labels.AttributeDefinition> DefinitionsOf(int labelId) => _definitions.GetValueOrDefault(labelId) ?? [];
+
+    /// <summary>What the span says, in its label's order of attributes ("count 10, status injured"); empty when nothing.</summary>
+    public string SaysOf(AnnotationView a) =>
+        a.Attributes is null ? "" : Core.Labels.AttributeJson.Describe(DefinitionsOf(a.LabelId), a.Values());
+
     public string LabelNameOf(SuggestionView s) => _labels.TryGetValue(s.LabelId, out var label) ? label.Name : s.LabelName;
 }

@@ -287,6 +287,63 @@ public sealed partial class DocumentPage
         }
     }
 
+    /// <summary>"Save values" or Enter in the span's fields, sent by the browser with the version the panel showed and the
+    /// values as typed (by attribute name; empty clears one).</summary>
+    [JSInvokable]
+    public async Task OnDetailsAttributes(long shownId, int shownVersion, Dictionary<string, string?> values)
+    {
+        if (_model?.Find(shownId) is not { } span)
+        {
+            Snackbar.Add("Not saved: this span was deleted elsewhere first.", Severity.Warning);
+            return;
+        }
+        if (span.AnnotatorId != _userId || !CanAnnotate) return;
+        var shown = shownVersion > 0 ? span with { Version = shownVersion } : span;
+        await UpdateAsync(shown, shown.LabelId, shown.Note, values);
+    }
+
+    // Typed values equal to the span's own (blank ones dropped, compared as typed: "Injured" is sent and made canonical).
+    private static bool SameValues(AnnotationView annotation, IReadOnlyDictionary<string, string?> typed)
+    {
+        var given = typed.Where(v => !string.IsNullOrWhiteSpace(v.Value)).ToDictionary(v => v.Key, v => v.Value!.Trim(), StringComparer.Ordinal);
+        return string.Equals(Core.Labels.AttributeJson.Values(given), annotation.Attributes, StringComparison.Ordinal);
+    }
+
+    // The text values the project's spans have (read once, when a span is first shown), with this document's own.
+    private IReadOnlyDictionary<(int LabelId, string Name), IReadOnlyList<string>>? _earlierValues;
+    private bool _readingEarlierValues;
+
+    private Func<string, IReadOnlyList<string>> EarlierValuesOf(DocumentModel model, AnnotationView span)
+    {
+        if (_earlierValues is null && !_readingEarlierValues && _doc is not null && _access is not null)
+        {
+            _readingEarlierValues = true;
+            _ = ReadEarlierValuesAsync();
+        }
+        return name =>
+        {
+            var values = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (_earlierValues?.GetValueOrDefault((span.LabelId, name)) is { } earlier) values.UnionWith(earlier);
+            foreach (var other in model.SpansOfLabel(span.LabelId))
+                if (other.Attributes is not null && other.Values().TryGetValue(name, out var v)) values.Add(v);
+            return [.. values];
+        };
+    }
+
+    private async Task ReadEarlierValuesAsync()
+    {
+        try
+        {
+            _earlierValues = await Annotations.EarlierValuesAsync(_doc!.ProjectId, _access!.Permissions, _userId);
+            await InvokeAsync(StateHasChanged);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or ObjectDisposedException)
+        {
+            // Only the offer of earlier values is missing; the document's own are still offered.
+            Logger.LogWarning(ex, "Could not read the earlier attribute values of project {Project}", _doc?.ProjectId);
+        }
+    }
+
     /// <summary>The selected span, with the version the browser showed when it is known (it may lag the server's).</summary>
     private AnnotationView? SelectedAsShown(long shownId, int shownVersion)
     {
@@ -399,12 +456,14 @@ public sealed partial class DocumentPage
     }
 
     /// <summary>Changes a span as <paramref name="annotation"/> shows it: its version is the one the user saw, so a span
-    /// changed meanwhile (another tab, a program) is refused and the current state shown instead.</summary>
-    private async Task UpdateAsync(AnnotationView annotation, int labelId, string? note)
+    /// changed meanwhile (another tab, a program) is refused and the current state shown instead. <paramref name="attributes"/>
+    /// (what it says, as typed) replace its values when given; null keeps them.</summary>
+    private async Task UpdateAsync(AnnotationView annotation, int labelId, string? note, IReadOnlyDictionary<string, string?>? attributes = null)
     {
-        if (labelId == annotation.LabelId && (note ?? "") == (annotation.Note ?? ""))
+        var sameValues = attributes is null || SameValues(annotation, attributes);
+        if (labelId == annotation.LabelId && (note ?? "") == (annotation.Note ?? "") && sameValues)
         {
-            Snackbar.Add("Nothing to save: the label and note are unchanged.", Severity.Info);
+            Snackbar.Add(attributes is null ? "Nothing to save: the label and note are unchanged." : "Nothing to save: the values are unchanged.", Severity.Info);
             return;
         }
         _notice = null;
@@ -414,7 +473,7 @@ public sealed partial class DocumentPage
         try
         {
             result = await SignedOutAsync() is { } refusal ? AnnotationResult.Fail(AnnotationOutcome.Forbidden, refusal)
-                : await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note);
+                : await Annotations.UpdateAsync(annotation.Id, _userId, annotation.Version, labelId, note, attributes);
         }
         catch (Exception ex)
         {

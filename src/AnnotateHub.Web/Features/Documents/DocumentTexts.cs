@@ -87,9 +87,10 @@ public sealed class DocumentText
 
 /// <summary>What one span or suggestion puts into its paragraph's HTML, sorted by key: equal inputs give equal HTML.
 /// <paramref name="Owner"/> is the annotator when the viewer sees the span as another's (outlined in their colour);
-/// <paramref name="LabelName"/> and <paramref name="Source"/> are a suggestion's title.</summary>
+/// <paramref name="LabelName"/> and <paramref name="Source"/> are a suggestion's title; an annotation that says something
+/// has its label's name and its values (<paramref name="Says"/>, as stored) in its title.</summary>
 public readonly record struct ParagraphInput(long Key, int Start, int End, string Color, string? Owner, string? LabelName, string? Source,
-    bool Selected, bool Pending);
+    bool Selected, bool Pending, string? Says = null);
 
 /// <summary>
 /// The texts of the documents that views have open, shared: a view takes the copy another view holds instead of keeping

@@ -1,0 +1,96 @@
+using AnnotateHub.Core.Text;
+using AnnotateHub.Web.Features.Annotations;
+using AnnotateHub.Web.Features.Labels;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AnnotateHub.IntegrationTests.Browser;
+
+/// <summary>What a span says (issue 19), edited in its details with the keyboard in Chromium: saved, refused with the
+/// reason when bad (nothing changed), shown on hover and in the side panel, live on another page, kept after a reload.
+/// Works in seed article 002, which the other browser tests leave alone.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private const string Source = "002_482e3a734ff3ff15.txt";
+    private const string Phrase = "no injuries or casualties";
+    private SeedArticle _article = null!;
+    private IReadOnlyList<LabelView> _labels = [];
+    private string _adminId = "";
+    private IPage _page = null!;
+
+    private AnnotationService Annotations => fixture.Server.Get<AnnotationService>();
+
+    public async Task InitializeAsync()
+    {
+        _article = await SeedArticle.LoadAsync(fixture.Server, Source);
+        _labels = await fixture.Server.Get<LabelService>().ListAsync(await fixture.Server.DemoProjectIdAsync());
+        _adminId = await fixture.Server.AdminIdAsync();
+        _page = await fixture.SignedInPageAsync();
+    }
+
+    public Task DisposeAsync() => _page.Context.CloseAsync();
+
+    [Fact]
+    public async Task A_casualty_figure_is_given_its_count_status_who_and_qualifier_with_the_keyboard()
+    {
+        var (start, end) = CodePoints(Phrase);
+        var made = await Annotations.CreateAsync(_article.Id, _adminId, start, end, _labels.Single(l => l.Name == "casualty figure").Id, note: null);
+        Assert.True(made.Succeeded, made.Error);
+        var view = await DocumentView.OpenAsync(_page, _article.Id, _article.Text);
+        var other = await fixture.SignedInPageAsync();
+        var watcher = await DocumentView.OpenAsync(other, _article.Id, _article.Text);
+
+        await view.ClickSpanAsync(Phrase);
+        var fields = view.Details.Locator("[data-testid=span-attributes]");
+        await Expect(fields).ToBeVisibleAsync();
+        await Expect(fields.Locator("label.attr-name")).ToHaveTextAsync(["count", "status", "who", "qualifier"]);
+        // A new span starts from the label's defaults.
+        await Expect(fields.Locator("[data-attr=qualifier]")).ToHaveValueAsync("exact");
+
+        // Keyboard only: focus the first field, type, Tab through the others, Enter saves them all.
+        await fields.Locator("[data-attr=count]").FocusAsync();
+        await _page.Keyboard.TypeAsync("ten");
+        await _page.Keyboard.PressAsync("Enter");
+        await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync("\"ten\" is not a number");
+        Assert.Equal("""{"qualifier":"exact"}""", (await Annotations.FindAsync(made.Annotation!.Id))!.Attributes);
+
+        await fields.Locator("[data-attr=count]").FillAsync("");
+        await fields.Locator("[data-attr=count]").FocusAsync();
+        await _page.Keyboard.TypeAsync("0");
+        await _page.Keyboard.PressAsync("Tab");
+        await Expect(fields.Locator("[data-attr=status]")).ToBeFocusedAsync();
+        await fields.Locator("[data-attr=status]").SelectOptionAsync("none");
+        await _page.Keyboard.PressAsync("Tab");
+        await Expect(fields.Locator("[data-attr=who]")).ToBeFocusedAsync();
+        await _page.Keyboard.TypeAsync("US personnel");
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(_page.Locator(".mud-snackbar", new() { HasText = "Saved." })).ToBeVisibleAsync();
+        await Expect(view.Details).ToHaveAttributeAsync("data-version", "2");
+        var saved = (await Annotations.FindAsync(made.Annotation.Id))!;
+        Assert.Equal("""{"count":"0","qualifier":"exact","status":"none","who":"US personnel"}""", saved.Attributes);
+
+        // What it says: in the side panel, on hover, and on the other page, live.
+        var says = "count 0, status none, who US personnel, qualifier exact";
+        await Expect(view.SpanListItem("casualty figure", Phrase).Locator("[data-testid=span-says]")).ToHaveTextAsync(says);
+        await Expect(view.CommittedSpanRun(Phrase)).ToHaveAttributeAsync("title", "casualty figure: " + says);
+        await Expect(watcher.SpanListItem("casualty figure", Phrase).Locator("[data-testid=span-says]")).ToHaveTextAsync(says);
+        await fixture.ScreenshotAsync(_page, "span-attributes");
+
+        // Kept after a reload, and the field shows the saved value.
+        await view.ReloadAsync();
+        await view.ClickSpanAsync(Phrase);
+        await Expect(view.Details.Locator("[data-attr=who]")).ToHaveValueAsync("US personnel");
+        await Expect(view.Details.Locator("[data-attr=status]")).ToHaveValueAsync("none");
+        await other.Context.CloseAsync();
+    }
+
+    private (int Start, int End) CodePoints(string phrase)
+    {
+        var at = _article.Text.IndexOf(phrase, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        var index = new CodePointIndex(_article.Text);
+        return (index.ToCodePoint(at), index.ToCodePoint(at + phrase.Length));
+    }
+}
