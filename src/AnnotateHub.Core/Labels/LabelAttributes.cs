@@ -53,6 +53,8 @@ public static class AttributeRules
     public const int MaxChoiceLength = 60;
     /// <summary>The longest text value.</summary>
     public const int MaxTextLength = 500;
+    /// <summary>A name no attribute may have: the formats write a span's note beside its values under it.</summary>
+    public const string ReservedName = "note";
 
     /// <summary>What the demo project's labels carry, by label name (the list).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<AttributeDefinition>> Defaults { get; } =
@@ -85,6 +87,8 @@ public static class AttributeRules
             if (name.Length > MaxNameLength) errors.Add($"An attribute name is at most {MaxNameLength} characters: \"{name[..MaxNameLength]}…\".");
             if (name.Any(char.IsControl)) errors.Add($"The attribute name \"{name}\" holds a control character.");
             if (!names.Add(name)) errors.Add($"Two attributes are named \"{name}\".");
+            if (string.Equals(name, ReservedName, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"\"{ReservedName}\" is every span's own note; give the attribute another name.");
             if (!Enum.IsDefined(d.Kind)) errors.Add($"\"{name}\" has an unknown type.");
             if (d.Kind == AttributeKind.Choice)
             {

@@ -85,6 +85,7 @@ public sealed class LabelAttributesTests
             new("who", AttributeKind.Text, Min: 1),
             new("qualifier", AttributeKind.Choice, ["exact", "Exact"], Default: "roughly"),
             new("stance", AttributeKind.Text, Choices: ["asserted"]),
+            new("Note", AttributeKind.Text),
         ];
 
         Assert.Equal(
@@ -97,7 +98,51 @@ public sealed class LabelAttributesTests
             "\"qualifier\" lists \"Exact\" twice.",
             "The default of \"qualifier\" is not valid: \"roughly\" is not one of exact, Exact.",
             "Only a choice has values to pick from; \"stance\" is a text.",
+            "\"note\" is every span's own note; give the attribute another name.",
         ], AttributeRules.ValidateDefinitions(definitions));
         Assert.Single(AttributeRules.ValidateDefinitions([.. Enumerable.Range(0, 21).Select(i => new AttributeDefinition($"a{i}", AttributeKind.Text))]));
+    }
+}
+
+public sealed class AttributeJsonTests
+{
+    [Fact]
+    public void Values_are_one_object_in_name_order_and_equal_values_are_equal_text()
+    {
+        var a = AttributeJson.Values(new Dictionary<string, string> { ["who"] = "US soldiers", ["count"] = "10" });
+        var b = AttributeJson.Values(new Dictionary<string, string> { ["count"] = "10", ["who"] = "US soldiers" });
+
+        Assert.Equal("""{"count":"10","who":"US soldiers"}""", a);
+        Assert.Equal(a, b);
+        Assert.Null(AttributeJson.Values(new Dictionary<string, string>()));
+        Assert.Equal(new Dictionary<string, string> { ["count"] = "10", ["who"] = "US soldiers" }, AttributeJson.ParseValues(a));
+        Assert.Empty(AttributeJson.ParseValues("not json"));
+        Assert.Equal("\"<b>\" & 'x'", AttributeJson.ParseValues(AttributeJson.Values(new Dictionary<string, string> { ["who"] = "\"<b>\" & 'x'" }))["who"]);
+    }
+
+    [Fact]
+    public void Definitions_round_trip_and_a_bad_definition_file_is_refused_with_the_reason()
+    {
+        var defaults = AttributeRules.Defaults["casualty figure"];
+        var json = AttributeJson.Definitions(defaults);
+
+        Assert.Equal(defaults.Select(d => (d.Name, d.Kind, string.Join("|", d.Choices ?? []), d.Default, d.Min)),
+            AttributeJson.ParseDefinitions(json).Select(d => (d.Name, d.Kind, string.Join("|", d.Choices ?? []), d.Default, d.Min)));
+        Assert.Empty(AttributeJson.ParseDefinitions((string?)null));
+
+        Assert.Null(AttributeJson.ParseDefinitions("""[{"name":"x","type":"colour"}]""", out var kindError));
+        Assert.Contains("the types are number, choice, text, yesno and date", kindError, StringComparison.Ordinal);
+        Assert.Null(AttributeJson.ParseDefinitions("""{"name":"x"}""", out var shapeError));
+        Assert.Equal("Attributes must be a JSON array of objects.", shapeError);
+        Assert.Null(AttributeJson.ParseDefinitions("[{", out var syntaxError));
+        Assert.StartsWith("The attributes are not valid JSON", syntaxError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_follows_the_labels_order_of_attributes()
+    {
+        var values = new Dictionary<string, string> { ["who"] = "US soldiers", ["count"] = "10", ["qualifier"] = "at least", ["extra"] = "kept" };
+
+        Assert.Equal("count 10, who US soldiers, qualifier at least, extra kept", AttributeJson.Describe(AttributeRules.Defaults["casualty figure"], values));
     }
 }
