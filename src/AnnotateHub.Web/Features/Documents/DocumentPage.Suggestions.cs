@@ -132,6 +132,42 @@ public sealed partial class DocumentPage
         RefreshSuggestionList();
     }
 
+    /// <summary>A recognizer added suggestions to this document (here or in another view): read the pending ones again.</summary>
+    private Task OnSuggestionsAdded(SuggestionsAddedEvent added) => InvokeAsync(async () =>
+    {
+        if (_model is null || _access is null) return;
+        _model.SetSuggestions(await Suggestions.PendingAsync(_access));
+        RefreshSuggestionList();
+        _version++;
+        StateHasChanged();
+    });
+
+    private bool _recognizing;
+
+    /// <summary>Runs a recognizer over this document (supervisors): what it finds becomes suggestions for every annotator.</summary>
+    private async Task RecognizeAsync(RecognizerKind kind)
+    {
+        if (_doc is null || _access is null || _recognizing) return;
+        if (!_access.Permissions.IsSupervisor)
+        {
+            Snackbar.Add("Only the project's supervisors can run recognizers.", Severity.Info);
+            return;
+        }
+        _recognizing = true;
+        StateHasChanged();
+        try
+        {
+            var (report, error) = await Recognizers.RunAsync(_doc.ProjectId, kind, gazetteer: null, documentId: DocumentId);
+            if (report is null) Snackbar.Add(error!, Severity.Warning);
+            else Snackbar.Add(report.Describe(), report.Added > 0 ? Severity.Success : Severity.Info);
+        }
+        finally
+        {
+            _recognizing = false;
+        }
+        StateHasChanged();
+    }
+
     private void RefreshSuggestionList()
     {
         _suggestionList = _model?.Suggestions.OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id).ToList() ?? [];

@@ -22,6 +22,7 @@ public sealed partial class DocumentPage
     [Inject] private LabelService LabelService { get; set; } = default!;
     [Inject] private AnnotationService Annotations { get; set; } = default!;
     [Inject] private SuggestionService Suggestions { get; set; } = default!;
+    [Inject] private RecognizerService Recognizers { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
     [Inject] private Users.CallerStanding Standing { get; set; } = default!;
@@ -111,6 +112,7 @@ public sealed partial class DocumentPage
         _subscriptions.Add(Bus.Subscribe<LabelsChangedEvent>(_doc.ProjectId, OnLabelsChanged));
         _subscriptions.Add(Bus.Subscribe<TeamChangedEvent>(_doc.ProjectId, OnTeamChanged));
         _subscriptions.Add(Bus.Subscribe<SuggestionsDecidedEvent>(DocumentId, OnSuggestionsDecided));
+        _subscriptions.Add(Bus.Subscribe<SuggestionsAddedEvent>(DocumentId, OnSuggestionsAdded));
         Connection.Changed += OnConnectionChanged;
         await LoadSpansAsync();
         await Presence.JoinAsync(DocumentId, _presenceKey, _userId);

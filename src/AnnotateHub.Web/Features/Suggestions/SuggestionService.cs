@@ -7,7 +7,13 @@ using Microsoft.EntityFrameworkCore;
 namespace AnnotateHub.Web.Features.Suggestions;
 
 /// <summary>A suggestion as the UI and programs see it; offsets in code points, end exclusive.</summary>
-public sealed record SuggestionView(long Id, int DocumentId, string Source, int Start, int End, int LabelId, string LabelName, string LabelColor);
+/// <param name="Attributes">The values its recognizer or file filled in, as <see cref="Suggestion.Attributes"/> holds them;
+/// an acceptance gives them to the new span.</param>
+public sealed record SuggestionView(long Id, int DocumentId, string Source, int Start, int End, int LabelId, string LabelName, string LabelColor,
+    string? Attributes = null)
+{
+    public IReadOnlyDictionary<string, string> Values() => Core.Labels.AttributeJson.ParseValues(Attributes);
+}
 
 /// <summary>The answer to an accept or a reject. An accepted suggestion's new span is in <see cref="Created"/>.</summary>
 public sealed record SuggestionResult(AnnotationOutcome Outcome, string? Error, AnnotationResult? Created = null)
@@ -43,7 +49,7 @@ public sealed class SuggestionService(
         return await db.Suggestions.AsNoTracking()
             .Where(s => s.DocumentId == access.DocumentId && !db.SuggestionDecisions.Any(d => d.SuggestionId == s.Id && d.UserId == userId))
             .OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id)
-            .Select(s => new SuggestionView(s.Id, s.DocumentId, s.Source, s.Start, s.End, s.LabelId, s.Label!.Name, s.Label.Color))
+            .Select(s => new SuggestionView(s.Id, s.DocumentId, s.Source, s.Start, s.End, s.LabelId, s.Label!.Name, s.Label.Color, s.Attributes))
             .ToListAsync(ct);
     }
 
@@ -60,7 +66,7 @@ public sealed class SuggestionService(
         var (suggestion, refusal) = await UndecidedAsync(access, suggestionId, ct);
         if (refusal is not null) return refusal;
         var created = await annotations.CreateAsync(access.DocumentId, access.UserId, suggestion!.Start, suggestion.End, suggestion.LabelId, note: null,
-            acceptsSuggestionId: suggestionId, attributes: null, ct);
+            acceptsSuggestionId: suggestionId, ValuesOf(suggestion.Attributes), ct);
         if (!created.Succeeded)
         {
             // Two accepts at once both found it undecided; the second one's decision could not be written, so neither was its span.
@@ -105,7 +111,7 @@ public sealed class SuggestionService(
         if (Refuse(standing, access.DocumentId) is { } refusal) return new AcceptAllResult([], [], [], refusal.Error);
         var pending = (await PendingAsync(standing!, ct)).Where(s => labelId is null || s.LabelId == labelId).ToList();
         var results = await Task.WhenAll(pending.Select(s =>
-            annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, attributes: null, ct)));
+            annotations.CreateAsync(access.DocumentId, access.UserId, s.Start, s.End, s.LabelId, note: null, acceptsSuggestionId: s.Id, ValuesOf(s.Attributes), ct)));
         var accepted = pending.Zip(results).Where(p => p.Second.Succeeded).Select(p => p.First.Id).ToList();
         if (accepted.Count > 0) bus.Publish(new SuggestionsDecidedEvent(access.DocumentId, access.UserId, accepted));
         var errors = pending.Zip(results).Where(p => !p.Second.Succeeded)
@@ -113,7 +119,7 @@ public sealed class SuggestionService(
         return new AcceptAllResult(accepted, results.Where(r => r.Succeeded).OrderBy(r => r.Sequence).ToList(), errors);
     }
 
-    private sealed record Target(int DocumentId, int Start, int End, int LabelId);
+    private sealed record Target(int DocumentId, int Start, int End, int LabelId, string? Attributes);
 
     /// <summary>The suggestion, when the user may decide on it now (checked against their current standing, not the
     /// one a long-open page read) and has not yet; otherwise why not.</summary>
@@ -126,7 +132,7 @@ public sealed class SuggestionService(
         var found = await db.Suggestions.AsNoTracking().Where(s => s.Id == suggestionId)
             .Select(s => new
             {
-                Target = new Target(s.DocumentId, s.Start, s.End, s.LabelId),
+                Target = new Target(s.DocumentId, s.Start, s.End, s.LabelId, s.Attributes),
                 Verdict = db.SuggestionDecisions.Where(d => d.SuggestionId == s.Id && d.UserId == userId).Select(d => (SuggestionVerdict?)d.Verdict).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(ct);
@@ -151,6 +157,10 @@ public sealed class SuggestionService(
         return await db.SuggestionDecisions.Where(d => d.SuggestionId == suggestionId && d.UserId == userId)
             .Select(d => (SuggestionVerdict?)d.Verdict).FirstOrDefaultAsync(ct);
     }
+
+    // What an accepted suggestion says becomes its span's values, checked against the label like any others; none: the label's defaults.
+    private static Dictionary<string, string?>? ValuesOf(string? attributes) =>
+        attributes is null ? null : Core.Labels.AttributeJson.ParseValues(attributes).ToDictionary(v => v.Key, v => (string?)v.Value);
 
     private static SuggestionResult AlreadyDecided(SuggestionVerdict verdict) => SuggestionResult.Fail(AnnotationOutcome.Conflict,
         verdict == SuggestionVerdict.Accepted ? "You already accepted this suggestion." : "You already rejected this suggestion.");
