@@ -86,6 +86,40 @@ public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLife
         await other.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_supervisor_runs_the_casualty_recognizer_and_an_accepted_suggestion_says_what_it_found()
+    {
+        var article = await SeedArticle.LoadAsync(fixture.Server, "004_d0b6672a5af5314e.txt");
+        const string figure = "more than 100 American forces suffered “traumatic brain injuries";
+        var view = await DocumentView.OpenAsync(_page, article.Id, article.Text);
+
+        await _page.Locator("[data-testid=recognize-menu] button").ClickAsync();
+        await _page.Locator("[data-testid=recognize-casualty]").ClickAsync();
+
+        await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync("casualty recognizer: 1 document read, 1 suggestion added (casualty figure 1)");
+        var suggested = view.SpanRun(figure);
+        await Expect(suggested).ToHaveClassAsync("ann sug");
+        await view.ClickSpanAsync(figure);
+        var details = _page.Locator("[data-testid=suggestion-details]");
+        await Expect(details.Locator("[data-testid=suggestion-source]")).ToHaveTextAsync("casualty recognizer");
+        await Expect(details.Locator("[data-testid=suggestion-attributes] dt")).ToHaveTextAsync(["count", "status", "who", "qualifier"]);
+        await Expect(details.Locator("[data-testid=suggestion-attributes] dd")).ToHaveTextAsync(["100", "injured", "American forces", "more than"]);
+        await fixture.ScreenshotAsync(_page, "recognizer-suggestion");
+
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(view.CommittedSpanRun(figure)).ToHaveCountAsync(1);
+        await Expect(view.Details.Locator("[data-attr=count]")).ToHaveValueAsync("100");
+        var spans = await Annotations.ListAsync(article.Id);
+        var accepted = Assert.Single(spans, a => a.LabelName == "casualty figure" && a.AnnotatorId == _adminId);
+        Assert.Equal("""{"count":"100","qualifier":"more than","status":"injured","who":"American forces"}""", accepted.Attributes);
+
+        // A second run finds the figure marked and suggests nothing.
+        await _page.Locator("[data-testid=recognize-menu] button").ClickAsync();
+        await _page.Locator("[data-testid=recognize-casualty]").ClickAsync();
+        await Expect(_page.Locator(".mud-snackbar", new() { HasText = "0 suggestions added" })).ToContainTextAsync("0 already suggested, 1 already marked");
+    }
+
     private (int Start, int End) CodePoints(string phrase)
     {
         var at = _article.Text.IndexOf(phrase, StringComparison.Ordinal);
