@@ -29,7 +29,7 @@ public static class LabelEndpoints
                     return ApiProblems.Unprocessable($"\"{dto?.Name}\" has the type \"{dto?.Type}\"; the types are number, choice, text, yesno and date. Nothing was changed.");
                 definitions.Add(definition);
             }
-            var result = await labels.SetAttributesAsync(labelId, user.Id(), definitions, ct);
+            var result = await labels.SetAttributesAsync(labelId, user.Id(), definitions, ct: ct);
             if (result.Succeeded) return TypedResults.Ok(LabelDto.From(result.Label!));
             if (result.Errors is [var only] && (only.StartsWith("The label no longer exists", StringComparison.Ordinal)))
                 return ApiProblems.NotFound($"Label {labelId} does not exist.");

@@ -177,7 +177,10 @@ public sealed class LabelService
     /// (supervisors only; refused whole, nothing changed). Values spans already hold are kept as they are, also those a
     /// definition no longer allows: the next edit of such a span has to give a value that fits.
     /// </summary>
-    public async Task<LabelResult> SetAttributesAsync(int labelId, string userId, IReadOnlyList<AttributeDefinition> definitions, CancellationToken ct = default)
+    /// <param name="expected">The definitions as the caller read them (<see cref="LabelView.AttributesJson"/>): when given and
+    /// they changed since, the edit is refused (<see cref="LabelResult.Conflict"/>) instead of overwriting someone else's.</param>
+    public async Task<LabelResult> SetAttributesAsync(int labelId, string userId, IReadOnlyList<AttributeDefinition> definitions,
+        string? expected = null, bool checkExpected = false, CancellationToken ct = default)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var label = await db.Labels.FirstOrDefaultAsync(l => l.Id == labelId, ct);
@@ -185,6 +188,8 @@ public sealed class LabelService
         // A non-member learns nothing about the project, not even that the label exists.
         if (label is null || !permissions!.IsMember) return new LabelResult(null, ["The label no longer exists; someone removed it."]);
         if (!permissions.IsSupervisor) return Refused();
+        if (checkExpected && !string.Equals(label.Attributes, expected, StringComparison.Ordinal))
+            return new LabelResult(ToView(label), [$"Not saved: someone changed what \"{label.Name}\" spans say first. The editor shows it as it is now; make your change again if you still want it."], Conflict: true);
         var errors = AttributeRules.ValidateDefinitions(definitions);
         if (errors.Count > 0) return new LabelResult(null, errors);
         label.Attributes = AttributeJson.Definitions(definitions);
