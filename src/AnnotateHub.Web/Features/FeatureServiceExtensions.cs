@@ -1,6 +1,7 @@
 using AnnotateHub.Web.Features.Agreement;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Api;
+using AnnotateHub.Web.Features.Claims;
 using AnnotateHub.Web.Features.Corpus;
 using AnnotateHub.Web.Features.Curation;
 using AnnotateHub.Web.Features.Export;
@@ -87,6 +88,7 @@ public static class FeatureServiceExtensions
         services.AddProjects();
         services.AddSuggestions();
         services.AddAgreement();
+        services.AddClaimsBoard();
         services.AddCuration();
         return services;
     }
@@ -106,6 +108,7 @@ public static class FeatureServiceExtensions
             .MapExportEndpoints()
             .MapImportEndpoints()
             .MapAgreementEndpoints()
+            .MapClaimsEndpoints()
             .MapOperationsEndpoints()
             .MapApiNotFound();
         endpoints.MapAnnotateHubHealth();

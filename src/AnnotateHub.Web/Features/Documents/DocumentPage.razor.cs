@@ -22,6 +22,9 @@ public sealed partial class DocumentPage
     [Inject] private LabelService LabelService { get; set; } = default!;
     [Inject] private AnnotationService Annotations { get; set; } = default!;
     [Inject] private SuggestionService Suggestions { get; set; } = default!;
+
+    /// <summary>A span to select and scroll to when the page opens (a link from the claims board).</summary>
+    [SupplyParameterFromQuery(Name = "span")] public long? SpanId { get; set; }
     [Inject] private RecognizerService Recognizers { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
@@ -148,6 +151,8 @@ public sealed partial class DocumentPage
             _self = DotNetObjectReference.Create(this);
             _configured = (_labels, _access?.RefusalToAnnotate);
             await JS.InvokeVoidAsync("annotateHub.attach", _container, _self, BrowserOptions());
+            // A link to one span (the claims board's, ?span=ID) opens the document with that span selected and in view.
+            if (SpanId is { } linked && _model.Find(linked) is not null) Select(linked, scroll: true);
         }
         else if (_attached && _model is not null && _configured != (_labels, _access?.RefusalToAnnotate))
         {
