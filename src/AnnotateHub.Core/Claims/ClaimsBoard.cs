@@ -41,10 +41,10 @@ public enum BoardKind
 /// <param name="Annotators">Who marked it, in order.</param>
 public sealed record BoardEntry(long SpanId, int DocumentId, decimal? Count, string? Qualifier, string? Stance, string Text, IReadOnlyList<string> Annotators)
 {
-    /// <summary>The figure as a reader says it: "at least 10", "10", "several" (no count: the qualifier, else the words).</summary>
+    /// <summary>The figure as a reader says it: "at least 10", "10"; without a count, its own words ("several casualties").</summary>
     public string Figure => Count is { } n
         ? (Qualifier is null or "exact" ? "" : Qualifier + " ") + n.ToString("#,0.##", CultureInfo.InvariantCulture)
-        : Qualifier is { } q && q != "exact" ? q : Text;
+        : Text.Length <= 40 ? Text : Text[..39] + "…";
 }
 
 /// <summary>A row of the board: every document's figures for one group of people and one status (or claims by one source).</summary>

@@ -41,7 +41,7 @@ public sealed class ClaimsBoardTests
         Assert.Equal("Another report says there were none.", board.Figures[0].Disagreement);
         Assert.Equal("Other reports count killed and injured US soldiers.", board.Figures[2].Disagreement);
         Assert.Null(board.Figures[3].Disagreement);
-        Assert.Equal("vague", Assert.Single(board.Figures[3].Cells[3]).Figure);
+        Assert.Equal("several civilians", Assert.Single(board.Figures[3].Cells[3]).Figure);
     }
 
     [Fact]
