@@ -74,6 +74,13 @@ public static class AttributeRules
             ],
         };
 
+    /// <summary>What the demo project (and every new project with the default labels) asks about a whole document.</summary>
+    public static IReadOnlyList<AttributeDefinition> DocumentDefaults { get; } =
+    [
+        new("outlet stance", AttributeKind.Choice, ["sympathetic to the attackers", "sympathetic to the US", "neutral", "unclear"]),
+        new("event date", AttributeKind.Date),
+    ];
+
     /// <summary>The problems with a label's attribute definitions (empty when they are valid).</summary>
     public static IReadOnlyList<string> ValidateDefinitions(IReadOnlyList<AttributeDefinition> definitions)
     {

@@ -31,6 +31,7 @@ public class AnnotateHubDbContext : IdentityDbContext<AppUser>, IDataProtectionK
     public DbSet<GoldRejection> GoldRejections => Set<GoldRejection>();
     public DbSet<CurationChange> CurationChanges => Set<CurationChange>();
     public DbSet<Suggestion> Suggestions => Set<Suggestion>();
+    public DbSet<DocumentLabel> DocumentLabels => Set<DocumentLabel>();
     public DbSet<SuggestionDecision> SuggestionDecisions => Set<SuggestionDecision>();
     public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();
     public DbSet<ImportStagedSpan> ImportStagedSpans => Set<ImportStagedSpan>();

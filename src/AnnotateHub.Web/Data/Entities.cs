@@ -26,6 +26,9 @@ public sealed class Project
     /// <summary>True while an import is still writing into it (a new project, or the staging project of an import into
     /// an existing one): hidden from every query by the model's filter until the import's last short commit (decision 0030).</summary>
     public bool ImportPending { get; set; }
+    /// <summary>What annotators say about a whole document (the outlet's stance, the event's date): attribute definitions as
+    /// JSON (<see cref="AnnotateHub.Core.Labels.AttributeJson.Definitions"/>); null for none.</summary>
+    public string? DocumentAttributes { get; set; }
     public List<Document> Documents { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
 }
@@ -87,6 +90,19 @@ public sealed class Annotation
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>Optimistic concurrency token, incremented on every change (portable across providers).</summary>
+    public int Version { get; set; }
+}
+
+/// <summary>One annotator's document-level labels (issue 19): what they say about the whole document, by the project's
+/// document attributes; each annotator has their own, so they can be compared.</summary>
+public sealed class DocumentLabel
+{
+    public int DocumentId { get; set; }
+    public required string AnnotatorId { get; set; }
+    /// <summary>The values, as <see cref="Annotation.Attributes"/> holds a span's.</summary>
+    public required string Values { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Optimistic concurrency token, incremented on every change.</summary>
     public int Version { get; set; }
 }
 

@@ -249,6 +249,47 @@ public sealed class SpanAttributesTests(AppServer server) : IClassFixture<AppSer
         Assert.Empty((await admin.GetFromJsonAsync<List<LabelDto>>($"/api/projects/{projectId}/labels"))!.Single(l => l.Id == actor.Id).Attributes!);
     }
 
+    [Fact]
+    public async Task Document_labels_are_each_annotators_own_checked_and_refused_whole()
+    {
+        var documentId = await NewDocumentAsync();
+        var projectId = await server.ProjectOfAsync(documentId);
+        var annotator = await server.CreateUserAsync("doc-ann-" + Guid.NewGuid().ToString("N")[..6]);
+        await server.AddMemberAsync(annotator, projectId);
+        using var admin = await AdminClientAsync();
+        using var ana = await ClientAsync(await UserNameAsync(annotator), AppServer.AnnotatorPassword);
+
+        var empty = (await admin.GetFromJsonAsync<Web.Features.Labels.DocumentLabelsDto>($"/api/documents/{documentId}/labels"))!;
+        Assert.Equal(["outlet stance", "event date"], empty.Attributes.Select(a => a.Name));
+        Assert.Equal(0, empty.Version);
+
+        using var bad = await admin.PutAsJsonAsync($"/api/documents/{documentId}/labels", new Web.Features.Labels.SetDocumentLabelsBody(0,
+            new Dictionary<string, string?> { ["outlet stance"] = "hostile", ["event date"] = "8 January 2020" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var reasons = await DetailAsync(bad);
+        Assert.Contains("\"hostile\" is not one of", reasons, StringComparison.Ordinal);
+        Assert.Contains("\"8 January 2020\" is not a date written as 2020-01-08", reasons, StringComparison.Ordinal);
+        await using (var db = server.CreateDbContext()) Assert.False(await db.DocumentLabels.AnyAsync(l => l.DocumentId == documentId));
+
+        using var saved = await admin.PutAsJsonAsync($"/api/documents/{documentId}/labels", new Web.Features.Labels.SetDocumentLabelsBody(0,
+            new Dictionary<string, string?> { ["outlet stance"] = "Neutral", ["event date"] = "2020-01-08" }));
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        using var anaSaved = await ana.PutAsJsonAsync($"/api/documents/{documentId}/labels", new Web.Features.Labels.SetDocumentLabelsBody(0,
+            new Dictionary<string, string?> { ["outlet stance"] = "sympathetic to the US" }));
+        Assert.Equal(HttpStatusCode.OK, anaSaved.StatusCode);
+        // A stale version is a conflict, and what is there stays.
+        using var stale = await admin.PutAsJsonAsync($"/api/documents/{documentId}/labels", new Web.Features.Labels.SetDocumentLabelsBody(0,
+            new Dictionary<string, string?> { ["outlet stance"] = "unclear" }));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+
+        var seen = (await admin.GetFromJsonAsync<Web.Features.Labels.DocumentLabelsDto>($"/api/documents/{documentId}/labels"))!;
+        Assert.Equal(new Dictionary<string, string> { ["event date"] = "2020-01-08", ["outlet stance"] = "neutral" }, seen.Values);
+        Assert.Equal(1, seen.Version);
+        Assert.Equal(2, seen.Annotators.Count);
+        var anaSees = (await ana.GetFromJsonAsync<Web.Features.Labels.DocumentLabelsDto>($"/api/documents/{documentId}/labels"))!;
+        Assert.Equal("sympathetic to the US", anaSees.Values["outlet stance"]);
+    }
+
     private async Task<int> NewDocumentAsync()
     {
         var projectId = await server.CreateProjectAsync("attributes " + Guid.NewGuid().ToString("N")[..8]);

@@ -1,6 +1,7 @@
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -118,6 +119,28 @@ public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLife
         await _page.Locator("[data-testid=recognize-menu] button").ClickAsync();
         await _page.Locator("[data-testid=recognize-casualty]").ClickAsync();
         await Expect(_page.Locator(".mud-snackbar", new() { HasText = "0 suggestions added" })).ToContainTextAsync("0 already suggested, 1 already marked");
+    }
+
+    [Fact]
+    public async Task Document_labels_are_given_in_the_side_panel_and_kept()
+    {
+        var article = await SeedArticle.LoadAsync(fixture.Server, "003_e301387acb8c9699.txt");
+        var view = await DocumentView.OpenAsync(_page, article.Id, article.Text);
+        var panel = _page.Locator("[data-testid=document-labels]");
+
+        await panel.Locator("[data-testid=document-labels-toggle]").ClickAsync();
+        await panel.Locator("select[data-doc-attr=\"outlet stance\"]").SelectOptionAsync("sympathetic to the attackers");
+        await panel.Locator("input[data-doc-attr=\"event date\"]").FillAsync("2024-08-05");
+        await panel.Locator("input[data-doc-attr=\"event date\"]").PressAsync("Enter");
+
+        await Expect(_page.Locator(".mud-snackbar", new() { HasText = "Document labels saved." })).ToBeVisibleAsync();
+        await using (var db = fixture.Server.CreateDbContext())
+        {
+            var row = await db.DocumentLabels.SingleAsync(l => l.DocumentId == article.Id && l.AnnotatorId == _adminId);
+            Assert.Equal("""{"event date":"2024-08-05","outlet stance":"sympathetic to the attackers"}""", row.Values);
+        }
+        await view.ReloadAsync();
+        await Expect(panel.Locator("[data-testid=document-labels-summary]")).ToHaveTextAsync("outlet stance sympathetic to the attackers, event date 2024-08-05");
     }
 
     private (int Start, int End) CodePoints(string phrase)

@@ -410,6 +410,33 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.ToTable("DocumentChanges");
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.DocumentLabel", b =>
+                {
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnnotatorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DocumentId", "AnnotatorId");
+
+                    b.HasIndex("AnnotatorId");
+
+                    b.ToTable("DocumentLabels");
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
                 {
                     b.Property<long>("Id")
@@ -652,6 +679,9 @@ namespace AnnotateHub.Web.Data.Migrations
 
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentAttributes")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("ImportPending")
@@ -996,6 +1026,21 @@ namespace AnnotateHub.Web.Data.Migrations
 
             modelBuilder.Entity("AnnotateHub.Web.Data.DocumentChange", b =>
                 {
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.DocumentLabel", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AnnotatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("AnnotateHub.Web.Data.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")

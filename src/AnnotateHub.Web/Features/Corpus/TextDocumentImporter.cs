@@ -22,7 +22,11 @@ public sealed class TextDocumentImporter(IDbContextFactory<AnnotateHubDbContext>
         // One transaction: a process killed between the two saves would leave a project nobody supervises, which the
         // next start (finding the project) would never fix.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var project = new Project { Name = name, Description = description, OwnerId = ownerId, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var project = new Project
+        {
+            Name = name, Description = description, OwnerId = ownerId, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            DocumentAttributes = AttributeJson.Definitions(AttributeRules.DocumentDefaults),
+        };
         project.Labels.AddRange(LabelRules.Defaults.Select((l, i) => new LabelDefinition
         {
             Name = l.Name, Color = l.Color, Hotkey = l.Hotkey, Description = l.Description, SortOrder = i,

@@ -427,6 +427,33 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
                     b.ToTable("DocumentChanges");
                 });
 
+            modelBuilder.Entity("AnnotateHub.Web.Data.DocumentLabel", b =>
+                {
+                    b.Property<int>("DocumentId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AnnotatorId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("DocumentId", "AnnotatorId");
+
+                    b.HasIndex("AnnotatorId");
+
+                    b.ToTable("DocumentLabels");
+                });
+
             modelBuilder.Entity("AnnotateHub.Web.Data.GoldAnnotation", b =>
                 {
                     b.Property<long>("Id")
@@ -682,6 +709,9 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
                     b.Property<string>("Description")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("DocumentAttributes")
+                        .HasColumnType("text");
 
                     b.Property<bool>("ImportPending")
                         .HasColumnType("boolean");
@@ -1033,6 +1063,21 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("AnnotateHub.Web.Data.DocumentChange", b =>
                 {
+                    b.HasOne("AnnotateHub.Web.Data.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AnnotateHub.Web.Data.DocumentLabel", b =>
+                {
+                    b.HasOne("AnnotateHub.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AnnotatorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("AnnotateHub.Web.Data.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
