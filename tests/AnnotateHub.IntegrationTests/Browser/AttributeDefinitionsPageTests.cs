@@ -43,6 +43,18 @@ public sealed class AttributeDefinitionsPageTests(BrowserFixture fixture)
         await Live.WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Labels" }).ClickAsync();
         await Expect(actor.Locator("input.attr-def-choices")).ToHaveValueAsync("state, militia, outlet");
+
+        // What annotators say about each document: the defaults, and one more.
+        var documents = page.Locator("[data-testid=attribute-editor][data-label=\"(documents)\"]");
+        await Expect(documents.Locator("input.attr-def-name")).ToHaveCountAsync(2);
+        await documents.Locator("[data-testid=add-attribute]").ClickAsync();
+        await Expect(documents.Locator("[data-testid=attribute-row]")).ToHaveCountAsync(3);
+        await documents.Locator("[data-testid=attribute-row]").Last.Locator("input.attr-def-name").FillAsync("front page");
+        await documents.Locator("[data-testid=attribute-row]").Last.Locator("select.attr-def-type").SelectOptionAsync("YesNo");
+        await documents.Locator("[data-testid=save-attributes-def]").ClickAsync();
+        await Expect(page.Locator(".mud-snackbar", new() { HasText = "Saved what documents are labelled with." })).ToBeVisibleAsync();
+        var asked = await fixture.Server.Get<DocumentLabelService>().DefinitionsAsync(projectId);
+        Assert.Equal(["outlet stance", "event date", "front page"], asked.Select(d => d.Name));
         await page.Context.CloseAsync();
     }
 

@@ -23,10 +23,27 @@ public sealed partial class LabelSetEditor
     private bool _canEdit;
     private string _userId = "";
 
+    [Inject] private DocumentLabelService DocumentLabels { get; set; } = default!;
+    private string? _documentAttributes;
+
     protected override async Task OnInitializedAsync()
     {
         _userId = (await AuthState).User.Id();
         _canEdit = await Service.CanEditAsync(ProjectId, _userId);
+        _documentAttributes = AttributeJson.Definitions(await DocumentLabels.DefinitionsAsync(ProjectId)) ?? "";
+    }
+
+    private async Task<AttributeEditor.AttributeSave> SaveAttributesAsync(LabelView label, IReadOnlyList<AttributeDefinition> definitions, string? read)
+    {
+        var result = await Service.SetAttributesAsync(label.Id, _userId, definitions, expected: read, checkExpected: true);
+        return new(result.Errors, result.Conflict, result.Label?.AttributesJson ?? read);
+    }
+
+    private async Task<AttributeEditor.AttributeSave> SaveDocumentAttributesAsync(IReadOnlyList<AttributeDefinition> definitions, string? read)
+    {
+        var errors = await DocumentLabels.SetDefinitionsAsync(ProjectId, _userId, definitions);
+        _documentAttributes = AttributeJson.Definitions(await DocumentLabels.DefinitionsAsync(ProjectId)) ?? "";
+        return new(errors, false, errors.Count == 0 ? _documentAttributes : read);
     }
 
     protected override void OnParametersSet()
