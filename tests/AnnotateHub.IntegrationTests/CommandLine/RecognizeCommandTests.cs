@@ -39,6 +39,24 @@ public sealed class RecognizeCommandTests : CommandLineSandbox
     }
 
     [Fact]
+    public async Task Import_can_run_a_recognizer_on_what_it_brought_in()
+    {
+        Assert.Equal(0, (await RunAsync("users", "add", "root", "--role", "admin", "--password", "Root-pw-88231")).ExitCode);
+        var text = Path.Combine(Folder, "001.txt");
+        await File.WriteAllTextAsync(text, Seed("001_986270b07cc7a357.txt"));
+
+        var wrong = await RunAsync("import", "--project", "Base attacks", "--input", text, "--recognize", "regex");
+        await using (var db = CreateDbContext()) Assert.Equal(0, await db.Documents.CountAsync());
+        var imported = await RunAsync("import", "--project", "Base attacks", "--input", text, "--recognize", "casualty");
+
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Equal(0, imported.ExitCode);
+        Assert.Contains("casualty recognizer: 1 document read, 5 suggestions added (casualty figure 5)", imported.Out, StringComparison.Ordinal);
+        await using var after = CreateDbContext();
+        Assert.Contains(await after.Suggestions.Select(s => s.Attributes).ToListAsync(), a => a != null && a.Contains("\"count\":\"39600\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_gazetteer_is_read_whole_or_refused_with_its_line_numbers()
     {
         var text = Path.Combine(Folder, "002.txt");

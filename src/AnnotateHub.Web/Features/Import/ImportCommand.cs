@@ -16,6 +16,7 @@ public sealed class ImportCommand : Command
         new("--project", "NAME", "the project to import into; created with the file's labels when it does not exist"),
         new("--input", "FILE", "a .jsonl (interchange/doccano), .txt, .html or .zip file"),
         new("--suggestions", null, "import the file's spans as suggestions from their named source (pre-annotations) instead of annotations"),
+        new("--recognize", "casualty|strings", "then run a recognizer over the project: its findings become suggestions (as the recognize command)"),
         ProjectCommandSupport.As,
     ];
 
@@ -24,6 +25,9 @@ public sealed class ImportCommand : Command
         var project = context.Arguments.Value("--project") ?? throw new CommandUsageException("--project NAME is required.");
         var input = context.Arguments.Value("--input") ?? throw new CommandUsageException("--input FILE is required.");
         if (!File.Exists(input)) return context.Refuse([$"There is no file \"{input}\"."]);
+        var recognize = context.Arguments.Value("--recognize") is { } name
+            ? Suggestions.RecognizeCommand.ParseKind(name)
+            : (Suggestions.RecognizerKind?)null;
 
         string? actor, error;
         await using (var db = await context.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync(ct))
@@ -38,6 +42,14 @@ public sealed class ImportCommand : Command
         var report = await context.Services.GetRequiredService<ImportService>().ImportAsync(file, Path.GetFileName(input), options, null, ct);
         var writer = report.Succeeded ? context.Out : context.Error;
         foreach (var line in report.Describe()) writer.WriteLine(line);
-        return report.Succeeded ? ExitCodes.Ok : ExitCodes.Refused;
+        if (!report.Succeeded) return ExitCodes.Refused;
+        if (recognize is { } kind && report.ProjectId is { } projectId)
+        {
+            var (recognized, refusal) = await context.Services.GetRequiredService<Suggestions.RecognizerService>().RunAsync(projectId, kind, ct: ct);
+            // The import stands; only the suggestions are missing, and the command says why.
+            if (recognized is null) return context.Refuse([$"Imported, but no suggestions were made: {refusal}"]);
+            context.Out.WriteLine(recognized.Describe());
+        }
+        return ExitCodes.Ok;
     }
 }

@@ -21,16 +21,19 @@ public sealed class RecognizeCommand : Command
         new("--gazetteer", "FILE", "a file of phrase TAB label lines for the string matcher (implies --recognizer strings)"),
     ];
 
+    /// <summary>The recognizer a command line names (casualty or strings); anything else is a usage error.</summary>
+    public static RecognizerKind ParseKind(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "casualty" or "casualties" => RecognizerKind.Casualty,
+        "strings" or "string" => RecognizerKind.Strings,
+        var other => throw new CommandUsageException($"Unknown recognizer \"{other}\"; the recognizers are casualty and strings."),
+    };
+
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var projectName = context.Arguments.Value("--project") ?? throw new CommandUsageException("--project NAME is required.");
         var gazetteerPath = context.Arguments.Value("--gazetteer");
-        var kind = (context.Arguments.Value("--recognizer") ?? (gazetteerPath is null ? "casualty" : "strings")).Trim().ToLowerInvariant() switch
-        {
-            "casualty" or "casualties" => RecognizerKind.Casualty,
-            "strings" or "string" => RecognizerKind.Strings,
-            var other => throw new CommandUsageException($"Unknown recognizer \"{other}\"; the recognizers are casualty and strings."),
-        };
+        var kind = ParseKind(context.Arguments.Value("--recognizer") ?? (gazetteerPath is null ? "casualty" : "strings"));
         if (gazetteerPath is not null && kind != RecognizerKind.Strings)
             throw new CommandUsageException("--gazetteer is read by the string matcher: use --recognizer strings with it.");
 
