@@ -58,6 +58,35 @@ public sealed class ImportTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_import_can_suggest_casualty_figures_in_what_it_brought_in()
+    {
+        var u = Guid.NewGuid().ToString("N")[..6];
+        var projectId = await Server.CreateProjectAsync("Recognize " + u);
+        var supervisor = "sup-" + u;
+        await Server.AddMemberAsync(await Server.CreateUserAsync(supervisor), projectId, ProjectRole.Supervisor);
+        var file = new FilePayload
+        {
+            Name = "report.txt", MimeType = "text/plain",
+            Buffer = Encoding.UTF8.GetBytes($"Depot report {u}\n\nAt least ten US soldiers were injured when rockets hit the depot {u}."),
+        };
+
+        var page = await fixture.SignedInPageAsync(supervisor, AppServer.AnnotatorPassword);
+        await page.GotoAsync($"/projects/{projectId}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
+        var panel = page.Locator("[data-testid=import-panel]");
+        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(file);
+        await panel.Locator("input[data-testid=import-recognize], [data-testid=import-recognize] input").CheckAsync();
+        await panel.Locator("[data-testid=import-start]").ClickAsync();
+
+        await Expect(panel.Locator("[data-testid=import-recognized]")).ToHaveTextAsync("casualty recognizer: 1 document read, 1 suggestion added (casualty figure 1), 0 already suggested, 0 already marked.");
+        await using var db = Server.CreateDbContext();
+        var suggestion = await db.Suggestions.SingleAsync(s => db.Documents.Any(d => d.Id == s.DocumentId && d.ProjectId == projectId));
+        Assert.Equal("""{"count":"10","qualifier":"at least","status":"injured","who":"US soldiers"}""", suggestion.Attributes);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_supervisor_uploads_a_jsonl_file_sees_the_report_and_a_bad_file_changes_nothing()
     {
         var u = Guid.NewGuid().ToString("N")[..6];

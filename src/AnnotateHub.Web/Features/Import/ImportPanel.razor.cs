@@ -20,6 +20,9 @@ public sealed partial class ImportPanel
     private int _inputGeneration;
     private string? _projectName;
     private bool _asSuggestions;
+    private bool _recognize;
+    private string? _recognized;
+    [Inject] private Suggestions.RecognizerService Recognizers { get; set; } = default!;
     private bool _busy;
     private string _phase = "";
     private double _percent;
@@ -96,6 +99,14 @@ public sealed partial class ImportPanel
             });
             // The import service has told open pages and the hub guard (save first, then notify, in the service).
             if (_report.Succeeded) _file = null;
+            _recognized = null;
+            if (_report.Succeeded && _recognize && _report.ProjectId is { } projectId)
+            {
+                _phase = "Suggesting casualty figures…";
+                StateHasChanged();
+                var (recognized, refusal) = await Task.Run(() => Recognizers.RunAsync(projectId, Suggestions.RecognizerKind.Casualty));
+                _recognized = recognized?.Describe() ?? "No suggestions were made: " + refusal;
+            }
             await Imported.InvokeAsync(_report);
         }
         catch (IOException e)
