@@ -41,6 +41,9 @@ public sealed class UndoHistoryTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(view.Menu).ToBeVisibleAsync(); // the selection reached the server
         await _page.Keyboard.PressAsync("3");
         await Expect(view.CommittedSpanRun(Casualties)).ToHaveCountAsync(1);
+        // The new span is selected: its details (with what a casualty figure says) open beside the text; the next drag
+        // is measured once they have.
+        await Expect(view.Details.Locator("[data-testid=span-attributes]")).ToBeVisibleAsync();
         await view.DragSelectAsync(Militia);
         await Expect(view.Menu).ToBeVisibleAsync(); // the selection reached the server
         await _page.Keyboard.PressAsync("2");
@@ -76,12 +79,12 @@ public sealed class UndoHistoryTests(BrowserFixture fixture) : IAsyncLifetime
         await history.Locator("[data-testid=span-history-toggle]").ClickAsync();
         var entries = history.Locator("[data-testid=history-entry]");
         await Expect(entries).ToHaveCountAsync(2);
-        await Expect(entries.Nth(0).Locator("[data-testid=history-what]")).ToHaveTextAsync("casualty figure → claim");
-        await Expect(entries.Nth(1).Locator("[data-testid=history-what]")).ToHaveTextAsync("Created as casualty figure");
+        await Expect(entries.Nth(0).Locator("[data-testid=history-what]")).ToHaveTextAsync("casualty figure → claim; qualifier removed"); // a claim has no qualifier (issue 19)
+        await Expect(entries.Nth(1).Locator("[data-testid=history-what]")).ToHaveTextAsync("Created as casualty figure, qualifier exact"); // the label's default
         await entries.Nth(0).Locator("[data-testid=history-revert]").ClickAsync();
         await Expect(Snackbar("Reverted: “At least ten soldiers were injured” is casualty figure again.")).ToBeVisibleAsync();
         await Expect(entries).ToHaveCountAsync(3);
-        await Expect(entries.Nth(0).Locator("[data-testid=history-what]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^claim → casualty figure \(undid #\d+\)$"));
+        await Expect(entries.Nth(0).Locator("[data-testid=history-what]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^claim → casualty figure; qualifier exact \(undid #\d+\)$"));
         await Expect(entries.Nth(1).Locator("[data-testid=history-undone]")).ToHaveCountAsync(1);
         await Expect(entries.Nth(1).Locator("[data-testid=history-revert]")).ToHaveCountAsync(0);
         Assert.Equal(LabelId("casualty figure"), (await SpanAsync(Casualties))!.LabelId);
