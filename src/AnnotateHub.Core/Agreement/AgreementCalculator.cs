@@ -34,6 +34,7 @@ public sealed class AgreementCalculator
     private readonly List<DocumentAgreement> _documents = [];
     private readonly List<GammaDocument> _gammaSample = [];
     private readonly Random _reservoir;
+    private readonly AttributeAgreementCalculator _attributeAgreement;
     private long _gammaSeen;
     private double _agreementSum;
     private long _pairableTokens;
@@ -62,6 +63,7 @@ public sealed class AgreementCalculator
     {
         _options = options ?? AgreementOptions.Default;
         _reservoir = new Random(_options.GammaSeed);
+        _attributeAgreement = new AttributeAgreementCalculator(_options.LabelAttributes);
     }
 
     /// <summary>The whole report of <paramref name="documents"/>, read once, in order.</summary>
@@ -89,11 +91,14 @@ public sealed class AgreementCalculator
 
         var spans = new List<LabelledSpan>[raters];
         for (var r = 0; r < raters; r++) spans[r] = [];
+        var saysSomething = false;
         foreach (var s in document.Spans)
         {
             if (!index.TryGetValue(s.Annotator, out var r) || s.End <= s.Start) continue;
             spans[r].Add(new LabelledSpan(s.Start, s.End, LabelId(s.Label)));
+            saysSomething |= s.Attributes is { Count: > 0 };
         }
+        if (saysSomething && raters >= 2) AddAttributeUnits(document.Spans, index);
         var categories = _categoryNames.Count;
         long spanCount = 0;
         for (var r = 0; r < raters; r++)
@@ -186,6 +191,52 @@ public sealed class AgreementCalculator
 
         if (_options.PerDocument || _options.Gamma)
             _documents.Add(new DocumentAgreement(document.Id, tokenCount, names, spanCount, alpha, unitizing, fleiss, kappaMean, null));
+    }
+
+    /// <summary>
+    /// The units of the agreement on values: spans of two or more counted annotators with the same start, end and label.
+    /// An annotator with several such spans (duplicates) gives, for each attribute, the ordinally smallest of their values,
+    /// so the result depends neither on the order of the input nor on the annotators' names.
+    /// </summary>
+    private void AddAttributeUnits(IReadOnlyList<AgreementSpan> all, Dictionary<string, int> index)
+    {
+        var spans = new List<(AgreementSpan Span, int Rater)>();
+        foreach (var s in all)
+        {
+            if (index.TryGetValue(s.Annotator, out var r) && s.End > s.Start) spans.Add((s, r));
+        }
+        spans.Sort((x, y) => x.Span.Start != y.Span.Start ? x.Span.Start.CompareTo(y.Span.Start)
+            : x.Span.End != y.Span.End ? x.Span.End.CompareTo(y.Span.End)
+            : string.CompareOrdinal(x.Span.Label, y.Span.Label) is var c and not 0 ? c : x.Rater.CompareTo(y.Rater));
+        var values = new List<IReadOnlyDictionary<string, string>?>();
+        for (var i = 0; i < spans.Count;)
+        {
+            var first = spans[i].Span;
+            var j = i;
+            values.Clear();
+            var lastRater = -1;
+            for (; j < spans.Count && spans[j].Span.Start == first.Start && spans[j].Span.End == first.End
+                   && string.Equals(spans[j].Span.Label, first.Label, StringComparison.Ordinal); j++)
+            {
+                var attributes = spans[j].Span.Attributes is { Count: > 0 } a ? a : null;
+                if (spans[j].Rater != lastRater) values.Add(attributes);
+                else values[^1] = Smallest(values[^1], attributes);
+                lastRater = spans[j].Rater;
+            }
+            if (values.Count >= 2) _attributeAgreement.AddUnit(first.Label, values);
+            i = j;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string>? Smallest(IReadOnlyDictionary<string, string>? x, IReadOnlyDictionary<string, string>? y)
+    {
+        if (x is null || y is null) return x ?? y;
+        var merged = new Dictionary<string, string>(x, StringComparer.Ordinal);
+        foreach (var (key, value) in y)
+        {
+            if (!merged.TryGetValue(key, out var other) || string.CompareOrdinal(value, other) < 0) merged[key] = value;
+        }
+        return merged;
     }
 
     /// <summary>The distinct names, in ordinal order.</summary>
@@ -342,7 +393,7 @@ public sealed class AgreementCalculator
         return new AgreementReport(_documentCount, _pairedDocuments, _pairableTokens,
             new KrippendorffAlphaValues(KrippendorffAlpha.Nominal(_coincidence), _unitizing.Agreement()),
             fleiss, kappas.Count == 0 ? null : kappas.Average(), ac1, gamma, pairs, labels, confusion, annotators,
-            _options.PerDocument ? _documents : null);
+            _options.PerDocument ? _documents : null, _attributeAgreement.Build());
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ namespace AnnotateHub.Core.Agreement;
 /// <summary>
 /// The agreement report as one long ("tidy") CSV table, one figure per row:
 /// <c>section,a,b,label,document_id,document_title,metric,value</c>. Sections: <c>project</c>, <c>pair</c> (a, b),
-/// <c>label</c>, <c>annotator</c> (a) and <c>document</c> (a lists the document's annotators separated by <c>;</c>).
+/// <c>label</c>, <c>attribute</c> (label, a the attribute's name; the alpha row's metric names its metric,
+/// <c>krippendorff_alpha_interval</c> or <c>krippendorff_alpha_nominal</c>), <c>annotator</c> (a) and <c>document</c>
+/// (a lists the document's annotators separated by <c>;</c>).
 /// Metric names are the JSON report's keys; an undefined figure has an empty value. Numbers are invariant-culture
 /// round-trip; text cells are quoted and guarded against formula injection as in <see cref="CsvSpanWriter"/>.
 /// </summary>
@@ -68,6 +70,16 @@ public static class AgreementCsv
             Label("unitizing_alpha", l.UnitizingAlpha);
             Label("span_f1_exact", l.SpanF1Exact);
             Label("span_f1_overlap", l.SpanF1Overlap);
+        }
+
+        foreach (var t in report.Attributes)
+        {
+            void Attribute(string metric, object? value) => Row("attribute", t.Attribute, "", t.Label, "", "", metric, value);
+            Attribute("units", t.Units);
+            Attribute("values", t.Values);
+            Attribute("krippendorff_alpha_" + t.Metric, t.Alpha);
+            Attribute("observed_disagreement", t.ObservedDisagreement);
+            Attribute("expected_disagreement", t.ExpectedDisagreement);
         }
 
         foreach (var a in report.Annotators)

@@ -1,10 +1,15 @@
 using AnnotateHub.Core.Formats;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Text;
 
 namespace AnnotateHub.Core.Agreement;
 
-/// <summary>One annotator's span as agreement sees it: code-point offsets, end exclusive, and a label name.</summary>
-public readonly record struct AgreementSpan(string Annotator, int Start, int End, string Label);
+/// <summary>
+/// One annotator's span as agreement sees it: code-point offsets, end exclusive, a label name and, optionally, what the
+/// span says: its attribute values by name, canonical strings as <see cref="AttributeJson.ParseValues"/> gives them
+/// (null or empty when it says nothing; the agreement on values then costs nothing).
+/// </summary>
+public readonly record struct AgreementSpan(string Annotator, int Start, int End, string Label, IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>
 /// One document as the agreement metrics read it: its length in code points, its tokens (<see cref="Tokenizer"/>), the
@@ -24,7 +29,8 @@ public sealed record AgreementDocument(
 
     /// <summary>A document of the JSONL interchange format: <c>annotators</c> lists who counts, <c>annotations</c> their spans.</summary>
     public static AgreementDocument FromInterchange(InterchangeDocument document) =>
-        FromText(document.Id, document.Text, document.Annotators, document.Annotations.Select(a => new AgreementSpan(a.Annotator, a.Start, a.End, a.Label)));
+        FromText(document.Id, document.Text, document.Annotators, document.Annotations.Select(a =>
+            new AgreementSpan(a.Annotator, a.Start, a.End, a.Label, a.Attributes is { Count: > 0 } values ? values : null)));
 }
 
 /// <summary>Settings of the agreement report; the defaults make every report reproducible.</summary>
@@ -47,6 +53,14 @@ public sealed record AgreementOptions
 
     /// <summary>Whether the report lists every document (the REST answer for a large project may not want to).</summary>
     public bool PerDocument { get; init; } = true;
+
+    /// <summary>
+    /// The attributes of each label, by label name, for the agreement on what spans say (<see cref="AttributeAgreement"/>):
+    /// a label listed here is measured on exactly these attributes, with the metric of their kind; the values of a label
+    /// not listed (or of every label when this is null, as for a file) are measured on every name they use but
+    /// <see cref="AttributeRules.ReservedName"/>, interval when every value of the attribute is a number, else nominal.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<AttributeDefinition>>? LabelAttributes { get; init; }
 
     /// <summary>The default settings (gamma on, 30 samples, seed 2015, at most 100 documents, per-document list on).</summary>
     public static AgreementOptions Default { get; } = new();

@@ -3,6 +3,8 @@ namespace AnnotateHub.Core.Agreement;
 /// <summary>
 /// Inter-annotator agreement of a project (docs/agreement.md has every formula). A null value means the measure is
 /// undefined for the data (fewer than two annotators, a single category everywhere...), never NaN.
+/// <see cref="Attributes"/> is the agreement on what the spans say, one entry per (label, attribute), empty when no span
+/// carries a value and no label defines an attribute.
 /// </summary>
 public sealed record AgreementReport(
     int Documents,
@@ -17,7 +19,8 @@ public sealed record AgreementReport(
     IReadOnlyDictionary<string, LabelAgreement> Labels,
     ConfusionMatrix Confusion,
     IReadOnlyList<AnnotatorAgreement> Annotators,
-    IReadOnlyList<DocumentAgreement>? PerDocument);
+    IReadOnlyList<DocumentAgreement>? PerDocument,
+    IReadOnlyList<AttributeAgreement> Attributes);
 
 /// <summary>Krippendorff's alpha over tokens (nominal) and over the character continuum (unitizing, alpha-u).</summary>
 public sealed record KrippendorffAlphaValues(double? NominalTokens, double? Unitizing);

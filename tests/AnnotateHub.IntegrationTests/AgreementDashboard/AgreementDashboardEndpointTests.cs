@@ -74,6 +74,34 @@ public sealed class AgreementDashboardEndpointTests(BlindProjectFixture fixture)
     }
 
     [Fact]
+    public async Task The_report_measures_what_the_spans_say_with_the_labels_definitions()
+    {
+        var project = await AgreementDashboardProject.ImportAsync(fixture.Server);
+        await project.GiveValuesAsync(fixture.Server);
+        using var admin = await AdminAsync();
+
+        using var json = JsonDocument.Parse(await admin.GetStringAsync($"/api/projects/{project.ProjectId}/agreement?documents=false"));
+        var rows = json.RootElement.GetProperty("attributes").EnumerateArray().ToList();
+
+        // Every defined attribute of the imported labels, in definition order: casualty figure's four, then claim's two.
+        Assert.Equal(["casualty figure/count/number/interval", "casualty figure/status/choice/nominal", "casualty figure/who/text/nominal",
+                "casualty figure/qualifier/choice/nominal", "claim/stance/choice/nominal", "claim/source/text/nominal"],
+            rows.Select(r => $"{r.GetProperty("label").GetString()}/{r.GetProperty("attribute").GetString()}/{r.GetProperty("kind").GetString()}/{r.GetProperty("metric").GetString()}"));
+        var count = rows[0];
+        Assert.Equal((2, 5), (count.GetProperty("units").GetInt32(), count.GetProperty("values").GetInt32()));
+        Assert.Equal(189.0 / 197, count.GetProperty("alpha").GetDouble(), 1e-9); // by hand in GiveValuesAsync
+        Assert.Equal(1.6, count.GetProperty("observed_disagreement").GetDouble(), 1e-9);
+        var status = rows[1];
+        Assert.Equal((2, 5), (status.GetProperty("units").GetInt32(), status.GetProperty("values").GetInt32()));
+        Assert.Equal(0.0, status.GetProperty("alpha").GetDouble(), 1e-9);
+        Assert.All(rows.Skip(2), r => Assert.Equal((0, JsonValueKind.Null), (r.GetProperty("units").GetInt32(), r.GetProperty("alpha").ValueKind)));
+
+        var csv = (await admin.GetStringAsync($"/api/projects/{project.ProjectId}/agreement.csv")).TrimStart('\uFEFF').Split("\r\n");
+        var alpha = csv.Single(l => l.StartsWith("attribute,count,,casualty figure,,,krippendorff_alpha_interval,", StringComparison.Ordinal));
+        Assert.Equal(189.0 / 197, double.Parse(alpha.Split(',')[7], CultureInfo.InvariantCulture), 1e-9);
+    }
+
+    [Fact]
     public async Task The_svg_is_an_image_with_every_annotator_and_each_pairs_kappa()
     {
         var project = await AgreementDashboardProject.ImportAsync(fixture.Server);

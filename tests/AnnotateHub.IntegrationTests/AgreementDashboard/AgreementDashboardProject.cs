@@ -1,6 +1,8 @@
 using System.Text;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.IntegrationTests.Infrastructure;
 using AnnotateHub.Web.Features.Import;
+using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.IntegrationTests.AgreementDashboard;
 
@@ -39,5 +41,35 @@ public sealed record AgreementDashboardProject(int ProjectId, string Name, strin
             new ImportOptions(await server.AdminIdAsync(), ProjectName: name));
         if (!report.Succeeded) throw new InvalidOperationException(string.Join("\n", report.Describe()));
         return new AgreementDashboardProject(report.ProjectId!.Value, name, ana, ben, cy);
+    }
+
+    /// <summary>
+    /// Gives the labels the default attributes (casualty figure: count, status, who, qualifier; claim: stance, source) and
+    /// the casualty figures counts and statuses, written to the database as the span editor stores them. Shared spans
+    /// (same start, end, label): ben and cy on "ten" in Report one (10 and 12, both injured), all three on "three guards" in
+    /// Report two (3, 3, 3; injured, killed, injured). Ana's "ten soldiers" (10) is hers alone.
+    /// Count, interval: units (10, 12), (3, 3, 3), n = 5; D_o = 8 / 5 = 1.6; sum over ordered pairs 2*5*271 - 2*31^2 = 788,
+    /// D_e = 788 / 20 = 39.4; alpha = 1 - 1.6 / 39.4 = 189/197. Status, nominal: D_o = (4 / 2) / 5 = 0.4; 4 injured, 1 killed:
+    /// D_e = (25 - 17) / 20 = 0.4; alpha = 0.
+    /// </summary>
+    public async Task GiveValuesAsync(AppServer server)
+    {
+        await using var db = server.CreateDbContext();
+        // A JSONL import names its labels without attributes: give them the default ones, as the span editor's label set does.
+        foreach (var label in await db.Labels.Where(l => l.ProjectId == ProjectId).ToListAsync())
+            label.Attributes = AttributeJson.Definitions(AttributeRules.Defaults.GetValueOrDefault(label.Name));
+        var spans = await db.Annotations.Where(a => a.Label!.ProjectId == ProjectId && a.Label.Name == "casualty figure")
+            .Include(a => a.Annotator).ToListAsync();
+        var one = await db.Documents.Where(d => d.ProjectId == ProjectId && d.Title == OneTitle).Select(d => d.Id).SingleAsync();
+        foreach (var a in spans)
+        {
+            var who = a.Annotator!.UserName;
+            var (count, status) = a.DocumentId == one
+                ? (who == Ana ? "10" : who == Ben ? "10" : "12", "injured")
+                : ("3", who == Ben ? "killed" : "injured");
+            a.Attributes = AttributeJson.Values(new Dictionary<string, string>(StringComparer.Ordinal) { ["count"] = count, ["status"] = status });
+        }
+        if (spans.Count != 6) throw new InvalidOperationException($"Expected 6 casualty figures, found {spans.Count}.");
+        await db.SaveChangesAsync();
     }
 }

@@ -153,6 +153,34 @@ public sealed class AgreementDashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_dashboard_shows_what_the_spans_say_per_label_and_attribute()
+    {
+        var project = await AgreementDashboardProject.ImportAsync(Server);
+        await project.GiveValuesAsync(Server);
+
+        var page = await fixture.SignedInPageAsync();
+        await page.GotoAsync($"/projects/{project.ProjectId}/agreement");
+        await Live.WaitForCircuitAsync(page);
+
+        var table = page.Locator("[data-testid=attribute-table]");
+        await Expect(table).ToContainTextAsync("Krippendorff's α");
+        await Expect(page.Locator("#attributes-title")).ToHaveTextAsync("What the spans say");
+        await Expect(table.Locator("[data-testid=attribute-row]")).ToHaveCountAsync(6); // casualty figure's four, claim's two
+        var count = table.Locator("[data-testid=attribute-row][data-label='casualty figure'][data-attribute=count]");
+        await Expect(count).ToContainTextAsync("interval");
+        await Expect(count.Locator("[data-testid=attribute-units]")).ToHaveTextAsync("2");
+        await Expect(count.Locator("[data-testid=attribute-alpha]")).ToHaveTextAsync(AgreementScale.Format(189.0 / 197)); // by hand in GiveValuesAsync
+        var status = table.Locator("[data-testid=attribute-row][data-label='casualty figure'][data-attribute=status]");
+        await Expect(status).ToContainTextAsync("nominal");
+        await Expect(status.Locator("[data-testid=attribute-alpha]")).ToHaveTextAsync(AgreementScale.Format(0.0));
+        var who = table.Locator("[data-testid=attribute-row][data-label='casualty figure'][data-attribute=who]");
+        await Expect(who.Locator("[data-testid=attribute-units]")).ToHaveTextAsync("0");
+        await Expect(who.Locator("[data-testid=attribute-alpha]")).ToHaveTextAsync(AgreementScale.Format(null));
+        await table.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ScreenshotDirectory, "agreement-dashboard-attributes.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Without_two_annotators_done_on_a_document_the_dashboard_says_what_it_needs_and_annotators_are_refused()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];

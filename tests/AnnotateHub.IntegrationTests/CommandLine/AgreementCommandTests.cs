@@ -75,6 +75,44 @@ public sealed class AgreementCommandTests : CommandLineSandbox
     }
 
     [Fact]
+    public async Task Values_in_a_file_are_measured_with_inferred_metrics_in_the_json_and_the_text_summary()
+    {
+        static string Span(string who, int start, int end, string label, string attributes) =>
+            $$$"""{"annotator": "{{{who}}}", "start": {{{start}}}, "end": {{{end}}}, "label": "{{{label}}}", "attributes": {{{{attributes}}}}}""";
+        // "ten" (50-53) twice: counts 10 and 12, status injured both; "ten soldiers" (50-62) twice: 5 and 5, killed and injured.
+        var spans = string.Join(", ",
+            Span("ana", 50, 53, "casualty figure", "\"count\": \"10\", \"status\": \"injured\", \"note\": \"check\""),
+            Span("ben", 50, 53, "casualty figure", "\"count\": \"12\", \"status\": \"injured\""),
+            Span("ana", 50, 62, "casualty figure", "\"count\": \"5\", \"status\": \"killed\""),
+            Span("ben", 50, 62, "casualty figure", "\"count\": \"5\", \"status\": \"injured\""));
+        var file = WriteFile("values.jsonl",
+            $$"""{"id": "1", "text": "{{Text}}", "meta": {}, "annotators": ["ana", "ben"], "annotations": [{{spans}}]}""");
+
+        var run = await RunAsync("agreement", "--input", file);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        using var json = JsonDocument.Parse(run.Out);
+        var rows = json.RootElement.GetProperty("attributes").EnumerateArray().ToList();
+        Assert.Equal(["count", "status"], rows.Select(r => r.GetProperty("attribute").GetString())); // never "note"
+        Assert.Equal(("interval", JsonValueKind.Null, 2, 4), (rows[0].GetProperty("metric").GetString(), rows[0].GetProperty("kind").ValueKind,
+            rows[0].GetProperty("units").GetInt32(), rows[0].GetProperty("values").GetInt32()));
+        // Values 10, 12, 5, 5: D_o = 8 / 4 = 2; sum over ordered pairs 2*4*294 - 2*32^2 = 304, D_e = 304 / 12; alpha = 1 - 24/304.
+        Assert.Equal(1 - 24.0 / 304, rows[0].GetProperty("alpha").GetDouble(), 1e-9);
+        // injured, injured, killed, injured: D_o = 2 / 4; 16 - (9 + 1) = 6, D_e = 6 / 12; alpha = 0.
+        Assert.Equal(("nominal", 0.0), (rows[1].GetProperty("metric").GetString(), rows[1].GetProperty("alpha").GetDouble()));
+
+        var output = Path.Combine(Folder, "values.json");
+        var summary = await RunAsync("agreement", "--input", file, "--output", output);
+        Assert.Equal(0, summary.ExitCode);
+        var lines = summary.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Agreement of 1 documents written to {output}.", lines[0]);
+        Assert.StartsWith("What the spans say", lines[1], StringComparison.Ordinal);
+        Assert.Equal(["label", "attribute", "metric", "units", "values", "alpha"], lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["casualty", "figure", "count", "interval", "(inferred)", "2", "4", "0.921"], lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["casualty", "figure", "status", "nominal", "(inferred)", "2", "4", "0.000"], lines[4].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Input_and_project_are_one_or_the_other()
     {
         Assert.Equal(2, (await RunAsync("agreement")).ExitCode);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AnnotateHub.Core.Agreement;
 using AnnotateHub.Core.Formats;
 using AnnotateHub.Web.CommandLine;
@@ -8,7 +9,9 @@ namespace AnnotateHub.Web.Features.Agreement;
 
 /// <summary>
 /// <c>agreement --input FILE.jsonl</c> (no database) or <c>agreement --project NAME</c>: the agreement report as JSON on
-/// stdout or in <c>--output FILE</c>. A malformed file is refused with every error by line on stderr (exit 1).
+/// stdout or in <c>--output FILE</c>, then (with <c>--output</c>) a text summary on stdout that includes the agreement on
+/// what the spans say, one line per (label, attribute). A malformed file is refused with every error by line on stderr (exit 1).
+/// From a file, an attribute's metric is inferred: interval when every value is a number, else nominal.
 /// </summary>
 public sealed class AgreementCommand : Command
 {
@@ -67,11 +70,33 @@ public sealed class AgreementCommand : Command
         {
             await File.WriteAllTextAsync(output, json + "\n", ct);
             context.Out.WriteLine($"Agreement of {report.Documents} documents written to {output}.");
+            foreach (var line in AttributeLines(report)) context.Out.WriteLine(line);
         }
         else
         {
             context.Out.WriteLine(json);
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The text table of the agreement on attribute values: a heading, then label, attribute, metric, units, values and alpha
+    /// (<c>-</c> when undefined) in columns; nothing when the report has no attributes.
+    /// </summary>
+    public static IEnumerable<string> AttributeLines(AgreementReport report)
+    {
+        if (report.Attributes.Count == 0) yield break;
+        string[] header = ["label", "attribute", "metric", "units", "values", "alpha"];
+        var rows = report.Attributes.Select(a => new[]
+        {
+            a.Label, a.Attribute, a.Kind is null ? a.Metric + " (inferred)" : a.Metric,
+            a.Units.ToString(CultureInfo.InvariantCulture), a.Values.ToString(CultureInfo.InvariantCulture),
+            a.Alpha is { } alpha ? alpha.ToString("0.000", CultureInfo.InvariantCulture) : "-",
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i >= 3 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+        yield return "What the spans say (Krippendorff's alpha on the values of spans annotators marked alike):";
+        yield return Line(header);
+        foreach (var r in rows) yield return Line(r);
     }
 }

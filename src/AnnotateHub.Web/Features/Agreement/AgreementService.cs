@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AnnotateHub.Core.Agreement;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -15,12 +16,27 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
 {
     public const int BatchSize = 200;
 
-    /// <summary>The agreement report of the project: every document someone marked done, read a batch at a time.</summary>
+    /// <summary>
+    /// The agreement report of the project: every document someone marked done, read a batch at a time. Unless
+    /// <paramref name="options"/> gives them, the labels' attribute definitions say which values are compared and how.
+    /// </summary>
     public async Task<AgreementReport> ComputeAsync(int projectId, AgreementOptions? options = null, CancellationToken ct = default)
     {
+        options ??= AgreementOptions.Default;
+        if (options.LabelAttributes is null) options = options with { LabelAttributes = await LabelAttributesAsync(projectId, ct) };
         var calculator = new AgreementCalculator(options);
         await foreach (var document in ReadDocumentsAsync(projectId, ct)) calculator.Add(document);
         return calculator.Build();
+    }
+
+    /// <summary>The attribute definitions of the project's labels, by label name (a label without attributes has an empty list).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<AttributeDefinition>>> LabelAttributesAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var labels = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId).Select(l => new { l.Name, l.Attributes }).ToListAsync(ct);
+        var result = new Dictionary<string, IReadOnlyList<AttributeDefinition>>(StringComparer.Ordinal);
+        foreach (var l in labels) result[l.Name] = AttributeJson.ParseDefinitions(l.Attributes);
+        return result;
     }
 
     /// <summary>The project's documents that someone marked done, in id order, each with the annotators who did and their
@@ -64,11 +80,12 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
         var spans = await db.Annotations.AsNoTracking()
             .Where(a => ids.Contains(a.DocumentId)
                         && db.Assignments.Any(s => s.DocumentId == a.DocumentId && s.UserId == a.AnnotatorId && s.State == AssignmentState.Done))
-            .Select(a => new { a.DocumentId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name })
+            .Select(a => new { a.DocumentId, Annotator = a.Annotator!.UserName!, a.Start, a.End, Label = a.Label!.Name, a.Attributes })
             .ToListAsync(ct);
         var spansOf = spans.ToLookup(s => s.DocumentId);
         var doneOf = done.ToLookup(d => d.DocumentId, d => d.UserName!);
         return ids.Where(texts.ContainsKey).Select(id => AgreementDocument.FromText(id.ToString(System.Globalization.CultureInfo.InvariantCulture), texts[id],
-            doneOf[id], spansOf[id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label)))).ToList();
+            doneOf[id], spansOf[id].Select(s => new AgreementSpan(s.Annotator, s.Start, s.End, s.Label,
+                s.Attributes is null ? null : AttributeJson.ParseValues(s.Attributes))))).ToList();
     }
 }
