@@ -290,6 +290,42 @@ public sealed class SpanAttributesTests(AppServer server) : IClassFixture<AppSer
         Assert.Equal("sympathetic to the US", anaSees.Values["outlet stance"]);
     }
 
+    [Fact]
+    public async Task Agreement_on_document_labels_is_in_the_report_against_a_hand_computed_alpha()
+    {
+        var projectId = await server.CreateProjectAsync("doc agreement " + Guid.NewGuid().ToString("N")[..8]);
+        var documents = new List<int>();
+        for (var i = 0; i < 3; i++) documents.Add(await server.ImportDocumentAsync(projectId, $"Report {i}: {Text}"));
+        var ana = await server.CreateUserAsync("doc-a-" + Guid.NewGuid().ToString("N")[..6]);
+        var ben = await server.CreateUserAsync("doc-b-" + Guid.NewGuid().ToString("N")[..6]);
+        await server.AddMemberAsync(ana, projectId);
+        await server.AddMemberAsync(ben, projectId);
+        var labels = server.Get<Web.Features.Labels.DocumentLabelService>();
+        var access = server.Get<Web.Features.Projects.ProjectAccess>();
+        // Stances (ana, ben): (neutral, neutral), (unclear, unclear), (neutral, unclear); dates agree where both give one.
+        string[][] stances = [["neutral", "neutral"], ["unclear", "unclear"], ["neutral", "unclear"]];
+        for (var d = 0; d < 3; d++)
+        {
+            foreach (var (user, k) in new[] { (ana, 0), (ben, 1) })
+            {
+                var standing = (await access.ForDocumentAsync(documents[d], user))!;
+                var saved = await labels.SetAsync(standing, new Dictionary<string, string?> { ["outlet stance"] = stances[d][k], ["event date"] = "2020-01-08" }, 0);
+                Assert.True(saved.Succeeded, saved.Error);
+                Assert.True((await server.Get<Web.Features.Projects.TeamService>().SetDoneAsync(documents[d], user, true)).Succeeded);
+            }
+        }
+
+        var report = await server.Get<Web.Features.Agreement.AgreementService>().ComputeAsync(projectId);
+
+        var stance = report.Attributes.Single(a => a.Label == Web.Features.Labels.DocumentLabelService.AgreementLabel && a.Attribute == "outlet stance");
+        // n = 6 values, 3 neutral and 3 unclear. D_o = (1/6)(0 + 0 + 2) = 1/3; D_e = (36 - 9 - 9) / (6 * 5) = 3/5;
+        // alpha = 1 - (1/3) / (3/5) = 4/9.
+        Assert.Equal(("nominal", 3L, 6L), (stance.Metric, stance.Units, stance.Values));
+        Assert.Equal(4.0 / 9, stance.Alpha!.Value, 1e-9);
+        var date = report.Attributes.Single(a => a.Label == Web.Features.Labels.DocumentLabelService.AgreementLabel && a.Attribute == "event date");
+        Assert.Null(date.Alpha); // every value the same: no variation, alpha undefined
+    }
+
     private async Task<int> NewDocumentAsync()
     {
         var projectId = await server.CreateProjectAsync("attributes " + Guid.NewGuid().ToString("N")[..8]);

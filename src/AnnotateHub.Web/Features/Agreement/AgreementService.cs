@@ -12,7 +12,7 @@ namespace AnnotateHub.Web.Features.Agreement;
 /// so memory stays flat however large the project. For each document, the annotators who count are those whose
 /// assignment is Done; their spans count, anyone else's do not. Callers check who may see the report (supervisors).
 /// </summary>
-public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
+public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbFactory, Labels.DocumentLabelService documentLabels)
 {
     public const int BatchSize = 200;
 
@@ -26,7 +26,10 @@ public sealed class AgreementService(IDbContextFactory<AnnotateHubDbContext> dbF
         if (options.LabelAttributes is null) options = options with { LabelAttributes = await LabelAttributesAsync(projectId, ct) };
         var calculator = new AgreementCalculator(options);
         await foreach (var document in ReadDocumentsAsync(projectId, ct)) calculator.Add(document);
-        return calculator.Build();
+        var report = calculator.Build();
+        // What annotators say about whole documents, after what the spans say (label "(document)").
+        var documents = await documentLabels.AgreementAsync(projectId, ct);
+        return documents.Count == 0 ? report : report with { Attributes = [.. report.Attributes, .. documents] };
     }
 
     /// <summary>The attribute definitions of the project's labels, by label name (a label without attributes has an empty list).</summary>

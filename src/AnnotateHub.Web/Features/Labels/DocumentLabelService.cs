@@ -45,6 +45,29 @@ public sealed class DocumentLabelService(IDbContextFactory<AnnotateHubDbContext>
         return [];
     }
 
+    /// <summary>The name the agreement report gives document-level labels in its attribute section.</summary>
+    public const string AgreementLabel = "(document)";
+
+    /// <summary>
+    /// Agreement on document-level labels: per document attribute, Krippendorff's alpha over the documents two or more
+    /// annotators labelled and marked done (the units), each annotator's value one coder value, interval for numbers and
+    /// nominal otherwise (<see cref="Core.Agreement.AttributeAgreementCalculator"/>, as for what spans say).
+    /// </summary>
+    public async Task<IReadOnlyList<Core.Agreement.AttributeAgreement>> AgreementAsync(int projectId, CancellationToken ct = default)
+    {
+        var definitions = await DefinitionsAsync(projectId, ct);
+        if (definitions.Count == 0) return [];
+        var calculator = new Core.Agreement.AttributeAgreementCalculator(new Dictionary<string, IReadOnlyList<AttributeDefinition>> { [AgreementLabel] = definitions });
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.DocumentLabels.AsNoTracking()
+            .Where(l => db.Assignments.Any(a => a.ProjectId == projectId && a.DocumentId == l.DocumentId && a.UserId == l.AnnotatorId && a.State == Core.Projects.AssignmentState.Done))
+            .OrderBy(l => l.DocumentId).ThenBy(l => l.AnnotatorId)
+            .Select(l => new { l.DocumentId, l.Values }).ToListAsync(ct);
+        foreach (var document in rows.GroupBy(r => r.DocumentId))
+            calculator.AddUnit(AgreementLabel, document.Select(r => (IReadOnlyDictionary<string, string>?)AttributeJson.ParseValues(r.Values)).ToList());
+        return calculator.Build();
+    }
+
     /// <summary>The viewer's own labels of the document (version 0 and no values when they have given none).</summary>
     public async Task<DocumentLabelView> MineAsync(DocumentAccess viewer, CancellationToken ct = default)
     {
