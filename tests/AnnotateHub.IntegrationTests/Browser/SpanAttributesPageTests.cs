@@ -94,7 +94,7 @@ public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLife
         const string figure = "more than 100 American forces suffered “traumatic brain injuries";
         var view = await DocumentView.OpenAsync(_page, article.Id, article.Text);
 
-        await _page.Locator("[data-testid=recognize-menu] button").ClickAsync();
+        await _page.Locator("[data-testid=recognize-menu] summary").ClickAsync();
         await _page.Locator("[data-testid=recognize-casualty]").ClickAsync();
 
         await Expect(_page.Locator(".mud-snackbar")).ToContainTextAsync("casualty recognizer: 1 document read, 1 suggestion added (casualty figure 1)");
@@ -116,7 +116,7 @@ public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLife
         Assert.Equal("""{"count":"100","qualifier":"more than","status":"injured","who":"American forces"}""", accepted.Attributes);
 
         // A second run finds the figure marked and suggests nothing.
-        await _page.Locator("[data-testid=recognize-menu] button").ClickAsync();
+        await _page.Locator("[data-testid=recognize-menu] summary").ClickAsync();
         await _page.Locator("[data-testid=recognize-casualty]").ClickAsync();
         await Expect(_page.Locator(".mud-snackbar", new() { HasText = "0 suggestions added" })).ToContainTextAsync("0 already suggested, 1 already marked");
     }

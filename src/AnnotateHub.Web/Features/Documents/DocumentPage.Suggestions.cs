@@ -143,6 +143,8 @@ public sealed partial class DocumentPage
     });
 
     private bool _recognizing;
+    // Bumped by each run, so the menu is drawn afresh (closed) when it ends.
+    private int _recognizeRuns;
 
     /// <summary>Runs a recognizer over this document (supervisors): what it finds becomes suggestions for every annotator.</summary>
     private async Task RecognizeAsync(RecognizerKind kind)
@@ -164,6 +166,7 @@ public sealed partial class DocumentPage
         finally
         {
             _recognizing = false;
+            _recognizeRuns++;
         }
         StateHasChanged();
     }
