@@ -104,6 +104,20 @@ public sealed record ExportOptions
     /// <summary>Document id → "train", "dev" or "test" (from <see cref="SplitPlanner"/>); null for no split. A document missing from the map has no split.</summary>
     public IReadOnlyDictionary<string, string>? Splits { get; init; }
 
+    /// <summary>
+    /// The attribute names CSV and Parquet give a column each (attr_NAME), in order; null to take them from the documents
+    /// (which then holds the whole export in memory: the export service passes the project's names).
+    /// </summary>
+    public IReadOnlyList<string>? AttributeNames { get; init; }
+
+    /// <summary>Each label's attribute definitions, by label name: brat writes choice and yes/no values as attributes
+    /// (A lines, declared in annotation.conf) only when it knows them; null or a label missing from the map writes every
+    /// value in the span's AnnotatorNotes.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Labels.AttributeDefinition>>? AttributeDefinitions { get; init; }
+
+    /// <summary>The column prefix of an attribute in CSV and Parquet: attr_count, attr_status.</summary>
+    public const string AttributeColumnPrefix = "attr_";
+
     /// <summary>Documents per Parquet row group: what the Parquet writer holds in memory at once.</summary>
     public int ParquetRowGroupSize { get; init; } = 500;
 
