@@ -35,7 +35,7 @@ public sealed class CsvSpanWriter : IExportFormat
     /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
-        (var names, documents) = await AttributeColumns.ResolveAsync(documents, options, ct);
+        var names = options.AttributeNames ?? [];
         var buffer = new OutputBuffer(output);
         await using var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true) { NewLine = "\r\n" };
         writer.WriteLine(string.Join(',', [.. options.SoftLabels ? [.. Header, .. SoftLabelHeader] : Header,

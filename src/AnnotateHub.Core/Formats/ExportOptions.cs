@@ -105,8 +105,9 @@ public sealed record ExportOptions
     public IReadOnlyDictionary<string, string>? Splits { get; init; }
 
     /// <summary>
-    /// The attribute names CSV and Parquet give a column each (attr_NAME), in order; null to take them from the documents
-    /// (which then holds the whole export in memory: the export service passes the project's names).
+    /// The attribute names CSV and Parquet give a column each (attr_NAME), in order. Columns come before the first row,
+    /// and the writers stream, so the names are given up front: the export service passes every name the project's labels
+    /// define or its spans have (<see cref="LayerSelector.AttributeNames"/> finds them in documents at hand); null is none.
     /// </summary>
     public IReadOnlyList<string>? AttributeNames { get; init; }
 

@@ -79,7 +79,7 @@ public static class LayerSelector
 
     /// <summary>
     /// The attribute names of the spans of <paramref name="layer"/> in <paramref name="documents"/>, the note left out,
-    /// in ordinal order: the attribute columns of CSV and Parquet when <see cref="ExportOptions.AttributeNames"/> is not given.
+    /// in ordinal order: the attribute columns of CSV and Parquet (<see cref="ExportOptions.AttributeNames"/>) for documents at hand.
     /// </summary>
     public static IReadOnlyList<string> AttributeNames(IEnumerable<InterchangeDocument> documents, SpanLayer layer) =>
         documents.SelectMany(d => Select(d, layer)).SelectMany(s => s.Values.Select(v => v.Key))

@@ -61,7 +61,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         if (Check(options) is { } problem) throw new ArgumentException(problem, nameof(options));
-        (var names, documents) = await AttributeColumns.ResolveAsync(documents, options, ct);
+        var names = options.AttributeNames ?? [];
         var schema = Schema(options.SoftLabels, names);
         var buffer = new OutputBuffer(output);
         var batch = new List<(InterchangeDocument Document, IReadOnlyList<ExportSpan> Spans)>(options.ParquetRowGroupSize);

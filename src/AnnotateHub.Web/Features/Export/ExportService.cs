@@ -1,4 +1,5 @@
 using AnnotateHub.Core.Formats;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Curation;
@@ -55,7 +56,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var spans = db.Annotations.AsNoTracking().Where(a => a.DocumentId >= first && a.DocumentId <= last
                 && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId));
             if (annotatorId is not null) spans = spans.Where(a => a.AnnotatorId == annotatorId);
-            var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Id }).ToListAsync(ct);
+            var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes, a.Id }).ToListAsync(ct);
             var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last
                     && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
                 .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note }).ToListAsync(ct);
@@ -82,7 +83,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     doneOf[d.Id].Order(StringComparer.Ordinal).ToList(),
                     spansOf[d.Id].OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id)
                         .Select(s => new InterchangeSpan(users.GetValueOrDefault(s.AnnotatorId, s.AnnotatorId), s.Start, s.End, labels.GetValueOrDefault(s.LabelId, "?"),
-                            s.Note is null ? null : new Dictionary<string, string> { ["note"] = s.Note })).ToList(),
+                            SpanAttributes(s.Attributes, s.Note))).ToList(),
                     goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).ThenBy(g => g.Id)
                         .Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"), new GoldProvenance(
                             OriginText(g.Origin), g.Rule, g.CuratorId is null ? null : users.GetValueOrDefault(g.CuratorId, g.CuratorId),
@@ -91,6 +92,38 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             lastId = documents[^1].Id;
         }
+    }
+
+    /// <summary>A span's values (its canonical JSON) with its note under "note", as the interchange span holds them; null for neither.</summary>
+    public static IReadOnlyDictionary<string, string>? SpanAttributes(string? values, string? note)
+    {
+        var attributes = new Dictionary<string, string>(AttributeJson.ParseValues(values), StringComparer.Ordinal);
+        attributes.Remove(AttributeRules.ReservedName);
+        if (note is not null) attributes[AttributeRules.ReservedName] = note;
+        return attributes.Count > 0 ? attributes : null;
+    }
+
+    /// <summary>
+    /// The options with what the formats need to know of the project's attributes: each label's definitions (brat's A
+    /// lines) and, unless given, the attribute names of the CSV and Parquet columns: every name a label defines or a
+    /// span has a value for, in ordinal order (a light read of the values column).
+    /// </summary>
+    public async Task<ExportOptions> WithAttributesAsync(int projectId, ExportOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var labels = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId).Select(l => new { l.Name, l.Attributes }).ToListAsync(ct);
+        var definitions = labels.ToDictionary(l => l.Name, l => AttributeJson.ParseDefinitions(l.Attributes), StringComparer.Ordinal);
+        if (options.AttributeNames is null)
+        {
+            var values = await db.Annotations.AsNoTracking()
+                .Where(a => a.Attributes != null && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId))
+                .Select(a => a.Attributes).Distinct().ToListAsync(ct);
+            var names = definitions.Values.SelectMany(d => d.Select(x => x.Name.Trim()))
+                .Concat(values.SelectMany(v => AttributeJson.ParseValues(v).Keys))
+                .Where(n => n != AttributeRules.ReservedName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            options = options with { AttributeNames = names };
+        }
+        return options with { AttributeDefinitions = definitions };
     }
 
     /// <summary>The origin as exports write it: "imported", "unanimous", "merged" or "adjudicated".</summary>
@@ -144,6 +177,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         string? onlyAnnotator = null;
         if (options.Layer.Kind == SpanLayerKind.Annotator)
             onlyAnnotator = (await MemberAsync(projectId, options.Layer.AnnotatorName!, ct))?.Id;
+        options = await WithAttributesAsync(projectId, options, ct);
         var count = 0;
         async IAsyncEnumerable<InterchangeDocument> Counted()
         {
