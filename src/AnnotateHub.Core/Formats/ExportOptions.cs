@@ -16,6 +16,11 @@ public enum SpanLayerKind
     /// <see cref="Majority"/> for a format that needs one layer); see <see cref="SpanLayer.For"/>.
     /// </summary>
     Auto,
+    /// <summary>
+    /// Pending suggestions (pre-annotations no one has accepted or rejected), each with its source as the annotator and
+    /// its attribute values; the export service puts them in the documents' annotations.
+    /// </summary>
+    Suggestions,
 }
 
 /// <summary>The layer of an export: a kind, and for <see cref="SpanLayerKind.Annotator"/> the annotator's name.</summary>
@@ -29,6 +34,8 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
     public static readonly SpanLayer Majority = new(SpanLayerKind.Majority);
     /// <summary>The default layer: gold where a document is curated, else every annotator's spans (majority for one-layer formats).</summary>
     public static readonly SpanLayer Auto = new(SpanLayerKind.Auto);
+    /// <summary>The layer of the pending suggestions, each with its source as the annotator.</summary>
+    public static readonly SpanLayer Suggestions = new(SpanLayerKind.Suggestions);
 
     /// <summary>
     /// The layer <paramref name="document"/> is exported with: this layer, or for <see cref="SpanLayerKind.Auto"/> gold
@@ -51,7 +58,7 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         return new SpanLayer(SpanLayerKind.Annotator, name.Trim());
     }
 
-    /// <summary>Reads "auto", "all", "gold", "majority" or "annotator:NAME" (case-insensitive); null or blank is auto; null with an error otherwise.</summary>
+    /// <summary>Reads "auto", "all", "gold", "majority", "suggestions" or "annotator:NAME" (case-insensitive); null or blank is auto; null with an error otherwise.</summary>
     public static (SpanLayer? Layer, string? Error) Parse(string? text)
     {
         var value = string.IsNullOrWhiteSpace(text) ? "auto" : text.Trim();
@@ -59,16 +66,17 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         if (value.Equals("all", StringComparison.OrdinalIgnoreCase)) return (All, null);
         if (value.Equals("gold", StringComparison.OrdinalIgnoreCase)) return (Gold, null);
         if (value.Equals("majority", StringComparison.OrdinalIgnoreCase)) return (Majority, null);
+        if (value.Equals("suggestions", StringComparison.OrdinalIgnoreCase)) return (Suggestions, null);
         const string prefix = "annotator:";
         if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             var name = value[prefix.Length..].Trim();
             return name.Length > 0 ? (OfAnnotator(name), null) : (null, "The layer \"annotator:\" needs a name, as in \"annotator:alice\".");
         }
-        return (null, $"Unknown layer \"{value}\"; use \"auto\", \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
+        return (null, $"Unknown layer \"{value}\"; use \"auto\", \"all\", \"gold\", \"majority\", \"suggestions\" or \"annotator:NAME\".");
     }
 
-    /// <summary>The layer as <see cref="Parse"/> reads it: "auto", "all", "gold", "majority" or "annotator:NAME".</summary>
+    /// <summary>The layer as <see cref="Parse"/> reads it: "auto", "all", "gold", "majority", "suggestions" or "annotator:NAME".</summary>
     public override string ToString() => Kind switch
     {
         SpanLayerKind.Annotator => $"annotator:{AnnotatorName}",

@@ -59,7 +59,7 @@ public static class LayerSelector
         var ballots = softLabels || layer.Kind == SpanLayerKind.Majority ? Ballots(document, voters) : null;
         IEnumerable<ExportSpan> spans = layer.Kind switch
         {
-            SpanLayerKind.All => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
+            SpanLayerKind.All or SpanLayerKind.Suggestions => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
             SpanLayerKind.Annotator => document.Annotations.Where(a => Names.Equals(a.Annotator, layer.AnnotatorName))
                 .Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
             SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label, Provenance: g.Provenance)),

@@ -109,6 +109,28 @@ public sealed class AttributeRoundTripTests(AppServer server) : IClassFixture<Ap
         Assert.Equal([("at-ana-" + u, "weapon", (string?)null, (string?)"kept")], await ValuesAsync(report.ProjectId!.Value));
     }
 
+    [Fact]
+    public async Task Pending_suggestions_export_with_their_source_and_values()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var a = await ProjectWithDefaultLabelsAsync("Attributes suggestions " + u);
+        var (fs, fe) = At("10 US soldiers");
+        var file = $$$"""{"id": "s-{{{u}}}", "text": "{{{Text}}}", "annotations": [{"annotator": "ner-{{{u}}}", "start": {{{fs}}}, "end": {{{fe}}}, "label": "casualty figure", "attributes": {"count": "10", "status": "injured"}}]}""";
+        var admin = await server.AdminIdAsync();
+        var report = await server.Get<ImportService>().ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(file)), "s.jsonl",
+            new ImportOptions(admin, ProjectId: a, Spans: ImportedSpans.Suggestions));
+        Assert.True(report.Succeeded, string.Join("\n", report.Describe()));
+
+        using var output = new MemoryStream();
+        await server.Get<ExportService>().WriteAsync(a, ExportFormats.Find("jsonl")!, new ExportOptions { Layer = SpanLayer.Suggestions }, output);
+        var document = InterchangeReader.Read(new MemoryStream(output.ToArray())).Select(l => l.Document!).Single(d => d.Id == "s-" + u);
+
+        var span = Assert.Single(document.Annotations);
+        Assert.Equal(("ner-" + u, fs, fe, "casualty figure", """{"count":"10","status":"injured"}"""), (span.Annotator, span.Start, span.End, span.Label, AttributeJson.Values(span.Attributes)));
+        Assert.Empty(document.Annotators);
+        Assert.Empty(document.Gold);
+    }
+
     private async Task<int> ProjectWithDefaultLabelsAsync(string name)
     {
         // A project made from plain text starts with the default labels, which define attributes.

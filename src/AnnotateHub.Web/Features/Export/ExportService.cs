@@ -33,7 +33,15 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     /// and who marked each document done. Labels and user
     /// names are read once, so the span query needs no joins.
     /// </summary>
-    public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId,
+    public IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId, CancellationToken ct = default) =>
+        DocumentsAsync(projectId, annotatorId, suggestions: false, ct);
+
+    /// <summary>
+    /// As <see cref="DocumentsAsync(int, string?, CancellationToken)"/>; with <paramref name="suggestions"/> the annotations
+    /// are the pending suggestions instead (no one has accepted or rejected them), each with its source as the annotator
+    /// and its values, and there is no gold and no one finished a document.
+    /// </summary>
+    public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId, bool suggestions,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         Dictionary<int, string> labels;
@@ -56,11 +64,16 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var spans = db.Annotations.AsNoTracking().Where(a => a.DocumentId >= first && a.DocumentId <= last
                 && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId));
             if (annotatorId is not null) spans = spans.Where(a => a.AnnotatorId == annotatorId);
-            var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes, a.Id }).ToListAsync(ct);
-            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last
+            var rows = suggestions
+                ? await db.Suggestions.AsNoTracking().Where(x => x.DocumentId >= first && x.DocumentId <= last
+                        && db.Documents.Any(d => d.Id == x.DocumentId && d.ProjectId == projectId)
+                        && !db.SuggestionDecisions.Any(v => v.SuggestionId == x.Id))
+                    .Select(x => new { x.DocumentId, AnnotatorId = x.Source, x.Start, x.End, x.LabelId, Note = (string?)null, x.Attributes, x.Id }).ToListAsync(ct)
+                : await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes, a.Id }).ToListAsync(ct);
+            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => !suggestions && g.DocumentId >= first && g.DocumentId <= last
                     && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
                 .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note }).ToListAsync(ct);
-            var done = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
+            var done = await db.Assignments.AsNoTracking().Where(a => !suggestions && a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
                 .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
             var goldOf = gold.ToLookup(g => g.DocumentId);
@@ -88,7 +101,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                         .Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"), new GoldProvenance(
                             OriginText(g.Origin), g.Rule, g.CuratorId is null ? null : users.GetValueOrDefault(g.CuratorId, g.CuratorId),
                             CurationService.SplitSources(g.Sources), g.Note))).ToList(),
-                    d.Curated);
+                    d.Curated && !suggestions);
             }
             lastId = documents[^1].Id;
         }
@@ -118,6 +131,10 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var values = await db.Annotations.AsNoTracking()
                 .Where(a => a.Attributes != null && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId))
                 .Select(a => a.Attributes).Distinct().ToListAsync(ct);
+            if (options.Layer.Kind == SpanLayerKind.Suggestions)
+                values.AddRange(await db.Suggestions.AsNoTracking()
+                    .Where(x => x.Attributes != null && db.Documents.Any(d => d.Id == x.DocumentId && d.ProjectId == projectId))
+                    .Select(x => x.Attributes).Distinct().ToListAsync(ct));
             var names = definitions.Values.SelectMany(d => d.Select(x => x.Name.Trim()))
                 .Concat(values.SelectMany(v => AttributeJson.ParseValues(v).Keys))
                 .Where(n => n != AttributeRules.ReservedName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -181,7 +198,7 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         var count = 0;
         async IAsyncEnumerable<InterchangeDocument> Counted()
         {
-            await foreach (var document in DocumentsAsync(projectId, onlyAnnotator, ct))
+            await foreach (var document in DocumentsAsync(projectId, onlyAnnotator, options.Layer.Kind == SpanLayerKind.Suggestions, ct))
             {
                 yield return document;
                 count++;

@@ -174,6 +174,20 @@ public sealed class AttributeExportTests
             .Select(s => (s.annotator, s.label, s.attr_count, s.attr_status, s.attr_who, s.attr_named, s.attr_stance)));
     }
 
+    [Fact]
+    public void The_suggestions_layer_parses_and_exports_its_spans_with_their_sources_and_values()
+    {
+        Assert.Equal(SpanLayer.Suggestions, SpanLayer.Parse(" Suggestions ").Layer);
+        Assert.Equal("suggestions", SpanLayer.Suggestions.ToString());
+        var d = Document() with { Curated = true };
+
+        var spans = LayerSelector.Select(d, SpanLayer.Suggestions);
+        Assert.Equal(4, spans.Count);
+        Assert.Equal("10", spans.Single(s => s.Annotator == "alice" && s.Label == "casualty figure").Attributes!["count"]);
+        var jsonl = InterchangeJsonlWriter.ForLayer(d, new ExportOptions { Layer = SpanLayer.Suggestions });
+        Assert.Equal((4, 0, 0, false), (jsonl.Annotations.Count, jsonl.Annotators.Count, jsonl.Gold.Count, jsonl.Curated));
+    }
+
     public sealed class AttrRow
     {
         [ParquetRequired] public string id { get; set; } = "";
