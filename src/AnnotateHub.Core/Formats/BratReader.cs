@@ -14,8 +14,11 @@ public sealed record BratDocument(string Path, InterchangeDocument? Document, IR
 /// <summary>
 /// Reads a brat zip (as <see cref="BratWriter"/> writes it, or by hand): each .txt with its .ann becomes a document
 /// whose id is the file name and whose split is the folder. Spans with an "annotator: NAME" note are that
-/// annotator's; spans without one are gold. visual.conf [labels] turns types back into label names. Relations,
-/// events and attributes are skipped. Offsets are code points; every span's text is checked against the .txt.
+/// annotator's; spans without one are gold. visual.conf [labels] turns types back into label names. Attributes of
+/// text-bound annotations (A lines; a binary one is "yes") and the <c>name=value</c> pairs of an AnnotatorNotes line
+/// become the span's attribute values, any other text of the note its note ("note"), as <see cref="BratWriter"/> writes
+/// them; gold spans have no values, so those of a span without an annotator are left out. Relations, events and their
+/// attributes are skipped. Offsets are code points; every span's text is checked against the .txt.
 /// </summary>
 public static class BratReader
 {
@@ -75,6 +78,10 @@ public static class BratReader
         var order = new List<string>();
         var annotatorOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var notes = new List<(int Line, string Id, string Target)>();
+        var valuesOf = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var freeNotes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        Dictionary<string, string> Values(string target) =>
+            valuesOf.TryGetValue(target, out var v) ? v : valuesOf[target] = new Dictionary<string, string>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var raw in ann.Split('\n'))
         {
@@ -136,17 +143,35 @@ public static class BratReader
                     {
                         if (part.StartsWith("annotator: ", StringComparison.Ordinal) && part.Length > "annotator: ".Length)
                             annotatorOf[target[1]] = part["annotator: ".Length..].Trim();
+                        else if (part.StartsWith("votes: ", StringComparison.Ordinal)) { } // soft labels: counted again from the spans
+                        else if (BratAttributes.TryParsePairs(part, out var pairs))
+                        {
+                            foreach (var (name, value) in pairs) Values(target[1])[name] = value;
+                        }
+                        else if (part.Trim().Length > 0)
+                        {
+                            if (!freeNotes.TryGetValue(target[1], out var free)) freeNotes[target[1]] = free = [];
+                            free.Add(part);
+                        }
                     }
                     break;
-                case 'R' or 'E' or 'A' or 'M' or 'N' or '*':
-                    break; // relations, events, attributes, normalisations: not part of AnnotateHub's model
+                case 'A' or 'M':
+                    // "A1\tname T3 value", or "A1\tname T3" for a binary attribute; M is brat's old name for A.
+                    var attribute = fields.Length >= 2 ? fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+                    if (attribute.Length is < 2 or > 3) { Error("an attribute needs two tab-separated fields: ID, \"NAME TARGET [VALUE]\""); break; }
+                    if (!attribute[1].StartsWith('T')) break; // an event's or relation's attribute: not part of AnnotateHub's model
+                    notes.Add((lineNumber, key, attribute[1]));
+                    Values(attribute[1])[attribute[0]] = attribute.Length == 3 ? attribute[2] : "yes";
+                    break;
+                case 'R' or 'E' or 'N' or '*':
+                    break; // relations, events, normalisations: not part of AnnotateHub's model
                 default:
                     Error("unknown annotation line; brat lines start with T, R, E, A, M, N, # or *");
                     break;
             }
         }
         foreach (var (line, noteId, target) in notes.Where(n => !spans.ContainsKey(n.Target)))
-            errors.Add(new FormatError(line, noteId, $"the note is about {target}, which is not a text-bound annotation of this file"));
+            errors.Add(new FormatError(line, noteId, $"the {(noteId.StartsWith('#') ? "note" : "attribute")} is about {target}, which is not a text-bound annotation of this file"));
         if (errors.Count > 0) return new BratDocument(annPath, null, errors);
 
         var annotations = new List<InterchangeSpan>();
@@ -154,7 +179,12 @@ public static class BratReader
         foreach (var key in order)
         {
             var (s, e, label) = spans[key];
-            if (annotatorOf.TryGetValue(key, out var annotator)) annotations.Add(new InterchangeSpan(annotator, s, e, label));
+            if (annotatorOf.TryGetValue(key, out var annotator))
+            {
+                var values = valuesOf.GetValueOrDefault(key) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+                if (freeNotes.TryGetValue(key, out var free)) values[Labels.AttributeRules.ReservedName] = string.Join(" | ", free);
+                annotations.Add(new InterchangeSpan(annotator, s, e, label, values.Count > 0 ? values : null));
+            }
             else gold.Add(new GoldSpan(s, e, label));
         }
         var meta = new Dictionary<string, string?>(StringComparer.Ordinal);

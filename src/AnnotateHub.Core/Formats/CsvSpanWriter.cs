@@ -5,7 +5,7 @@ namespace AnnotateHub.Core.Formats;
 
 /// <summary>
 /// CSV, one row per span: <c>document_id,split,annotator,start,end,label,text,gold_origin,gold_rule,gold_curator,gold_sources</c>
-/// (plus <c>voters,votes</c> with soft labels); the gold columns are a gold span's provenance, empty on other rows. RFC 4180 quoting and CRLF, UTF-8 with a byte-order mark so spreadsheets read the text right. Safe
+/// (plus <c>voters,votes</c> with soft labels, then one <c>attr_NAME</c> column per attribute, empty where a span has no value); the gold columns are a gold span's provenance, empty on other rows. RFC 4180 quoting and CRLF, UTF-8 with a byte-order mark so spreadsheets read the text right. Safe
 /// against formula injection: a text cell starting with = + - @ tab or CR gets a leading apostrophe; the numeric
 /// columns never do.
 /// </summary>
@@ -35,9 +35,11 @@ public sealed class CsvSpanWriter : IExportFormat
     /// <inheritdoc/>
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
+        var names = options.AttributeNames ?? [];
         var buffer = new OutputBuffer(output);
         await using var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true) { NewLine = "\r\n" };
-        writer.WriteLine(string.Join(',', options.SoftLabels ? [.. Header, .. SoftLabelHeader] : Header));
+        writer.WriteLine(string.Join(',', [.. options.SoftLabels ? [.. Header, .. SoftLabelHeader] : Header,
+            .. names.Select(n => Cell(ExportOptions.AttributeColumnPrefix + n))]));
         await foreach (var d in documents.WithCancellation(ct))
         {
             var text = new CodePointText(d.Text);
@@ -61,6 +63,11 @@ public sealed class CsvSpanWriter : IExportFormat
                     writer.Write(',');
                     writer.Write(s.Votes.Voters.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
                     writer.Write(Cell(s.Votes.ToCompactString()));
+                }
+                foreach (var name in names)
+                {
+                    writer.Write(',');
+                    writer.Write(Cell(s.Attributes?.GetValueOrDefault(name) ?? ""));
                 }
                 writer.WriteLine();
             }

@@ -16,6 +16,11 @@ public enum SpanLayerKind
     /// <see cref="Majority"/> for a format that needs one layer); see <see cref="SpanLayer.For"/>.
     /// </summary>
     Auto,
+    /// <summary>
+    /// Pending suggestions (pre-annotations no one has accepted or rejected), each with its source as the annotator and
+    /// its attribute values; the export service puts them in the documents' annotations.
+    /// </summary>
+    Suggestions,
 }
 
 /// <summary>The layer of an export: a kind, and for <see cref="SpanLayerKind.Annotator"/> the annotator's name.</summary>
@@ -29,6 +34,8 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
     public static readonly SpanLayer Majority = new(SpanLayerKind.Majority);
     /// <summary>The default layer: gold where a document is curated, else every annotator's spans (majority for one-layer formats).</summary>
     public static readonly SpanLayer Auto = new(SpanLayerKind.Auto);
+    /// <summary>The layer of the pending suggestions, each with its source as the annotator.</summary>
+    public static readonly SpanLayer Suggestions = new(SpanLayerKind.Suggestions);
 
     /// <summary>
     /// The layer <paramref name="document"/> is exported with: this layer, or for <see cref="SpanLayerKind.Auto"/> gold
@@ -51,7 +58,7 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         return new SpanLayer(SpanLayerKind.Annotator, name.Trim());
     }
 
-    /// <summary>Reads "auto", "all", "gold", "majority" or "annotator:NAME" (case-insensitive); null or blank is auto; null with an error otherwise.</summary>
+    /// <summary>Reads "auto", "all", "gold", "majority", "suggestions" or "annotator:NAME" (case-insensitive); null or blank is auto; null with an error otherwise.</summary>
     public static (SpanLayer? Layer, string? Error) Parse(string? text)
     {
         var value = string.IsNullOrWhiteSpace(text) ? "auto" : text.Trim();
@@ -59,16 +66,17 @@ public sealed record SpanLayer(SpanLayerKind Kind, string? AnnotatorName = null)
         if (value.Equals("all", StringComparison.OrdinalIgnoreCase)) return (All, null);
         if (value.Equals("gold", StringComparison.OrdinalIgnoreCase)) return (Gold, null);
         if (value.Equals("majority", StringComparison.OrdinalIgnoreCase)) return (Majority, null);
+        if (value.Equals("suggestions", StringComparison.OrdinalIgnoreCase)) return (Suggestions, null);
         const string prefix = "annotator:";
         if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {
             var name = value[prefix.Length..].Trim();
             return name.Length > 0 ? (OfAnnotator(name), null) : (null, "The layer \"annotator:\" needs a name, as in \"annotator:alice\".");
         }
-        return (null, $"Unknown layer \"{value}\"; use \"auto\", \"all\", \"gold\", \"majority\" or \"annotator:NAME\".");
+        return (null, $"Unknown layer \"{value}\"; use \"auto\", \"all\", \"gold\", \"majority\", \"suggestions\" or \"annotator:NAME\".");
     }
 
-    /// <summary>The layer as <see cref="Parse"/> reads it: "auto", "all", "gold", "majority" or "annotator:NAME".</summary>
+    /// <summary>The layer as <see cref="Parse"/> reads it: "auto", "all", "gold", "majority", "suggestions" or "annotator:NAME".</summary>
     public override string ToString() => Kind switch
     {
         SpanLayerKind.Annotator => $"annotator:{AnnotatorName}",
@@ -103,6 +111,21 @@ public sealed record ExportOptions
 
     /// <summary>Document id → "train", "dev" or "test" (from <see cref="SplitPlanner"/>); null for no split. A document missing from the map has no split.</summary>
     public IReadOnlyDictionary<string, string>? Splits { get; init; }
+
+    /// <summary>
+    /// The attribute names CSV and Parquet give a column each (attr_NAME), in order. Columns come before the first row,
+    /// and the writers stream, so the names are given up front: the export service passes every name the project's labels
+    /// define or its spans have (<see cref="LayerSelector.AttributeNames"/> finds them in documents at hand); null is none.
+    /// </summary>
+    public IReadOnlyList<string>? AttributeNames { get; init; }
+
+    /// <summary>Each label's attribute definitions, by label name: brat writes choice and yes/no values as attributes
+    /// (A lines, declared in annotation.conf) only when it knows them; null or a label missing from the map writes every
+    /// value in the span's AnnotatorNotes.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Labels.AttributeDefinition>>? AttributeDefinitions { get; init; }
+
+    /// <summary>The column prefix of an attribute in CSV and Parquet: attr_count, attr_status.</summary>
+    public const string AttributeColumnPrefix = "attr_";
 
     /// <summary>Documents per Parquet row group: what the Parquet writer holds in memory at once.</summary>
     public int ParquetRowGroupSize { get; init; } = 500;

@@ -49,6 +49,8 @@ public sealed class InterchangeJsonlWriter : IExportFormat
         return layer.Kind switch
         {
             SpanLayerKind.All => d with { Meta = meta },
+            // The suggestions are the annotations (their sources the annotators); no one finished them, and there is no gold.
+            SpanLayerKind.Suggestions => d with { Meta = meta, Annotators = [], Gold = [], Curated = false },
             SpanLayerKind.Annotator => d with
             {
                 Meta = meta,

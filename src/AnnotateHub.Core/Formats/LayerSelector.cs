@@ -12,9 +12,20 @@ public sealed record LabelVotes(IReadOnlyList<LabelCount> Counts, int Voters)
 
 /// <summary>
 /// A span of the chosen layer: code points, end exclusive; the annotator is null for gold and majority spans, the
-/// provenance set only for gold spans whose provenance is known.
+/// provenance set only for gold spans whose provenance is known. <see cref="Attributes"/> are an annotator's span's values
+/// by attribute name with its note under "note" (<see cref="Labels.AttributeRules.ReservedName"/>); null for gold and
+/// majority spans, which have no values.
 /// </summary>
-public sealed record ExportSpan(int Start, int End, string Label, string? Annotator = null, LabelVotes? Votes = null, GoldProvenance? Provenance = null);
+public sealed record ExportSpan(int Start, int End, string Label, string? Annotator = null, LabelVotes? Votes = null, GoldProvenance? Provenance = null,
+    IReadOnlyDictionary<string, string>? Attributes = null)
+{
+    /// <summary>The attribute values without the note, in ordinal name order; empty when there are none.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Values =>
+        (Attributes ?? new Dictionary<string, string>()).Where(a => a.Key != Labels.AttributeRules.ReservedName).OrderBy(a => a.Key, StringComparer.Ordinal);
+
+    /// <summary>The span's note, or null.</summary>
+    public string? Note => Attributes?.GetValueOrDefault(Labels.AttributeRules.ReservedName);
+}
 
 /// <summary>
 /// Turns a document into the spans of one layer, and counts annotators' labels for soft labels. The rules (who
@@ -48,19 +59,31 @@ public static class LayerSelector
         var ballots = softLabels || layer.Kind == SpanLayerKind.Majority ? Ballots(document, voters) : null;
         IEnumerable<ExportSpan> spans = layer.Kind switch
         {
-            SpanLayerKind.All => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator)),
+            SpanLayerKind.All or SpanLayerKind.Suggestions => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
             SpanLayerKind.Annotator => document.Annotations.Where(a => Names.Equals(a.Annotator, layer.AnnotatorName))
-                .Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator)),
+                .Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
             SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label, Provenance: g.Provenance)),
             SpanLayerKind.Majority => ballots!
                 .SelectMany(b => b.Value.Where(l => l.Value.Count * 2 > voters.Count).Select(l => new ExportSpan(b.Key.Start, b.Key.End, l.Key))),
             _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "Unknown layer."),
         };
-        spans = spans.Distinct(); // an annotator who made the same span twice made it once
+        // An annotator who made the same span twice (with the same values) made it once.
+        spans = spans.DistinctBy(s => (s.Start, s.End, s.Label, s.Annotator, s.Votes, s.Provenance, Labels.AttributeJson.Values(s.Attributes)));
         if (softLabels) spans = spans.Select(s => s with { Votes = VotesOf(ballots!, s.Start, s.End, voters.Count) });
         return spans.OrderBy(s => s.Start).ThenBy(s => s.End)
             .ThenBy(s => s.Label, StringComparer.Ordinal).ThenBy(s => s.Annotator, StringComparer.Ordinal).ToList();
     }
+
+    private static IReadOnlyDictionary<string, string>? NullIfEmpty(IReadOnlyDictionary<string, string>? attributes) =>
+        attributes is { Count: > 0 } ? attributes : null;
+
+    /// <summary>
+    /// The attribute names of the spans of <paramref name="layer"/> in <paramref name="documents"/>, the note left out,
+    /// in ordinal order: the attribute columns of CSV and Parquet (<see cref="ExportOptions.AttributeNames"/>) for documents at hand.
+    /// </summary>
+    public static IReadOnlyList<string> AttributeNames(IEnumerable<InterchangeDocument> documents, SpanLayer layer) =>
+        documents.SelectMany(d => Select(d, layer)).SelectMany(s => s.Values.Select(v => v.Key))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Per token, how many voters gave each label, "O" included: an annotator's label for a token is the label of

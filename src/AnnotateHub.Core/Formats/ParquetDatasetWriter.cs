@@ -9,7 +9,8 @@ namespace AnnotateHub.Core.Formats;
 /// struct&lt;start: int32, end: int32, label: string, annotator: string, gold_origin: string, gold_rule: string,
 /// gold_curator: string, gold_sources: string&gt; (the gold_ fields a gold span's provenance, null elsewhere; sources
 /// comma-separated user names) (with soft labels also voters: int32 and
-/// votes: list&lt;struct&lt;label: string, count: int32&gt;&gt;). A row group every <see cref="ExportOptions.ParquetRowGroupSize"/>
+/// votes: list&lt;struct&lt;label: string, count: int32&gt;&gt;), then one nullable string attr_NAME per attribute name
+/// (the span's value, null where it has none). A row group every <see cref="ExportOptions.ParquetRowGroupSize"/>
 /// documents keeps memory flat.
 /// </summary>
 public sealed class ParquetDatasetWriter : IExportFormat
@@ -32,8 +33,12 @@ public sealed class ParquetDatasetWriter : IExportFormat
     public string? Check(ExportOptions options) => options.ParquetRowGroupSize < 1 ? "The Parquet row group size must be at least 1." : null;
 
     /// <summary>The file's schema for these options.</summary>
-    public static ParquetSchema Schema(bool softLabels)
+    public static ParquetSchema Schema(bool softLabels) => Schema(softLabels, []);
+
+    /// <summary>The file's schema for these options, with a nullable string field attr_NAME in each span per attribute name, last.</summary>
+    public static ParquetSchema Schema(bool softLabels, IReadOnlyList<string> attributeNames)
     {
+        ArgumentNullException.ThrowIfNull(attributeNames);
         var spanFields = new List<Field>
         {
             new DataField<int>("start", false), new DataField<int>("end", false),
@@ -45,6 +50,7 @@ public sealed class ParquetDatasetWriter : IExportFormat
             spanFields.Add(new DataField<int>("voters", false));
             spanFields.Add(new ListField("votes", new StructField("element", new DataField<string>("label", false), new DataField<int>("count", false))));
         }
+        spanFields.AddRange(attributeNames.Select(n => new DataField<string>(ExportOptions.AttributeColumnPrefix + n, true)));
         var fields = new List<Field> { new DataField<string>("id", false), new DataField<string>("text", false), new DataField<string>("split", true) };
         fields.AddRange(MetaColumns.Select(c => new DataField<string>(c, true)));
         fields.Add(new ListField("spans", new StructField("element", [.. spanFields])));
@@ -55,7 +61,8 @@ public sealed class ParquetDatasetWriter : IExportFormat
     public async Task WriteAsync(IAsyncEnumerable<InterchangeDocument> documents, Stream output, ExportOptions options, CancellationToken ct = default)
     {
         if (Check(options) is { } problem) throw new ArgumentException(problem, nameof(options));
-        var schema = Schema(options.SoftLabels);
+        var names = options.AttributeNames ?? [];
+        var schema = Schema(options.SoftLabels, names);
         var buffer = new OutputBuffer(output);
         var batch = new List<(InterchangeDocument Document, IReadOnlyList<ExportSpan> Spans)>(options.ParquetRowGroupSize);
         await using (var writer = await ParquetWriter.CreateAsync(schema, buffer, cancellationToken: ct))
@@ -64,17 +71,17 @@ public sealed class ParquetDatasetWriter : IExportFormat
             {
                 batch.Add((d, LayerSelector.Select(d, options.Layer, options.SoftLabels)));
                 if (batch.Count < options.ParquetRowGroupSize) continue;
-                await WriteRowGroupAsync(writer, schema, batch, options, ct);
+                await WriteRowGroupAsync(writer, schema, batch, options, names, ct);
                 batch.Clear();
                 await buffer.DrainAsync(ct);
             }
-            if (batch.Count > 0) await WriteRowGroupAsync(writer, schema, batch, options, ct);
+            if (batch.Count > 0) await WriteRowGroupAsync(writer, schema, batch, options, names, ct);
         }
         await buffer.DrainAsync(ct);
     }
 
     private static async Task WriteRowGroupAsync(ParquetWriter writer, ParquetSchema schema, List<(InterchangeDocument Document, IReadOnlyList<ExportSpan> Spans)> batch,
-        ExportOptions options, CancellationToken ct)
+        ExportOptions options, IReadOnlyList<string> names, CancellationToken ct)
     {
         var fields = schema.GetDataFields();
         using var group = writer.CreateRowGroup();
@@ -102,6 +109,8 @@ public sealed class ParquetDatasetWriter : IExportFormat
             await WriteVoteColumn(group, Check(fields[column++], 6, 2), spans, c => c.Label.AsMemory(), ct);
             await WriteVoteColumn(group, Check(fields[column++], 6, 2), spans, c => c.Count, ct);
         }
+        foreach (var name in names)
+            await WriteSpanColumn(group, Check(fields[column++], 4, 1), spans, s => s.Attributes?.GetValueOrDefault(name)?.AsMemory(), ct);
         group.CompleteValidate();
     }
 

@@ -4,7 +4,8 @@ namespace AnnotateHub.Core.Formats;
 
 /// <summary>
 /// Prodigy/spaCy-style JSONL: <c>{"id", "text", "spans": [{"start", "end", "label"}], "meta"}</c> per line. Offsets are
-/// code points, which is what Python's str and spaCy's <c>Doc.char_span</c> count.
+/// code points, which is what Python's str and spaCy's <c>Doc.char_span</c> count. A span with attribute values (or a
+/// note) has <c>"attrs": {"count": "10", "note": "..."}</c>, for spaCy's <c>span._</c> extension attributes.
 /// </summary>
 public sealed class SpacyJsonlWriter : IExportFormat
 {
@@ -40,6 +41,13 @@ public sealed class SpacyJsonlWriter : IExportFormat
                     json.WriteString("label", s.Label);
                     if (s.Annotator is not null) json.WriteString("annotator", s.Annotator);
                     if (s.Votes is not null) JsonParts.WriteVotes(json, s.Votes);
+                    if (s.Attributes is { Count: > 0 } attrs)
+                    {
+                        // Like spaCy's span._ extension attributes: the values by name, the note under "note".
+                        json.WriteStartObject("attrs");
+                        foreach (var (name, value) in attrs.OrderBy(a => a.Key, StringComparer.Ordinal)) json.WriteString(name, value);
+                        json.WriteEndObject();
+                    }
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();

@@ -8,7 +8,9 @@ namespace AnnotateHub.Core.Formats;
 /// defines) and a TextQuoteSelector (exact, with up to 32 code points of prefix and suffix). One item per line. A gold
 /// span's provenance: an adjudicated span's <c>creator</c> is its curator (a Person with a name), a merged or unanimous
 /// span's <c>generator</c> the merge (Software, with its rule), and AnnotateHub's own terms origin and sources (the
-/// annotators whose span it is) say the rest.
+/// annotators whose span it is) say the rest. A span with attribute values has a body array: the tagging body, then per
+/// value a TextualBody with purpose describing, value "NAME: VALUE" and our term attribute NAME, and the note as a
+/// commenting body.
 /// </summary>
 public sealed class W3cAnnotationWriter : IExportFormat
 {
@@ -63,11 +65,22 @@ public sealed class W3cAnnotationWriter : IExportFormat
                     json.WriteEndObject();
                 }
                 if (span.Provenance is { } provenance) WriteProvenance(json, provenance);
-                json.WriteStartObject("body");
-                json.WriteString("type", "TextualBody");
-                json.WriteString("purpose", "tagging");
-                json.WriteString("value", span.Label);
-                json.WriteEndObject();
+                var values = span.Values.ToList();
+                if (values.Count > 0 || span.Note is not null)
+                {
+                    // The label's body, then one describing body per value ("count: 10", the name also in "attribute",
+                    // which expands under @vocab to urn:annotatehub:attribute) and a commenting body for the note.
+                    json.WriteStartArray("body");
+                    WriteBody(json, "tagging", span.Label, null);
+                    foreach (var (name, value) in values) WriteBody(json, "describing", $"{name}: {value}", name);
+                    if (span.Note is { } note) WriteBody(json, "commenting", note, null);
+                    json.WriteEndArray();
+                }
+                else
+                {
+                    json.WritePropertyName("body");
+                    WriteBody(json, "tagging", span.Label, null);
+                }
                 json.WriteStartObject("target");
                 json.WriteString("source", source);
                 json.WriteStartArray("selector");
@@ -104,6 +117,16 @@ public sealed class W3cAnnotationWriter : IExportFormat
         }
         buffer.Write("\n]}\n"u8);
         await buffer.DrainAsync(ct);
+    }
+
+    private static void WriteBody(Utf8JsonWriter json, string purpose, string value, string? attribute)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "TextualBody");
+        json.WriteString("purpose", purpose);
+        json.WriteString("value", value);
+        if (attribute is not null) json.WriteString("attribute", attribute);
+        json.WriteEndObject();
     }
 
     /// <summary>The name of the software agent a merged or unanimous gold span's generator names.</summary>

@@ -46,4 +46,6 @@ public sealed class ImportStagedSpan
     public GoldOrigin? Origin { get; set; }
     public string? Rule { get; set; }
     public string? Sources { get; set; }
+    /// <summary>An annotation's or suggestion's checked attribute values (canonical JSON, as <see cref="Annotation.Attributes"/>); null for none.</summary>
+    public string? Attributes { get; set; }
 }

@@ -58,7 +58,7 @@ public sealed class ExportPanelTests : PanelContext
 
         Open(cut, "Layer");
 
-        _popovers.WaitForAssertion(() => Assert.Equal(["Auto (gold where curated)", "Every annotator", "Majority vote", "Gold", "Annotator: bob"], Items()));
+        _popovers.WaitForAssertion(() => Assert.Equal(["Auto (gold where curated)", "Every annotator", "Majority vote", "Gold", "Pending suggestions", "Annotator: bob"], Items()));
     }
 
     [Fact]

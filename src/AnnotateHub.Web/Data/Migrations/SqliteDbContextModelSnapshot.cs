@@ -578,6 +578,9 @@ namespace AnnotateHub.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("BatchId")
                         .HasColumnType("INTEGER");
 

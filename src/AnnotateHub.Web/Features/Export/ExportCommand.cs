@@ -15,7 +15,7 @@ public sealed class ExportCommand : Command
     [
         new("--project", "NAME", "the project to export (name or id)"),
         new("--format", "FORMAT", "jsonl (default), spacy, conll, brat, w3c, csv or parquet"),
-        new("--layer", "LAYER", "auto (default: gold where a document is curated, else all; majority for conll), all, gold, majority or annotator:NAME"),
+        new("--layer", "LAYER", "auto (default: gold where a document is curated, else all; majority for conll), all, gold, majority, suggestions (pending suggestions) or annotator:NAME"),
         new("--output", "FILE", "the file to write (it is replaced only once the export is complete)"),
         new("--scheme", "SCHEME", "CoNLL tags: bio (default, the same as iob2), iob1, bilou or bioes"),
         new("--soft-labels", null, "add how many annotators gave each label to each span or token"),

@@ -1,4 +1,5 @@
 using AnnotateHub.Core.Formats;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Curation;
@@ -32,7 +33,15 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
     /// and who marked each document done. Labels and user
     /// names are read once, so the span query needs no joins.
     /// </summary>
-    public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId,
+    public IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId, CancellationToken ct = default) =>
+        DocumentsAsync(projectId, annotatorId, suggestions: false, ct);
+
+    /// <summary>
+    /// As <see cref="DocumentsAsync(int, string?, CancellationToken)"/>; with <paramref name="suggestions"/> the annotations
+    /// are the pending suggestions instead (no one has accepted or rejected them), each with its source as the annotator
+    /// and its values, and there is no gold and no one finished a document.
+    /// </summary>
+    public async IAsyncEnumerable<InterchangeDocument> DocumentsAsync(int projectId, string? annotatorId, bool suggestions,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         Dictionary<int, string> labels;
@@ -55,11 +64,16 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var spans = db.Annotations.AsNoTracking().Where(a => a.DocumentId >= first && a.DocumentId <= last
                 && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId));
             if (annotatorId is not null) spans = spans.Where(a => a.AnnotatorId == annotatorId);
-            var rows = await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Id }).ToListAsync(ct);
-            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.DocumentId >= first && g.DocumentId <= last
+            var rows = suggestions
+                ? await db.Suggestions.AsNoTracking().Where(x => x.DocumentId >= first && x.DocumentId <= last
+                        && db.Documents.Any(d => d.Id == x.DocumentId && d.ProjectId == projectId)
+                        && !db.SuggestionDecisions.Any(v => v.SuggestionId == x.Id))
+                    .Select(x => new { x.DocumentId, AnnotatorId = x.Source, x.Start, x.End, x.LabelId, Note = (string?)null, x.Attributes, x.Id }).ToListAsync(ct)
+                : await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes, a.Id }).ToListAsync(ct);
+            var gold = await db.GoldAnnotations.AsNoTracking().Where(g => !suggestions && g.DocumentId >= first && g.DocumentId <= last
                     && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
                 .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note }).ToListAsync(ct);
-            var done = await db.Assignments.AsNoTracking().Where(a => a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
+            var done = await db.Assignments.AsNoTracking().Where(a => !suggestions && a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
                 .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
             var goldOf = gold.ToLookup(g => g.DocumentId);
@@ -82,15 +96,51 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     doneOf[d.Id].Order(StringComparer.Ordinal).ToList(),
                     spansOf[d.Id].OrderBy(s => s.Start).ThenBy(s => s.End).ThenBy(s => s.Id)
                         .Select(s => new InterchangeSpan(users.GetValueOrDefault(s.AnnotatorId, s.AnnotatorId), s.Start, s.End, labels.GetValueOrDefault(s.LabelId, "?"),
-                            s.Note is null ? null : new Dictionary<string, string> { ["note"] = s.Note })).ToList(),
+                            SpanAttributes(s.Attributes, s.Note))).ToList(),
                     goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).ThenBy(g => g.Id)
                         .Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"), new GoldProvenance(
                             OriginText(g.Origin), g.Rule, g.CuratorId is null ? null : users.GetValueOrDefault(g.CuratorId, g.CuratorId),
                             CurationService.SplitSources(g.Sources), g.Note))).ToList(),
-                    d.Curated);
+                    d.Curated && !suggestions);
             }
             lastId = documents[^1].Id;
         }
+    }
+
+    /// <summary>A span's values (its canonical JSON) with its note under "note", as the interchange span holds them; null for neither.</summary>
+    public static IReadOnlyDictionary<string, string>? SpanAttributes(string? values, string? note)
+    {
+        var attributes = new Dictionary<string, string>(AttributeJson.ParseValues(values), StringComparer.Ordinal);
+        attributes.Remove(AttributeRules.ReservedName);
+        if (note is not null) attributes[AttributeRules.ReservedName] = note;
+        return attributes.Count > 0 ? attributes : null;
+    }
+
+    /// <summary>
+    /// The options with what the formats need to know of the project's attributes: each label's definitions (brat's A
+    /// lines) and, unless given, the attribute names of the CSV and Parquet columns: every name a label defines or a
+    /// span has a value for, in ordinal order (a light read of the values column).
+    /// </summary>
+    public async Task<ExportOptions> WithAttributesAsync(int projectId, ExportOptions options, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var labels = await db.Labels.AsNoTracking().Where(l => l.ProjectId == projectId).Select(l => new { l.Name, l.Attributes }).ToListAsync(ct);
+        var definitions = labels.ToDictionary(l => l.Name, l => AttributeJson.ParseDefinitions(l.Attributes), StringComparer.Ordinal);
+        if (options.AttributeNames is null)
+        {
+            var values = await db.Annotations.AsNoTracking()
+                .Where(a => a.Attributes != null && db.Documents.Any(d => d.Id == a.DocumentId && d.ProjectId == projectId))
+                .Select(a => a.Attributes).Distinct().ToListAsync(ct);
+            if (options.Layer.Kind == SpanLayerKind.Suggestions)
+                values.AddRange(await db.Suggestions.AsNoTracking()
+                    .Where(x => x.Attributes != null && db.Documents.Any(d => d.Id == x.DocumentId && d.ProjectId == projectId))
+                    .Select(x => x.Attributes).Distinct().ToListAsync(ct));
+            var names = definitions.Values.SelectMany(d => d.Select(x => x.Name.Trim()))
+                .Concat(values.SelectMany(v => AttributeJson.ParseValues(v).Keys))
+                .Where(n => n != AttributeRules.ReservedName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            options = options with { AttributeNames = names };
+        }
+        return options with { AttributeDefinitions = definitions };
     }
 
     /// <summary>The origin as exports write it: "imported", "unanimous", "merged" or "adjudicated".</summary>
@@ -144,10 +194,11 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         string? onlyAnnotator = null;
         if (options.Layer.Kind == SpanLayerKind.Annotator)
             onlyAnnotator = (await MemberAsync(projectId, options.Layer.AnnotatorName!, ct))?.Id;
+        options = await WithAttributesAsync(projectId, options, ct);
         var count = 0;
         async IAsyncEnumerable<InterchangeDocument> Counted()
         {
-            await foreach (var document in DocumentsAsync(projectId, onlyAnnotator, ct))
+            await foreach (var document in DocumentsAsync(projectId, onlyAnnotator, options.Layer.Kind == SpanLayerKind.Suggestions, ct))
             {
                 yield return document;
                 count++;

@@ -56,6 +56,11 @@ public sealed record ImportReport
     /// <summary>The first <see cref="MaxListed"/> duplicates: where in the file, and which document it repeats.</summary>
     public IReadOnlyList<string> DuplicateDetails { get; init; } = [];
     public IReadOnlyList<string> CreatedLabels { get; init; } = [];
+    /// <summary>Span attribute values of the file not stored (the spans were, without them): the label does not define
+    /// the attribute, or the value fails its check, or a required value is missing.</summary>
+    public int ValuesNotKept { get; init; }
+    /// <summary>The first <see cref="MaxListed"/> of those, each with where in the file and why.</summary>
+    public IReadOnlyList<string> ValuesNotKeptDetails { get; init; } = [];
     /// <summary>Accounts made for annotators named in the file who had none (they cannot sign in until an admin sets a password).</summary>
     public IReadOnlyList<string> CreatedAnnotators { get; init; } = [];
     public IReadOnlyList<string> AddedMembers { get; init; } = [];
@@ -110,6 +115,12 @@ public sealed record ImportReport
             yield return $"Skipped {Duplicates} duplicate{(Duplicates == 1 ? "" : "s")} (same text as a document already in the project or earlier in the file):";
             foreach (var d in DuplicateDetails) yield return "  " + d;
             if (Duplicates > DuplicateDetails.Count) yield return $"  ... and {Duplicates - DuplicateDetails.Count} more.";
+        }
+        if (ValuesNotKept > 0)
+        {
+            yield return $"Did not keep {ValuesNotKept} span attribute value{S(ValuesNotKept)} (their spans were imported without them):";
+            foreach (var v in ValuesNotKeptDetails) yield return "  " + v;
+            if (ValuesNotKept > ValuesNotKeptDetails.Count) yield return $"  ... and {ValuesNotKept - ValuesNotKeptDetails.Count} more.";
         }
         if (CreatedLabels.Count > 0) yield return "New labels: " + string.Join(", ", CreatedLabels) + ".";
         if (AddedMembers.Count > 0) yield return "Added to the project as annotators: " + string.Join(", ", AddedMembers) + ".";

@@ -152,6 +152,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         private readonly List<string> _createdAnnotators = [];
         private readonly List<string> _addedMembers = [];
         private readonly HashSet<string> _warnings = [];
+        private readonly Dictionary<InterchangeSpan, string> _values = new(ReferenceEqualityComparer.Instance); // a span of the file → its kept values
+        private readonly List<string> _valuesNotKeptDetails = [];
+        private int _valuesNotKept;
         private readonly HashSet<int> _suggestionDocs = [], _annotationDocs = [], _goldDocs = [];
         private readonly HashSet<int> _curate = []; // documents the project had that the file marks curated, to mark in the final commit
         private readonly List<string> _keptDetails = []; // the file's gold and "curated" not applied over a curator's work, and why
@@ -251,6 +254,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             // Once anything is wrong nothing more will be written: stop holding documents.
             _pending.Clear();
             _pendingStaged.Clear();
+            _values.Clear();
             _pendingSpans = 0;
         }
 
@@ -322,7 +326,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     errors.Add(Error($"annotations[{i}].annotator", "a source name is at most 256 characters"));
                 if (s.Attributes?.GetValueOrDefault("note") is { Length: > 4000 })
                     errors.Add(Error($"annotations[{i}].attributes.note", "a note is at most 4000 characters"));
-                if (s.Attributes is { } attrs && attrs.Keys.Any(k => k != "note")) _warnings.Add("span attributes other than \"note\" are not kept.");
+                if (Label(s.Label) is { } spanLabel) CheckValues(s, spanLabel, i, Error);
             }
             for (var i = 0; i < source.Gold.Count; i++)
             {
@@ -433,7 +437,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 if (options.Spans == ImportedSpans.Suggestions)
                 {
                     if (!seen.Add((s.Annotator, start, end, labelId))) { _alreadyThere++; continue; }
-                    staged.Add(Staged(existing.Id, StagedSpanKind.Suggestion, s.Annotator, start, end, labelId, null));
+                    staged.Add(Staged(existing.Id, StagedSpanKind.Suggestion, s.Annotator, start, end, labelId, null, ValuesOf(s)));
                     continue;
                 }
                 var userId = _annotators[s.Annotator]!;
@@ -445,7 +449,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     continue;
                 }
                 seen.Add((userId, start, end, labelId));
-                staged.Add(Staged(existing.Id, StagedSpanKind.Annotation, userId, start, end, labelId, s.Attributes?.GetValueOrDefault("note")));
+                staged.Add(Staged(existing.Id, StagedSpanKind.Annotation, userId, start, end, labelId, s.Attributes?.GetValueOrDefault("note"), ValuesOf(s)));
             }
             var kept = new List<string>(); // what of the file's gold and "curated" gives way to the project's, and why
             var (goldKept, curate, curatedKept) = (0, false, false);
@@ -549,10 +553,42 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             _pendingStaged.AddRange(staged);
             _pendingSpans += staged.Count;
+            foreach (var a in source.Annotations) _values.Remove(a); // their values are on the staged spans now
         }
 
-        private ImportStagedSpan Staged(int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note) =>
-            new() { BatchId = BatchId!.Value, DocumentId = documentId, Kind = kind, Who = who, Start = start, End = end, LabelId = labelId, Note = note };
+        private ImportStagedSpan Staged(int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, string? attributes = null) =>
+            new() { BatchId = BatchId!.Value, DocumentId = documentId, Kind = kind, Who = who, Start = start, End = end, LabelId = labelId, Note = note, Attributes = attributes };
+
+        /// <summary>
+        /// The span's attribute values that its label defines and that pass <see cref="AttributeRules.Check"/>, each value on
+        /// its own, as canonical JSON for <see cref="ValuesOf"/>; every other value, and a required value the span lacks, is
+        /// counted and listed in the report (the span is imported without it). A label the import creates defines nothing.
+        /// </summary>
+        private void CheckValues(InterchangeSpan s, LabelDefinition label, int i, Func<string?, string, FormatError> error)
+        {
+            var given = (s.Attributes ?? new Dictionary<string, string>()).Where(a => a.Key != AttributeRules.ReservedName).ToList();
+            var definitions = AttributeJson.ParseDefinitions(label.Attributes);
+            var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+            void NotKept(string field, string reason)
+            {
+                _valuesNotKept++;
+                if (_valuesNotKeptDetails.Count < ImportReport.MaxListed) _valuesNotKeptDetails.Add(error(field, $"{label.Name}: {reason}").ToString());
+            }
+            var optional = definitions.Select(d => d with { Required = false }).ToList();
+            foreach (var (name, value) in given)
+            {
+                var check = AttributeRules.Check(optional, new Dictionary<string, string?> { [name] = value });
+                if (check.Succeeded) foreach (var (n, v) in check.Values) kept[n] = v;
+                else NotKept($"annotations[{i}].attributes.{name}", string.Join(" ", check.Errors));
+            }
+            foreach (var d in definitions.Where(d => d.Required && !kept.ContainsKey(d.Name.Trim())))
+                if (!given.Any(g => string.Equals(g.Key.Trim(), d.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+                    NotKept($"annotations[{i}].attributes", $"{d.Name.Trim()}: a value is required.");
+            if (kept.Count > 0) _values[s] = AttributeJson.Values(kept)!;
+        }
+
+        /// <summary>The checked values of a span of the file (canonical JSON), or null.</summary>
+        private string? ValuesOf(InterchangeSpan s) => _values.GetValueOrDefault(s);
 
         private static bool SameProvenance(GoldAnnotation gold, GoldOrigin origin, string? rule, string? curatorId, string? sources, string? note) =>
             gold.Origin == origin && (gold.Rule ?? "") == (rule ?? "") && gold.CuratorId == curatorId && (gold.Sources ?? "") == (sources ?? "")
@@ -613,11 +649,11 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     var labelId = Label(s.Label)!.Id;
                     if (options.Spans == ImportedSpans.Suggestions)
                     {
-                        await bulk.SuggestionAsync(document.Id, s.Annotator, At(s.Start), At(s.End), labelId, now, ct);
+                        await bulk.SuggestionAsync(document.Id, s.Annotator, At(s.Start), At(s.End), labelId, ValuesOf(s), now, ct);
                         _suggestions++;
                         continue;
                     }
-                    await bulk.AnnotationAsync(document.Id, _annotators[s.Annotator]!, At(s.Start), At(s.End), labelId, s.Attributes?.GetValueOrDefault("note"), now, ct);
+                    await bulk.AnnotationAsync(document.Id, _annotators[s.Annotator]!, At(s.Start), At(s.End), labelId, s.Attributes?.GetValueOrDefault("note"), ValuesOf(s), now, ct);
                     _annotations++;
                 }
                 foreach (var g in source.Gold)
@@ -636,10 +672,11 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     foreach (var userId in working) await bulk.AssignmentAsync(document.Id, userId, _stagingId, AssignmentState.InProgress, now, ct);
                 }
             }
-            foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct, s.Origin, s.Rule, s.Sources);
+            foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct, s.Origin, s.Rule, s.Sources, s.Attributes);
             await db.ImportBatches.Where(b => b.Id == BatchId).ExecuteUpdateAsync(b => b.SetProperty(x => x.HeartbeatAt, DateTime.UtcNow), ct);
             await tx.CommitAsync(ct);
             DocumentsWritten += _pending.Count;
+            foreach (var (_, source, _) in _pending) foreach (var a in source.Annotations) _values.Remove(a);
             _pending.Clear();
             _pendingStaged.Clear();
             _pendingAccounts.Clear();
@@ -708,13 +745,13 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             var sequences = new Dictionary<int, long>();
             foreach (var s in staged)
             {
-                var id = await commands.InsertAnnotationAsync(s.DocumentId, s.Who!, s.Start, s.End, s.LabelId, s.Note, now, attributes: null);
+                var id = await commands.InsertAnnotationAsync(s.DocumentId, s.Who!, s.Start, s.End, s.LabelId, s.Note, now, attributes: s.Attributes);
                 if (!userNames.TryGetValue(s.Who!, out var userName)) userNames[s.Who!] = userName = await commands.UserNameAsync(s.Who!);
                 if (!labelNames.TryGetValue(s.LabelId, out var labelName)) labelNames[s.LabelId] = labelName = await commands.LabelNameAsync(s.LabelId);
                 var view = Annotations.AnnotationService.ToView(new Annotation
                 {
                     Id = id, DocumentId = s.DocumentId, AnnotatorId = s.Who!, Start = s.Start, End = s.End, LabelId = s.LabelId,
-                    Note = s.Note, CreatedAt = now, UpdatedAt = now, Version = 1,
+                    Note = s.Note, Attributes = s.Attributes, CreatedAt = now, UpdatedAt = now, Version = 1,
                 }, userName, labelName);
                 var (last, follows) = sequences.TryGetValue(s.DocumentId, out var known)
                     ? (known, false)
@@ -762,6 +799,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             Duplicates = Duplicates,
             DuplicateDetails = _duplicateDetails,
             CreatedLabels = ErrorCount == 0 ? _createdLabels : [],
+            ValuesNotKept = ErrorCount == 0 ? _valuesNotKept : 0,
+            ValuesNotKeptDetails = ErrorCount == 0 ? _valuesNotKeptDetails : [],
             CreatedAnnotators = ErrorCount == 0 ? _createdAnnotators : [],
             AddedMembers = ErrorCount == 0 ? _addedMembers : [],
             Errors = _errors,
@@ -889,9 +928,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             // The staged suggestions ({0} time, {1} batch, {2} the suggestion kind).
             string U(string property) => s.Column<Suggestion>(property);
             Suggestions = $"INSERT INTO {s.Table<Suggestion>()} ({U(nameof(Suggestion.DocumentId))}, {U(nameof(Suggestion.Source))}, {U(nameof(Suggestion.Start))}, " +
-                          $"{U(nameof(Suggestion.End))}, {U(nameof(Suggestion.LabelId))}, {U(nameof(Suggestion.CreatedAt))}) " +
+                          $"{U(nameof(Suggestion.End))}, {U(nameof(Suggestion.LabelId))}, {U(nameof(Suggestion.CreatedAt))}, {U(nameof(Suggestion.Attributes))}) " +
                           $"SELECT {S(nameof(ImportStagedSpan.DocumentId))}, {S(nameof(ImportStagedSpan.Who))}, {S(nameof(ImportStagedSpan.Start))}, " +
-                          $"{S(nameof(ImportStagedSpan.End))}, {S(nameof(ImportStagedSpan.LabelId))}, {{0}} FROM {s.Table<ImportStagedSpan>()} " +
+                          $"{S(nameof(ImportStagedSpan.End))}, {S(nameof(ImportStagedSpan.LabelId))}, {{0}}, {S(nameof(ImportStagedSpan.Attributes))} FROM {s.Table<ImportStagedSpan>()} " +
                           $"WHERE {S(nameof(ImportStagedSpan.BatchId))} = {{1}} AND {S(nameof(ImportStagedSpan.Kind))} = {{2}} ORDER BY {S(nameof(ImportStagedSpan.Id))}";
             SuggestionKind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind))(StagedSpanKind.Suggestion)!;
             // An assignment of a document the project had ({0} document, {1} user, {2} project, {3} state, {4}..{6} times).

@@ -16,10 +16,11 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
     private readonly Sql _sql = ModelSql.Of(db).Statements(static s => new Sql(s));
     private DbCommand? _annotation, _gold, _suggestion, _assignment, _staged;
 
-    public async Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, DateTime at, CancellationToken ct)
+    /// <summary>An annotation with its note and its checked attribute values (canonical JSON, or null).</summary>
+    public async Task AnnotationAsync(int documentId, string annotatorId, int start, int end, int labelId, string? note, string? attributes, DateTime at, CancellationToken ct)
     {
         var command = _annotation ??= AnnotationInsert.Prepare(db, returningId: false);
-        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at, attributes: null);
+        AnnotationInsert.Bind(command, documentId, annotatorId, start, end, labelId, note, at, attributes);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -29,8 +30,9 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
         RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t", "@o", "@r", "@c", "@n", "@x"), ct,
             documentId, start, end, labelId, at, _sql.Origin(origin), rule, curatorId, sources, note);
 
-    public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, DateTime at, CancellationToken ct) =>
-        RunAsync(_suggestion ??= Prepare(_sql.Suggestion, "@d", "@o", "@s", "@e", "@l", "@t"), ct, documentId, source, start, end, labelId, at);
+    /// <summary>A suggestion with its checked attribute values (canonical JSON, or null).</summary>
+    public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, string? attributes, DateTime at, CancellationToken ct) =>
+        RunAsync(_suggestion ??= Prepare(_sql.Suggestion, "@d", "@o", "@s", "@e", "@l", "@t", "@a"), ct, documentId, source, start, end, labelId, at, attributes);
 
     public Task AssignmentAsync(int documentId, string userId, int projectId, AssignmentState state, DateTime at, CancellationToken ct) =>
         RunAsync(_assignment ??= Prepare(_sql.Assignment, "@d", "@u", "@p", "@s", "@t", "@x"), ct, documentId, userId, projectId, _sql.State(state), at,
@@ -39,9 +41,9 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
     /// <summary>A span for a document the project already has, held until the import's final commit (decision 0030); a gold
     /// span with its provenance (the curator in <paramref name="who"/>).</summary>
     public Task StagedAsync(int batchId, int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, CancellationToken ct,
-        GoldOrigin? origin = null, string? rule = null, string? sources = null) =>
-        RunAsync(_staged ??= Prepare(_sql.Staged, "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n", "@o", "@r", "@x"), ct,
-            batchId, documentId, _sql.Kind(kind), who, start, end, labelId, note, _sql.StagedOrigin(origin), rule, sources);
+        GoldOrigin? origin = null, string? rule = null, string? sources = null, string? attributes = null) =>
+        RunAsync(_staged ??= Prepare(_sql.Staged, "@b", "@d", "@k", "@w", "@s", "@e", "@l", "@n", "@o", "@r", "@x", "@a"), ct,
+            batchId, documentId, _sql.Kind(kind), who, start, end, labelId, note, _sql.StagedOrigin(origin), rule, sources, attributes);
 
     private DbCommand Prepare(string sql, params string[] names) => PreparedSql.Prepare(db, sql, names);
 
@@ -69,7 +71,8 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
                 (nameof(GoldAnnotation.Note), "@x"));
             Suggestion = s.Insert<Suggestion>(
                 (nameof(Data.Suggestion.DocumentId), "@d"), (nameof(Data.Suggestion.Source), "@o"), (nameof(Data.Suggestion.Start), "@s"),
-                (nameof(Data.Suggestion.End), "@e"), (nameof(Data.Suggestion.LabelId), "@l"), (nameof(Data.Suggestion.CreatedAt), "@t"));
+                (nameof(Data.Suggestion.End), "@e"), (nameof(Data.Suggestion.LabelId), "@l"), (nameof(Data.Suggestion.CreatedAt), "@t"),
+                (nameof(Data.Suggestion.Attributes), "@a"));
             Assignment = s.Insert<Assignment>(
                 (nameof(Data.Assignment.DocumentId), "@d"), (nameof(Data.Assignment.UserId), "@u"), (nameof(Data.Assignment.ProjectId), "@p"),
                 (nameof(Data.Assignment.State), "@s"), (nameof(Data.Assignment.AssignedAt), "@t"), (nameof(Data.Assignment.StartedAt), "@t"),
@@ -78,7 +81,7 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
                 (nameof(ImportStagedSpan.BatchId), "@b"), (nameof(ImportStagedSpan.DocumentId), "@d"), (nameof(ImportStagedSpan.Kind), "@k"),
                 (nameof(ImportStagedSpan.Who), "@w"), (nameof(ImportStagedSpan.Start), "@s"), (nameof(ImportStagedSpan.End), "@e"),
                 (nameof(ImportStagedSpan.LabelId), "@l"), (nameof(ImportStagedSpan.Note), "@n"), (nameof(ImportStagedSpan.Origin), "@o"),
-                (nameof(ImportStagedSpan.Rule), "@r"), (nameof(ImportStagedSpan.Sources), "@x"));
+                (nameof(ImportStagedSpan.Rule), "@r"), (nameof(ImportStagedSpan.Sources), "@x"), (nameof(ImportStagedSpan.Attributes), "@a"));
             var state = s.ToProvider<Assignment>(nameof(Data.Assignment.State));
             State = v => state(v);
             var kind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind));

@@ -44,7 +44,7 @@ public sealed class ExportRequestTests
         [
             "Unknown option \"colour\"; the options are format, layer, scheme, soft-labels, split, seed, group-by, row-group-size.",
             "Unknown format \"xml\"; the formats are jsonl, spacy, conll, brat, w3c, csv, parquet.",
-            "Unknown layer \"best\"; use \"auto\", \"all\", \"gold\", \"majority\" or \"annotator:NAME\".",
+            "Unknown layer \"best\"; use \"auto\", \"all\", \"gold\", \"majority\", \"suggestions\" or \"annotator:NAME\".",
             "Unknown tag scheme \"iob3\"; use bio (the same as iob2), iob1, bilou or bioes.",
             "The split \"80/x\" must be ratios like 80/10/10 (train/dev/test) or 90/10 (train/test); \"x\" is not a number of 0 or more.",
         ], errors);

@@ -603,6 +603,9 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("text");
+
                     b.Property<int>("BatchId")
                         .HasColumnType("integer");
 
