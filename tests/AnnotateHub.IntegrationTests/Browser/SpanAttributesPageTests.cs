@@ -140,6 +140,11 @@ public sealed class SpanAttributesPageTests(BrowserFixture fixture) : IAsyncLife
             Assert.Equal("""{"event date":"2024-08-05","outlet stance":"sympathetic to the attackers"}""", row.Values);
         }
         await view.ReloadAsync();
+        await panel.Locator("[data-testid=document-labels-toggle]").ClickAsync();
+        await Expect(panel.Locator("select[data-doc-attr=\"outlet stance\"]")).ToHaveValueAsync("sympathetic to the attackers");
+        await Expect(panel.Locator("input[data-doc-attr=\"event date\"]")).ToHaveValueAsync("2024-08-05");
+        // Folded again, it says what was given.
+        await panel.Locator("[data-testid=document-labels-toggle]").ClickAsync();
         await Expect(panel.Locator("[data-testid=document-labels-summary]")).ToHaveTextAsync("outlet stance sympathetic to the attackers, event date 2024-08-05");
     }
 
