@@ -147,6 +147,17 @@ public static class AttributeRules
         return new AttributeCheck(errors.Count == 0 ? result : new Dictionary<string, string>(), errors);
     }
 
+    /// <summary>The values among <paramref name="values"/> that <paramref name="definitions"/> define and allow, canonical;
+    /// the others are left out (what a relabelled span keeps, what a recognizer's finding may say).</summary>
+    public static Dictionary<string, string> Fitting(IReadOnlyList<AttributeDefinition> definitions, IReadOnlyDictionary<string, string>? values)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (values is null) return kept;
+        foreach (var d in definitions)
+            if (values.TryGetValue(d.Name.Trim(), out var v) && Canonical(d, v, out _) is { } canonical) kept[d.Name.Trim()] = canonical;
+        return kept;
+    }
+
     /// <summary>The values a new span of the label starts with: each attribute's default.</summary>
     public static IReadOnlyDictionary<string, string> DefaultsOf(IReadOnlyList<AttributeDefinition> definitions) =>
         definitions.Where(d => d.Default is not null && Canonical(d, d.Default, out _) is not null)

@@ -104,6 +104,19 @@ public sealed class LabelAttributesTests
     }
 }
 
+public sealed class AttributeFittingTests
+{
+    [Fact]
+    public void Only_the_values_the_definitions_define_and_allow_are_kept_canonical()
+    {
+        var kept = AttributeRules.Fitting(AttributeRules.Defaults["casualty figure"],
+            new Dictionary<string, string> { ["count"] = "39,600", ["status"] = "Injured", ["qualifier"] = "roughly", ["stance"] = "denied" });
+
+        Assert.Equal(new Dictionary<string, string> { ["count"] = "39600", ["status"] = "injured" }, kept);
+        Assert.Empty(AttributeRules.Fitting(AttributeRules.Defaults["claim"], null));
+    }
+}
+
 public sealed class AttributeJsonTests
 {
     [Fact]

@@ -164,7 +164,7 @@ public sealed class AnnotationService(
             if (attributeError is not null) return AnnotationResult.Fail(AnnotationOutcome.Invalid, attributeError);
         }
         else if (labelId == target.LabelId) values = target.Attributes;
-        else values = AttributeJson.Values(Carried(label.Attributes, AttributeJson.ParseValues(target.Attributes)));
+        else values = AttributeJson.Values(AttributeRules.Fitting(label.Attributes, AttributeJson.ParseValues(target.Attributes)));
         // The version check in the writer makes sure the values kept are the ones the span has when the change commits.
         return await writer.SubmitAsync(target.DocumentId, new UpdateChange(userId, id, expectedVersion, labelId, NormalizeNote(note), values));
     }
@@ -192,15 +192,6 @@ public sealed class AnnotationService(
                 set.Add(value);
             }
         return byKey.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.ToList());
-    }
-
-    /// <summary>The values a relabelled span keeps: those its new label defines and allows.</summary>
-    private static Dictionary<string, string> Carried(IReadOnlyList<AttributeDefinition> definitions, IReadOnlyDictionary<string, string> values)
-    {
-        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var d in definitions)
-            if (values.TryGetValue(d.Name.Trim(), out var v) && AttributeRules.Canonical(d, v, out _) is { } canonical) kept[d.Name.Trim()] = canonical;
-        return kept;
     }
 
     public async Task<AnnotationResult> DeleteAsync(long id, string userId, int expectedVersion, CancellationToken ct = default)

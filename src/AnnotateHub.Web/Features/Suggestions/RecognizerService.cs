@@ -125,7 +125,7 @@ public sealed class RecognizerService(IDbContextFactory<AnnotateHubDbContext> db
                     db.Suggestions.Add(new Suggestion
                     {
                         DocumentId = doc.Id, Source = source, Start = key.Item2, End = key.Item3, LabelId = label.Id,
-                        Attributes = AttributeJson.Values(Fitting(label.Attributes, values)), CreatedAt = now,
+                        Attributes = AttributeJson.Values(AttributeRules.Fitting(label.Attributes, values)), CreatedAt = now,
                     });
                     byLabel[label.Name] = byLabel.GetValueOrDefault(label.Name) + 1;
                     added++;
@@ -138,16 +138,5 @@ public sealed class RecognizerService(IDbContextFactory<AnnotateHubDbContext> db
         }
         foreach (var id in changed) bus.Publish(new SuggestionsAddedEvent(id));
         return (new RecognizeReport(source, documents, added, alreadySuggested, alreadyMarked, byLabel, changed), null);
-    }
-
-    /// <summary>The recognized values the label defines and allows, canonical; the others are left out (a suggestion is
-    /// checked again when someone accepts it).</summary>
-    private static Dictionary<string, string> Fitting(IReadOnlyList<AttributeDefinition> definitions, IReadOnlyDictionary<string, string>? values)
-    {
-        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (values is null) return kept;
-        foreach (var d in definitions)
-            if (values.TryGetValue(d.Name.Trim(), out var v) && AttributeRules.Canonical(d, v, out _) is { } canonical) kept[d.Name.Trim()] = canonical;
-        return kept;
     }
 }
