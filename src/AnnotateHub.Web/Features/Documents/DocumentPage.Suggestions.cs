@@ -150,7 +150,8 @@ public sealed partial class DocumentPage
     private async Task RecognizeAsync(RecognizerKind kind)
     {
         if (_doc is null || _access is null || _recognizing) return;
-        if (!_access.Permissions.IsSupervisor)
+        // The standing now, not the one the page read when it opened: a supervisor demoted since runs nothing.
+        if (!(await Access.ForProjectAsync(_doc.ProjectId, _userId)).IsSupervisor)
         {
             Snackbar.Add("Only the project's supervisors can run recognizers.", Severity.Info);
             return;
