@@ -46,8 +46,13 @@ public sealed record GoldProvenance(string Origin, string? Rule, string? Curator
     }
 }
 
-/// <summary>A gold span (the "label" field, doccano's shape), with its provenance when it is known ("gold_provenance").</summary>
-public sealed record GoldSpan(int Start, int End, string Label, GoldProvenance? Provenance = null);
+/// <summary>A gold span (the "label" field, doccano's shape), with its provenance when it is known ("gold_provenance") and
+/// what it says, by attribute name ("gold_attributes"; null for nothing).</summary>
+public sealed record GoldSpan(int Start, int End, string Label, GoldProvenance? Provenance = null, IReadOnlyDictionary<string, string>? Attributes = null);
+
+/// <summary>What one annotator said about a whole document (the outlet's stance, the event's date), by attribute name
+/// ("document_labels").</summary>
+public sealed record InterchangeDocumentLabel(string Annotator, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>
 /// One document of the JSONL interchange format (doccano-compatible), as described in docs/formats.md;
@@ -60,7 +65,8 @@ public sealed record InterchangeDocument(
     IReadOnlyList<string> Annotators,
     IReadOnlyList<InterchangeSpan> Annotations,
     IReadOnlyList<GoldSpan> Gold,
-    bool Curated = false);
+    bool Curated = false,
+    IReadOnlyList<InterchangeDocumentLabel>? DocumentLabels = null);
 
 /// <summary>Writes the JSONL interchange format: one document per line, UTF-8, no byte-order mark.</summary>
 public static class InterchangeJsonl
@@ -130,6 +136,33 @@ public static class InterchangeJsonl
             foreach (var g in d.Gold)
             {
                 if (g.Provenance is { } p) WriteProvenance(json, p); else json.WriteNullValue();
+            }
+            json.WriteEndArray();
+        }
+        if (d.Gold.Any(g => g.Attributes is { Count: > 0 }))
+        {
+            // Parallel to "label" like "gold_provenance": an object of values, or null for a span that says nothing.
+            json.WriteStartArray("gold_attributes");
+            foreach (var g in d.Gold)
+            {
+                if (g.Attributes is not { Count: > 0 } values) { json.WriteNullValue(); continue; }
+                json.WriteStartObject();
+                foreach (var (key, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        if (d.DocumentLabels is { Count: > 0 } labels)
+        {
+            json.WriteStartArray("document_labels");
+            foreach (var l in labels)
+            {
+                json.WriteStartObject();
+                json.WriteString("annotator", l.Annotator);
+                json.WriteStartObject("attributes");
+                foreach (var (key, value) in l.Values.OrderBy(v => v.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+                json.WriteEndObject();
+                json.WriteEndObject();
             }
             json.WriteEndArray();
         }

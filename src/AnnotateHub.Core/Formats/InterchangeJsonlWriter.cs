@@ -5,8 +5,8 @@ namespace AnnotateHub.Core.Formats;
 /// <summary>
 /// The JSONL interchange format (doccano-compatible, read back by <see cref="InterchangeReader"/>) for one layer:
 /// annotators' spans go in "annotations" (layers all and annotator:NAME), a single consensus layer in "label"
-/// (gold and majority), with a parallel "gold_provenance" list when gold spans carry provenance and "curated": true on a
-/// curated document. The default layer auto is each document's own: gold when it is curated, else all. The split goes
+/// (gold and majority), with parallel "gold_provenance" and "gold_attributes" lists when gold spans carry provenance or
+/// values, annotators' "document_labels", and "curated": true on a curated document. The default layer auto is each document's own: gold when it is curated, else all. The split goes
 /// in meta.split; soft labels in a top-level "soft_labels" list.
 /// </summary>
 public sealed class InterchangeJsonlWriter : IExportFormat
@@ -50,20 +50,23 @@ public sealed class InterchangeJsonlWriter : IExportFormat
         {
             SpanLayerKind.All => d with { Meta = meta },
             // The suggestions are the annotations (their sources the annotators); no one finished them, and there is no gold.
-            SpanLayerKind.Suggestions => d with { Meta = meta, Annotators = [], Gold = [], Curated = false },
+            SpanLayerKind.Suggestions => d with { Meta = meta, Annotators = [], Gold = [], Curated = false, DocumentLabels = null },
             SpanLayerKind.Annotator => d with
             {
                 Meta = meta,
                 Annotators = d.Annotators.Where(a => LayerSelector.Names.Equals(a, layer.AnnotatorName)).ToList(),
                 Annotations = d.Annotations.Where(a => LayerSelector.Names.Equals(a.Annotator, layer.AnnotatorName)).ToList(),
                 Gold = [],
+                DocumentLabels = d.DocumentLabels?.Where(l => LayerSelector.Names.Equals(l.Annotator, layer.AnnotatorName)).ToList(),
             },
             _ => d with
             {
                 Meta = meta,
                 Annotators = [],
                 Annotations = [],
-                Gold = LayerSelector.Select(d, layer).Select(s => new GoldSpan(s.Start, s.End, s.Label, s.Provenance)).ToList(),
+                // A consensus layer has no annotators, so no one's document labels (docs/formats.md).
+                DocumentLabels = null,
+                Gold = LayerSelector.Select(d, layer).Select(s => new GoldSpan(s.Start, s.End, s.Label, s.Provenance, s.Attributes)).ToList(),
             },
         };
     }

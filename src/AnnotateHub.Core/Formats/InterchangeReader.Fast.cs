@@ -11,7 +11,7 @@ public static partial class InterchangeReader
     /// <summary>
     /// A line read in one pass with <see cref="Utf8JsonReader"/>, without building a <see cref="JsonDocument"/>: it handles
     /// the common shape of a valid document and returns null at the first thing it does not accept as it is (any error,
-    /// a repeated field, gold provenance, a non-string value in meta or attributes), so that <see cref="ParseLine"/> reads
+    /// a repeated field, gold provenance or values, document labels, a non-string value in meta or attributes), so that <see cref="ParseLine"/> reads
     /// the line again and reports exactly what it always has. Its result for a line it accepts is the same document.
     /// </summary>
     private static InterchangeLine? TryFastLine(int line, ReadOnlySpan<byte> bytes)
@@ -50,7 +50,13 @@ public static partial class InterchangeReader
             else if (reader.ValueTextEquals("annotations"u8)) field = 16;
             else if (reader.ValueTextEquals("label"u8)) field = 32;
             else if (reader.ValueTextEquals("curated"u8)) field = 64;
-            else if (reader.ValueTextEquals("gold_provenance"u8)) field = 128;
+            else if (reader.ValueTextEquals("gold_provenance"u8) || reader.ValueTextEquals("gold_attributes"u8) || reader.ValueTextEquals("document_labels"u8))
+            {
+                // Rare and checked in detail: only their absence (or null) is read here.
+                if (!reader.Read()) return null;
+                if (reader.TokenType != JsonTokenType.Null) return null;
+                continue;
+            }
             else
             {
                 // A field the format does not read: JsonDocument ignores it too, but a repeated unknown name is harmless.
@@ -129,9 +135,8 @@ public static partial class InterchangeReader
                     if (token is JsonTokenType.True or JsonTokenType.False) curated = token == JsonTokenType.True;
                     else if (token != JsonTokenType.Null) return null;
                     break;
-                default: // gold_provenance: only its absence is read here
-                    if (token != JsonTokenType.Null) return null;
-                    break;
+                default:
+                    return null;
             }
         }
         if (reader.Read()) return null; // anything after the object is the full reader's error

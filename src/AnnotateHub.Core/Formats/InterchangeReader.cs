@@ -295,6 +295,46 @@ public static partial class InterchangeReader
                 }
             }
 
+            if (root.TryGetProperty("gold_attributes", out var goldValuesElement) && goldValuesElement.ValueKind != JsonValueKind.Null)
+            {
+                if (goldValuesElement.ValueKind != JsonValueKind.Array) Error("gold_attributes", $"must be an array with one entry per \"label\" span, found {Describe(goldValuesElement)}");
+                else if (goldValuesElement.GetArrayLength() != labelCount)
+                    Error("gold_attributes", $"has {goldValuesElement.GetArrayLength()} entries but \"label\" has {labelCount} spans: it needs one entry (or null) per span, in the same order");
+                else
+                {
+                    var i = 0;
+                    foreach (var v in goldValuesElement.EnumerateArray())
+                    {
+                        var values = ReadValues(v, $"gold_attributes[{i}]", Error);
+                        if (values is { Count: > 0 } && goldAt.TryGetValue(i, out var at)) gold[at] = gold[at] with { Attributes = values };
+                        i++;
+                    }
+                }
+            }
+
+            List<InterchangeDocumentLabel>? documentLabels = null;
+            if (root.TryGetProperty("document_labels", out var documentLabelsElement) && documentLabelsElement.ValueKind != JsonValueKind.Null)
+            {
+                if (documentLabelsElement.ValueKind != JsonValueKind.Array) Error("document_labels", $"must be an array of {{\"annotator\", \"attributes\"}}, found {Describe(documentLabelsElement)}");
+                else
+                {
+                    documentLabels = [];
+                    var i = 0;
+                    foreach (var entry in documentLabelsElement.EnumerateArray())
+                    {
+                        var field = $"document_labels[{i++}]";
+                        if (entry.ValueKind != JsonValueKind.Object) { Error(field, $"must be an object {{\"annotator\", \"attributes\"}}, found {Describe(entry)}"); continue; }
+                        var before = errors.Count;
+                        var annotator = RequiredString(entry, "annotator", field, Error);
+                        var values = entry.TryGetProperty("attributes", out var a) ? ReadValues(a, $"{field}.attributes", Error) : null;
+                        if (errors.Count != before) continue;
+                        if (documentLabels.Any(l => string.Equals(l.Annotator, annotator!.Trim(), StringComparison.OrdinalIgnoreCase)))
+                            Error(field, $"\"{annotator!.Trim()}\" has two entries: one annotator says one thing about a document");
+                        else documentLabels.Add(new InterchangeDocumentLabel(annotator!.Trim(), values ?? new Dictionary<string, string>()));
+                    }
+                }
+            }
+
             var curated = false;
             if (root.TryGetProperty("curated", out var curatedElement) && curatedElement.ValueKind != JsonValueKind.Null)
             {
@@ -303,8 +343,26 @@ public static partial class InterchangeReader
             }
 
             if (errors.Count > 0 || text is null) return new InterchangeLine(line, null, errors);
-            return new InterchangeLine(line, new InterchangeDocument(id, text, meta, annotators, spans, gold, curated), []);
+            return new InterchangeLine(line, new InterchangeDocument(id, text, meta, annotators, spans, gold, curated, documentLabels), []);
         }
+    }
+
+    // An object of values (strings; a number or a boolean as its JSON text), or null; else an error.
+    private static Dictionary<string, string>? ReadValues(JsonElement v, string field, Action<string?, string> error)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            error(field, $"must be an object of values or null, found {Describe(v)}");
+            return null;
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in v.EnumerateObject())
+        {
+            if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) error($"{field}.{p.Name}", $"must be a value, found {Describe(p.Value)}");
+            else if (p.Value.ValueKind != JsonValueKind.Null) values[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+        }
+        return values;
     }
 
     // One entry of "gold_provenance": null, or {"origin", "rule", "rule_text", "curator", "sources", "note"} (rule_text

@@ -62,7 +62,7 @@ public static class LayerSelector
             SpanLayerKind.All or SpanLayerKind.Suggestions => document.Annotations.Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
             SpanLayerKind.Annotator => document.Annotations.Where(a => Names.Equals(a.Annotator, layer.AnnotatorName))
                 .Select(a => new ExportSpan(a.Start, a.End, a.Label, a.Annotator, Attributes: NullIfEmpty(a.Attributes))),
-            SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label, Provenance: g.Provenance)),
+            SpanLayerKind.Gold => document.Gold.Select(g => new ExportSpan(g.Start, g.End, g.Label, Provenance: g.Provenance, Attributes: NullIfEmpty(g.Attributes))),
             SpanLayerKind.Majority => ballots!
                 .SelectMany(b => b.Value.Where(l => l.Value.Count * 2 > voters.Count).Select(l => new ExportSpan(b.Key.Start, b.Key.End, l.Key))),
             _ => throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "Unknown layer."),

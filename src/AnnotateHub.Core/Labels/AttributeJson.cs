@@ -44,6 +44,23 @@ public static class AttributeJson
         return values;
     }
 
+    /// <summary>
+    /// What several spans agree they say, as <see cref="Values(IReadOnlyDictionary{string, string}?)"/> writes it: each value
+    /// every one of <paramref name="values"/> has, the same (a merged gold span's values from its sources); null when they
+    /// agree on nothing. Equal texts are equal values (they are canonical), so the common case parses nothing.
+    /// </summary>
+    public static string? Agreed(IReadOnlyList<string?> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) return null;
+        if (values.All(v => string.Equals(v, values[0], StringComparison.Ordinal))) return values[0];
+        var agreed = new Dictionary<string, string>(ParseValues(values[0]), StringComparer.Ordinal);
+        foreach (var other in values.Skip(1).Select(ParseValues))
+            foreach (var name in agreed.Keys.ToList())
+                if (!other.TryGetValue(name, out var v) || !string.Equals(v, agreed[name], StringComparison.Ordinal)) agreed.Remove(name);
+        return Values(agreed);
+    }
+
     /// <summary>The definitions as a JSON array (name, type, choices, required, default, min, max); null when there are none.</summary>
     public static string? Definitions(IReadOnlyList<AttributeDefinition>? definitions)
     {

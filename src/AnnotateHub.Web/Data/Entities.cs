@@ -169,6 +169,10 @@ public sealed class GoldAnnotation
     public DateTime? UpdatedAt { get; set; }
     /// <summary>Optimistic concurrency token, incremented on every change.</summary>
     public int Version { get; set; } = 1;
+    /// <summary>What the gold span says (its count, status, stance...), as <see cref="Annotation.Attributes"/> holds a span's:
+    /// taken from the lane a curator accepts, agreed by every source of a merged span, or set by the curator; null for none.
+    /// Last in the class: the history's snapshots are written in declaration order (<see cref="Features.Curation.MergeWriter"/>).</summary>
+    public string? Attributes { get; set; }
 }
 
 /// <summary>A curator's explicit "no gold here" over a range of a document: the unit it covers counts as decided.</summary>

@@ -99,14 +99,22 @@ public sealed class AttributeRoundTripTests(AppServer server) : IClassFixture<Ap
     }
 
     [Fact]
-    public async Task Values_on_labels_an_import_creates_are_reported_not_kept()
+    public async Task A_label_an_import_creates_learns_the_attributes_its_spans_say_and_keeps_their_values()
     {
         var u = Guid.NewGuid().ToString("N")[..8];
-        var file = $$$"""{"id": "w-{{{u}}}", "text": "{{{Text}}}", "annotations": [{"annotator": "at-ana-{{{u}}}", "start": 0, "end": 7, "label": "weapon", "attributes": {"calibre": "122mm", "note": "kept"}}]}""";
+        var file = $$$"""
+            {"id": "w-{{{u}}}", "text": "{{{Text}}}", "annotations": [{"annotator": "at-ana-{{{u}}}", "start": 0, "end": 7, "label": "weapon", "attributes": {"calibre": "122mm", "note": "kept"}}]}
+            {"id": "v-{{{u}}}", "text": "{{{Text}}} Again.", "annotations": [{"annotator": "at-ana-{{{u}}}", "start": 0, "end": 7, "label": "weapon", "attributes": {"range": "20 km"}}]}
+            """;
         var report = await ImportAsync(file, "file.jsonl", null, "Attributes new labels " + u);
 
-        Assert.Equal(["line 1, annotations[0].attributes.calibre: weapon: This label has no attributes; \"calibre\" is not one."], report.ValuesNotKeptDetails);
-        Assert.Equal([("at-ana-" + u, "weapon", (string?)null, (string?)"kept")], await ValuesAsync(report.ProjectId!.Value));
+        Assert.Empty(report.ValuesNotKeptDetails);
+        Assert.Equal([("at-ana-" + u, "weapon", (string?)"""{"calibre":"122mm"}""", (string?)"kept"), ("at-ana-" + u, "weapon", """{"range":"20 km"}""", null)],
+            (await ValuesAsync(report.ProjectId!.Value)).OrderBy(v => v.Values, StringComparer.Ordinal).ToList());
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var weapon = await db.Labels.AsNoTracking().SingleAsync(l => l.ProjectId == report.ProjectId && l.Name == "weapon");
+        // Learnt from both lines (the second after the first was written), as text: the file says nothing of types.
+        Assert.Equal([("calibre", AttributeKind.Text), ("range", AttributeKind.Text)], AttributeJson.ParseDefinitions(weapon.Attributes).Select(d => (d.Name, d.Kind)));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal sealed class GoldAnnotationEntityTypeConfiguration : IEntityTypeConfigu
         b.Property(g => g.Rule).HasMaxLength(100);
         b.Property(g => g.Sources).HasMaxLength(4000);
         b.Property(g => g.Note).HasMaxLength(4000);
+        b.Property(g => g.Attributes).HasMaxLength(16000);
         b.HasIndex(g => new { g.DocumentId, g.Start });
     }
 }

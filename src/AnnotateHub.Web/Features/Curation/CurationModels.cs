@@ -18,7 +18,7 @@ public enum CurationStatus
 }
 
 /// <summary>An annotator's span in a curation lane; offsets in code points.</summary>
-public sealed record LaneSpan(long Id, int Start, int End, int LabelId, string Label, string? Note);
+public sealed record LaneSpan(long Id, int Start, int End, int LabelId, string Label, string? Note, IReadOnlyDictionary<string, string>? Values = null);
 
 /// <summary>One annotator's lane: numbered from 1 (the key that accepts from it). <see cref="Name"/> is "Annotator N"
 /// when the curation is anonymous.</summary>
@@ -27,7 +27,7 @@ public sealed record CurationLane(int Number, string AnnotatorId, string Name, A
 /// <summary>A gold span with its provenance.</summary>
 public sealed record GoldView(
     long Id, int Start, int End, int LabelId, string Label, GoldOrigin Origin, string? Rule, string? CuratorName,
-    IReadOnlyList<string> Sources, string? Note, int Version)
+    IReadOnlyList<string> Sources, string? Note, int Version, IReadOnlyDictionary<string, string>? Values = null)
 {
     /// <summary>Provenance as people read it: "unanimous", "merged: all annotators agree", "adjudicated by ana", "imported".</summary>
     public string Provenance => Origin switch

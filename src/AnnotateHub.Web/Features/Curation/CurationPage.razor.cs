@@ -1,4 +1,5 @@
 using AnnotateHub.Core.Curation;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Text;
 using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
@@ -259,6 +260,27 @@ public sealed partial class CurationPage : IAsyncDisposable
     }
 
     private Bounds? _bounds;
+
+    // The gold span whose values are being edited, with the values as typed.
+    private sealed record ValuesEdit(long GoldId, Dictionary<string, string?> Values);
+
+    private ValuesEdit? _values;
+
+    private LabelView? LabelOf(int labelId) => _state?.Labels.FirstOrDefault(l => l.Id == labelId);
+
+    /// <summary>What a span says, as people read it: "count 10, status injured".</summary>
+    private string Says(int labelId, IReadOnlyDictionary<string, string> values) => AttributeJson.Describe(LabelOf(labelId)?.Attributes ?? [], values);
+
+    private void EditValues(GoldView gold) => _values = _values?.GoldId == gold.Id ? null
+        : new ValuesEdit(gold.Id, (gold.Values ?? new Dictionary<string, string>()).ToDictionary(v => v.Key, v => (string?)v.Value, StringComparer.Ordinal));
+
+    private Task SaveValuesAsync(GoldView gold) => GatedAsync(async () =>
+    {
+        if (_values is not { } v) return;
+        var result = await Curation.UpdateGoldAsync(gold.Id, _userId, gold.Version, gold.LabelId, null, null, gold.Note, new Dictionary<string, string?>(v.Values));
+        if (result.Succeeded) _values = null;
+        await AfterAsync(result, "Values saved.");
+    });
 
     private void EditBounds(GoldView gold) => _bounds = _bounds?.GoldId == gold.Id ? null : new Bounds(gold.Id, gold.Start, gold.End);
 

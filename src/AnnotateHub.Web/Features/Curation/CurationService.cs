@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AnnotateHub.Core.Curation;
 using AnnotateHub.Core.Documents;
+using AnnotateHub.Core.Labels;
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Labels;
@@ -58,7 +59,7 @@ public sealed class CurationService(
                 {
                     DocumentId = documentId, Start = span.Start, End = span.End, LabelId = span.LabelId, Origin = GoldOrigin.Adjudicated,
                     CuratorId = userId, Sources = SourcesOf(ctx.Material, span.Start, span.End, span.LabelId, ctx.Names), Note = Note(note),
-                    CreatedAt = ctx.Now,
+                    CreatedAt = ctx.Now, Attributes = span.Attributes,
                 });
             }
             return CurationResult.Done(taken.Count);
@@ -78,23 +79,53 @@ public sealed class CurationService(
             return CurationResult.Ok;
         }, ct);
 
-    /// <summary>A gold span the curator draws: validated like any span (offsets in the document, a label of the project).</summary>
     public Task<CurationResult> CreateGoldAsync(int documentId, string userId, int start, int end, int labelId, string? note = null, CancellationToken ct = default) =>
+        CreateGoldAsync(documentId, userId, start, end, labelId, note, attributes: null, ct);
+
+    /// <summary>A gold span the curator draws: validated like any span (offsets in the document, a label of the project,
+    /// values the label allows). <paramref name="attributes"/> null: what the annotators who have exactly this span agree
+    /// it says, or else the label's defaults.</summary>
+    public Task<CurationResult> CreateGoldAsync(int documentId, string userId, int start, int end, int labelId, string? note,
+        IReadOnlyDictionary<string, string?>? attributes, CancellationToken ct = default) =>
         MutateAsync(documentId, userId, "gold added", (db, ctx) =>
         {
             if (SpanValidation.Check(start, end, ctx.Length) is { } spanError) return Task.FromResult(CurationResult.Fail(spanError));
             if (SpanValidation.CheckNote(note) is { } noteError) return Task.FromResult(CurationResult.Fail(noteError));
-            if (ctx.Labels.All(l => l.Id != labelId)) return Task.FromResult(CurationResult.Fail($"Label {labelId} is not a label of this project."));
+            var label = ctx.Labels.FirstOrDefault(l => l.Id == labelId);
+            if (label is null) return Task.FromResult(CurationResult.Fail($"Label {labelId} is not a label of this project."));
+            string? values;
+            if (attributes is null)
+            {
+                var same = ctx.Material.Spans.Where(s => s.Start == start && s.End == end && s.LabelId == labelId).Select(s => s.Attributes).ToList();
+                values = same.Count > 0 ? AttributeJson.Agreed(same) : AttributeJson.Values(AttributeRules.DefaultsOf(label.Attributes));
+            }
+            else if (CheckAttributes(label, attributes, out values) is { } attributeError) return Task.FromResult(CurationResult.Fail(attributeError));
             ctx.Add(db, new GoldAnnotation
             {
                 DocumentId = documentId, Start = start, End = end, LabelId = labelId, Origin = GoldOrigin.Adjudicated, CuratorId = userId,
-                Sources = SourcesOf(ctx.Material, start, end, labelId, ctx.Names), Note = Note(note), CreatedAt = ctx.Now,
+                Sources = SourcesOf(ctx.Material, start, end, labelId, ctx.Names), Note = Note(note), CreatedAt = ctx.Now, Attributes = values,
             });
             return Task.FromResult(CurationResult.Done(1));
         }, ct);
 
+    /// <summary>Checks values for a gold span of <paramref name="label"/>: null when they are allowed (<paramref name="values"/>
+    /// canonical), else the reasons, every one.</summary>
+    private static string? CheckAttributes(LabelView label, IReadOnlyDictionary<string, string?> attributes, out string? values)
+    {
+        var check = AttributeRules.Check(label.Attributes, attributes);
+        values = check.Succeeded ? AttributeJson.Values(check.Values) : null;
+        return check.Succeeded ? null : $"Nothing was saved: the attributes of \"{label.Name}\" were refused. {string.Join(" ", check.Errors)}";
+    }
+
     /// <summary>Changes a gold span's label, offsets or note; refused when it changed since <paramref name="expectedVersion"/>.</summary>
-    public async Task<CurationResult> UpdateGoldAsync(long goldId, string userId, int expectedVersion, int labelId, int? start = null, int? end = null, string? note = null, CancellationToken ct = default)
+    public Task<CurationResult> UpdateGoldAsync(long goldId, string userId, int expectedVersion, int labelId, int? start = null, int? end = null, string? note = null, CancellationToken ct = default) =>
+        UpdateGoldAsync(goldId, userId, expectedVersion, labelId, start, end, note, attributes: null, ct);
+
+    /// <summary>Changes a gold span's label, offsets, note or what it says; refused when it changed since
+    /// <paramref name="expectedVersion"/>. <paramref name="attributes"/> null keeps its values (under a new label, those the
+    /// label defines); given, they replace them, checked against the label and refused whole with every reason.</summary>
+    public async Task<CurationResult> UpdateGoldAsync(long goldId, string userId, int expectedVersion, int labelId, int? start, int? end, string? note,
+        IReadOnlyDictionary<string, string?>? attributes, CancellationToken ct = default)
     {
         var documentId = await DocumentOfGoldAsync(goldId, ct);
         if (documentId is null) return CurationResult.Stale("The gold span no longer exists; someone removed it.");
@@ -106,9 +137,17 @@ public sealed class CurationService(
             var (s, e) = (start ?? gold.Start, end ?? gold.End);
             if (SpanValidation.Check(s, e, ctx.Length) is { } spanError) return CurationResult.Fail(spanError);
             if (SpanValidation.CheckNote(note) is { } noteError) return CurationResult.Fail(noteError);
-            if (ctx.Labels.All(l => l.Id != labelId)) return CurationResult.Fail($"Label {labelId} is not a label of this project.");
+            var label = ctx.Labels.FirstOrDefault(l => l.Id == labelId);
+            if (label is null) return CurationResult.Fail($"Label {labelId} is not a label of this project.");
+            string? values;
+            if (attributes is not null)
+            {
+                if (CheckAttributes(label, attributes, out values) is { } attributeError) return CurationResult.Fail(attributeError);
+            }
+            else if (labelId == gold.LabelId) values = gold.Attributes;
+            else values = AttributeJson.Values(AttributeRules.Fitting(label.Attributes, AttributeJson.ParseValues(gold.Attributes)));
             var before = Json(gold);
-            (gold.Start, gold.End, gold.LabelId, gold.Note) = (s, e, labelId, Note(note));
+            (gold.Start, gold.End, gold.LabelId, gold.Note, gold.Attributes) = (s, e, labelId, Note(note), values);
             // Edited by a curator: whatever its origin, it is now their decision (the sources say who agreed with it).
             gold.Origin = GoldOrigin.Adjudicated;
             gold.Rule = null;
@@ -427,7 +466,7 @@ public sealed class CurationService(
 
     // ---- reading ----
 
-    internal sealed record SpanRow(long Id, int DocumentId, string AnnotatorId, int Start, int End, int LabelId, string? Note);
+    internal sealed record SpanRow(long Id, int DocumentId, string AnnotatorId, int Start, int End, int LabelId, string? Note, string? Attributes = null);
 
     internal sealed record AssignmentRow(int DocumentId, string UserId, AssignmentState State);
 
@@ -446,7 +485,7 @@ public sealed class CurationService(
     private static async Task<Materials> ReadAsync(AnnotateHubDbContext db, List<int> ids, CancellationToken ct)
     {
         var spans = await db.Annotations.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
-            .Select(a => new SpanRow(a.Id, a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note)).ToListAsync(ct);
+            .Select(a => new SpanRow(a.Id, a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes)).ToListAsync(ct);
         var assignments = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.DocumentId))
             .Select(a => new AssignmentRow(a.DocumentId, a.UserId, a.State)).ToListAsync(ct);
         var gold = await db.GoldAnnotations.AsNoTracking().Where(g => ids.Contains(g.DocumentId)).OrderBy(g => g.Start).ThenBy(g => g.End).ToListAsync(ct);
@@ -517,13 +556,14 @@ public sealed class CurationService(
 
     private static CurationSpan ToCurationSpan(SpanRow s) => new(s.AnnotatorId, s.Start, s.End, LabelKey(s.LabelId), s.Id);
 
-    private static LaneSpan ToLaneSpan(SpanRow s, IReadOnlyList<LabelView> labelSet) => new(s.Id, s.Start, s.End, s.LabelId, LabelName(labelSet, s.LabelId), s.Note);
+    private static LaneSpan ToLaneSpan(SpanRow s, IReadOnlyList<LabelView> labelSet) =>
+        new(s.Id, s.Start, s.End, s.LabelId, LabelName(labelSet, s.LabelId), s.Note, AttributeJson.ParseValues(s.Attributes));
 
     private static string LabelName(IReadOnlyList<LabelView> labelSet, int labelId) => labelSet.FirstOrDefault(l => l.Id == labelId)?.Name ?? $"label {labelId}";
 
     private static GoldView ToView(GoldAnnotation g, IReadOnlyList<LabelView> labelSet, Dictionary<string, string> names) =>
         new(g.Id, g.Start, g.End, g.LabelId, LabelName(labelSet, g.LabelId), g.Origin, g.Rule,
-            g.CuratorId is null ? null : names.GetValueOrDefault(g.CuratorId), SplitSources(g.Sources), g.Note, g.Version);
+            g.CuratorId is null ? null : names.GetValueOrDefault(g.CuratorId), SplitSources(g.Sources), g.Note, g.Version, AttributeJson.ParseValues(g.Attributes));
 
     /// <summary>The names stored in <see cref="GoldAnnotation.Sources"/>.</summary>
     public static IReadOnlyList<string> SplitSources(string? sources) =>
@@ -691,8 +731,8 @@ public sealed class CurationService(
                 var gold = await db.GoldAnnotations.FirstOrDefaultAsync(g => g.Id == after.Id, ctx.Ct);
                 if (gold is null || !SameContent(gold, after)) return "The gold span was changed since; revert that change first.";
                 var was = Json(gold);
-                (gold.Start, gold.End, gold.LabelId, gold.Note, gold.Origin, gold.Rule, gold.CuratorId, gold.Sources) =
-                    (before.Start, before.End, before.LabelId, before.Note, before.Origin, before.Rule, before.CuratorId, before.Sources);
+                (gold.Start, gold.End, gold.LabelId, gold.Note, gold.Origin, gold.Rule, gold.CuratorId, gold.Sources, gold.Attributes) =
+                    (before.Start, before.End, before.LabelId, before.Note, before.Origin, before.Rule, before.CuratorId, before.Sources, before.Attributes);
                 gold.UpdatedAt = ctx.Now;
                 gold.Version++;
                 ctx.Log(db, CurationChangeKind.GoldUpdated, gold.Id, was, Json(gold), change.Id);
@@ -705,6 +745,7 @@ public sealed class CurationService(
                 {
                     DocumentId = before.DocumentId, Start = before.Start, End = before.End, LabelId = before.LabelId, Origin = before.Origin,
                     Rule = before.Rule, CuratorId = before.CuratorId, Sources = before.Sources, Note = before.Note, CreatedAt = before.CreatedAt,
+                    Attributes = before.Attributes,
                 });
                 return null;
             }
@@ -751,7 +792,7 @@ public sealed class CurationService(
                     .Select(b => new GoldAnnotation
                     {
                         DocumentId = b.DocumentId, Start = b.Start, End = b.End, LabelId = b.LabelId, Origin = b.Origin, Rule = b.Rule,
-                        CuratorId = b.CuratorId, Sources = b.Sources, Note = b.Note, CreatedAt = b.CreatedAt,
+                        CuratorId = b.CuratorId, Sources = b.Sources, Note = b.Note, CreatedAt = b.CreatedAt, Attributes = b.Attributes,
                     }).ToList();
                 db.GoldAnnotations.AddRange(restored);
                 await db.SaveChangesAsync(ctx.Ct);
@@ -766,7 +807,7 @@ public sealed class CurationService(
 
     // As the change left it (an undone later change restores the content, with a newer version).
     private static bool SameContent(GoldAnnotation a, GoldAnnotation b) =>
-        (a.Start, a.End, a.LabelId, a.Note, a.Origin, a.Rule, a.CuratorId, a.Sources) == (b.Start, b.End, b.LabelId, b.Note, b.Origin, b.Rule, b.CuratorId, b.Sources);
+        (a.Start, a.End, a.LabelId, a.Note, a.Origin, a.Rule, a.CuratorId, a.Sources, a.Attributes) == (b.Start, b.End, b.LabelId, b.Note, b.Origin, b.Rule, b.CuratorId, b.Sources, b.Attributes);
 
     internal static readonly JsonSerializerOptions SnapshotJson = new()
     {
@@ -782,6 +823,7 @@ public sealed class CurationService(
     {
         Id = g.Id, DocumentId = g.DocumentId, Start = g.Start, End = g.End, LabelId = g.LabelId, CreatedAt = g.CreatedAt, Origin = g.Origin,
         Rule = g.Rule, CuratorId = g.CuratorId, Sources = g.Sources, Note = g.Note, UpdatedAt = g.UpdatedAt, Version = g.Version,
+        Attributes = g.Attributes,
     };
 
     private static string Json(GoldRejection r) => JsonSerializer.Serialize(r, SnapshotJson);
@@ -804,6 +846,9 @@ public sealed class CurationService(
         if (!root.TryGetProperty("LabelId", out var label)) return $"rejected {range}";
         var origin = root.TryGetProperty("Origin", out var o) ? ((GoldOrigin)o.GetInt32()).ToString().ToLowerInvariant() : "";
         var note = root.TryGetProperty("Note", out var n) && n.ValueKind == JsonValueKind.String ? $", note \"{n.GetString()}\"" : "";
-        return $"{range} {LabelName(labelSet, label.GetInt32())} ({origin}){note}";
+        var labelId = label.GetInt32();
+        var says = root.TryGetProperty("Attributes", out var a) && a.ValueKind == JsonValueKind.String
+            ? AttributeJson.Describe(labelSet.FirstOrDefault(l => l.Id == labelId)?.Attributes ?? [], AttributeJson.ParseValues(a.GetString())) : "";
+        return $"{range} {LabelName(labelSet, labelId)} ({origin}){(says.Length > 0 ? ": " + says : "")}{note}";
     }
 }

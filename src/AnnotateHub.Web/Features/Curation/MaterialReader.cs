@@ -31,7 +31,7 @@ internal static class MaterialReader
         }
 
         var spans = await ReadAsync(db, sql.Spans, first, last, null, r =>
-            new CurationService.SpanRow(r.GetInt64(0), r.GetInt32(1), User(r, 2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), null), s => s.DocumentId, ct);
+            new CurationService.SpanRow(r.GetInt64(0), r.GetInt32(1), User(r, 2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), null, String(r, 6)), s => s.DocumentId, ct);
         var assignments = await ReadAsync(db, sql.Assignments, first, last, projectId, r =>
             new CurationService.AssignmentRow(r.GetInt32(0), User(r, 1), (AssignmentState)sql.State(r.GetValue(2))!), a => a.DocumentId, ct);
         var gold = await ReadAsync(db, sql.Gold, first, last, null, r => new GoldAnnotation
@@ -39,7 +39,7 @@ internal static class MaterialReader
             Id = r.GetInt64(0), DocumentId = r.GetInt32(1), Start = r.GetInt32(2), End = r.GetInt32(3), LabelId = r.GetInt32(4),
             CreatedAt = r.GetDateTime(5), Origin = (GoldOrigin)sql.Origin(r.GetValue(6))!, Rule = String(r, 7),
             CuratorId = r.IsDBNull(8) ? null : User(r, 8), Sources = String(r, 9), Note = String(r, 10),
-            UpdatedAt = r.IsDBNull(11) ? null : r.GetDateTime(11), Version = r.GetInt32(12),
+            UpdatedAt = r.IsDBNull(11) ? null : r.GetDateTime(11), Version = r.GetInt32(12), Attributes = String(r, 13),
         }, g => g.DocumentId, ct);
         var rejections = await ReadAsync(db, sql.Rejections, first, last, null, r => new GoldRejection
         {
@@ -143,13 +143,13 @@ internal static class MaterialReader
                 $"WHERE {m.Column<TEntity>(documentId)} BETWEEN @first AND @last";
 
             Spans = Select<Annotation>(nameof(Annotation.DocumentId), nameof(Annotation.Id), nameof(Annotation.DocumentId), nameof(Annotation.AnnotatorId), nameof(Annotation.Start),
-                nameof(Annotation.End), nameof(Annotation.LabelId));
+                nameof(Annotation.End), nameof(Annotation.LabelId), nameof(Annotation.Attributes));
             Assignments = Select<Assignment>(nameof(Assignment.DocumentId), nameof(Assignment.DocumentId), nameof(Assignment.UserId), nameof(Assignment.State)) +
                           $" AND {m.Column<Assignment>(nameof(Assignment.ProjectId))} = @project";
             Gold = Select<GoldAnnotation>(nameof(GoldAnnotation.DocumentId), nameof(GoldAnnotation.Id), nameof(GoldAnnotation.DocumentId), nameof(GoldAnnotation.Start),
                 nameof(GoldAnnotation.End), nameof(GoldAnnotation.LabelId), nameof(GoldAnnotation.CreatedAt), nameof(GoldAnnotation.Origin),
                 nameof(GoldAnnotation.Rule), nameof(GoldAnnotation.CuratorId), nameof(GoldAnnotation.Sources), nameof(GoldAnnotation.Note),
-                nameof(GoldAnnotation.UpdatedAt), nameof(GoldAnnotation.Version));
+                nameof(GoldAnnotation.UpdatedAt), nameof(GoldAnnotation.Version), nameof(GoldAnnotation.Attributes));
             Rejections = Select<GoldRejection>(nameof(GoldRejection.DocumentId), nameof(GoldRejection.Id), nameof(GoldRejection.DocumentId), nameof(GoldRejection.Start),
                 nameof(GoldRejection.End), nameof(GoldRejection.CuratorId), nameof(GoldRejection.Note), nameof(GoldRejection.At));
             string Range<TEntity>(string aggregate) =>

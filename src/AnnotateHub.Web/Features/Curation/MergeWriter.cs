@@ -124,11 +124,21 @@ internal static class MergeWriter
         var replaced = proposed.Where(g => open.Any(u => g.Start < u.End && u.Start < g.End)).ToList();
         var proposals = AutoMerge.Plan(open, m.Annotators.Count, rule, _ => false);
         if (replaced.Count == 0 && proposals.Count == 0) return null;
-        var made = proposals.Select(p => new GoldAnnotation
+        // What a proposal says: what its voters' spans agree on (most documents' spans say nothing: no lookup then).
+        var valuesOf = m.Spans.Any(s => s.Attributes is not null)
+            ? m.Spans.ToLookup(s => (s.AnnotatorId, s.Start, s.End, s.LabelId), s => s.Attributes)
+            : null;
+        var made = proposals.Select(p =>
         {
-            DocumentId = documentId, Start = p.Span.Start, End = p.Span.End, LabelId = int.Parse(p.Span.Label, CultureInfo.InvariantCulture),
-            Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
-            Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
+            var labelId = int.Parse(p.Span.Label, CultureInfo.InvariantCulture);
+            return new GoldAnnotation
+            {
+                DocumentId = documentId, Start = p.Span.Start, End = p.Span.End, LabelId = labelId,
+                Origin = p.Unanimous ? GoldOrigin.Unanimous : GoldOrigin.Merged, Rule = rule.Name,
+                Sources = string.Join(',', p.Span.Voters.Select(v => names.GetValueOrDefault(v, v)).Order(StringComparer.Ordinal)), CreatedAt = now,
+                Attributes = valuesOf is null ? null
+                    : Core.Labels.AttributeJson.Agreed(p.Span.Voters.SelectMany(v => valuesOf[(v, p.Span.Start, p.Span.End, labelId)].Take(1)).ToList()),
+            };
         }).ToList();
         return new DocumentPlan(replaced.Select(g => g.Id).ToList(), replaced.Count == proposed.Count, made, new CurationChange
         {
@@ -165,6 +175,7 @@ internal static class MergeWriter
                 if (g.Note is not null) w.WriteString(nameof(GoldAnnotation.Note), g.Note);
                 if (g.UpdatedAt is { } updated) w.WriteString(nameof(GoldAnnotation.UpdatedAt), updated);
                 w.WriteNumber(nameof(GoldAnnotation.Version), g.Version);
+                if (g.Attributes is not null) w.WriteString(nameof(GoldAnnotation.Attributes), g.Attributes);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -227,7 +238,7 @@ internal static class MergeWriter
 
     /// <summary>
     /// Inserts the proposals <see cref="GoldPerInsert"/> a statement, their numbers (document, start, end, label: integers
-    /// from the database, never text) written into the statement and only the sources bound, with the origin, rule and time
+    /// from the database, never text) written into the statement and only the sources and values bound, with the origin, rule and time
     /// (the same for most of a merge) bound once per distinct value: Microsoft.Data.Sqlite finds each parameter by name, so
     /// eight per row cost more than the insert itself.
     /// </summary>
@@ -253,23 +264,30 @@ internal static class MergeWriter
                 command.Parameters.Add(p);
                 return name;
             }
+            void Bound(string prefix, int row, string? value)
+            {
+                if (value is null)
+                {
+                    text.Append("NULL");
+                    return;
+                }
+                var name = string.Create(CultureInfo.InvariantCulture, $"@{prefix}{row}");
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value;
+                command.Parameters.Add(p);
+                text.Append(name);
+            }
             for (var r = 0; r < count; r++)
             {
                 var g = rows[i + r];
                 if (r > 0) text.Append(", ");
                 text.Append(CultureInfo.InvariantCulture, $"({g.DocumentId}, {g.Start}, {g.End}, {g.LabelId}, {Shared(0, sql.OriginValue(g.Origin))}, ")
                     .Append(Shared(1, g.Rule)).Append(", ");
-                if (g.Sources is null) text.Append("NULL");
-                else
-                {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@s{r}");
-                    var p = command.CreateParameter();
-                    p.ParameterName = name;
-                    p.Value = g.Sources;
-                    command.Parameters.Add(p);
-                    text.Append(name);
-                }
-                text.Append(", ").Append(Shared(2, g.CreatedAt)).Append(')');
+                Bound("s", r, g.Sources);
+                text.Append(", ").Append(Shared(2, g.CreatedAt)).Append(", ");
+                Bound("a", r, g.Attributes);
+                text.Append(')');
             }
             command.CommandText = text.ToString();
             await command.ExecuteNonQueryAsync(ct);
@@ -304,10 +322,11 @@ internal static class MergeWriter
             OriginValue = o => origin(o)!;
             var kind = s.ToProvider<CurationChange>(nameof(CurationChange.Kind));
             Gold = For<GoldAnnotation>(s, (g, v, o) =>
-                    (v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6], v[o + 7]) =
-                    (g.DocumentId, g.Start, g.End, g.LabelId, origin(g.Origin), g.Rule, g.Sources, g.CreatedAt),
+                    (v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6], v[o + 7], v[o + 8]) =
+                    (g.DocumentId, g.Start, g.End, g.LabelId, origin(g.Origin), g.Rule, g.Sources, g.CreatedAt, g.Attributes),
                 nameof(GoldAnnotation.DocumentId), nameof(GoldAnnotation.Start), nameof(GoldAnnotation.End), nameof(GoldAnnotation.LabelId),
-                nameof(GoldAnnotation.Origin), nameof(GoldAnnotation.Rule), nameof(GoldAnnotation.Sources), nameof(GoldAnnotation.CreatedAt));
+                nameof(GoldAnnotation.Origin), nameof(GoldAnnotation.Rule), nameof(GoldAnnotation.Sources), nameof(GoldAnnotation.CreatedAt),
+                nameof(GoldAnnotation.Attributes));
             // The columns a merge's history row sets; the others (target, reverts, reverted by) are null.
             History = For<CurationChange>(s, (c, v, o) =>
                     (v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6]) = (c.DocumentId, kind(c.Kind), c.UserId, c.At, c.Before, c.After, c.ActionId),

@@ -72,7 +72,11 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 : await spans.Select(a => new { a.DocumentId, a.AnnotatorId, a.Start, a.End, a.LabelId, a.Note, a.Attributes, a.Id }).ToListAsync(ct);
             var gold = await db.GoldAnnotations.AsNoTracking().Where(g => !suggestions && g.DocumentId >= first && g.DocumentId <= last
                     && db.Documents.Any(d => d.Id == g.DocumentId && d.ProjectId == projectId))
-                .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note }).ToListAsync(ct);
+                .Select(g => new { g.DocumentId, g.Start, g.End, g.LabelId, g.Id, g.Origin, g.Rule, g.CuratorId, g.Sources, g.Note, g.Attributes }).ToListAsync(ct);
+            var documentLabels = suggestions ? [] : await db.DocumentLabels.AsNoTracking().Where(l => l.DocumentId >= first && l.DocumentId <= last
+                    && db.Documents.Any(d => d.Id == l.DocumentId && d.ProjectId == projectId) && (annotatorId == null || l.AnnotatorId == annotatorId))
+                .Select(l => new { l.DocumentId, l.AnnotatorId, l.Values }).ToListAsync(ct);
+            var documentLabelsOf = documentLabels.ToLookup(l => l.DocumentId);
             var done = await db.Assignments.AsNoTracking().Where(a => !suggestions && a.ProjectId == projectId && a.DocumentId >= first && a.DocumentId <= last && a.State == AssignmentState.Done)
                 .Select(a => new { a.DocumentId, a.UserId }).ToListAsync(ct);
             var spansOf = rows.ToLookup(r => r.DocumentId);
@@ -100,12 +104,16 @@ public sealed class ExportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     goldOf[d.Id].OrderBy(g => g.Start).ThenBy(g => g.End).ThenBy(g => g.Id)
                         .Select(g => new GoldSpan(g.Start, g.End, labels.GetValueOrDefault(g.LabelId, "?"), new GoldProvenance(
                             OriginText(g.Origin), g.Rule, g.CuratorId is null ? null : users.GetValueOrDefault(g.CuratorId, g.CuratorId),
-                            CurationService.SplitSources(g.Sources), g.Note))).ToList(),
-                    d.Curated && !suggestions);
+                            CurationService.SplitSources(g.Sources), g.Note), NullIfEmpty(AttributeJson.ParseValues(g.Attributes)))).ToList(),
+                    d.Curated && !suggestions,
+                    documentLabelsOf[d.Id].Select(l => new InterchangeDocumentLabel(users.GetValueOrDefault(l.AnnotatorId, l.AnnotatorId), AttributeJson.ParseValues(l.Values)))
+                        .Where(l => l.Values.Count > 0).OrderBy(l => l.Annotator, StringComparer.Ordinal).ToList() is { Count: > 0 } said ? said : null);
             }
             lastId = documents[^1].Id;
         }
     }
+
+    private static IReadOnlyDictionary<string, string>? NullIfEmpty(IReadOnlyDictionary<string, string> values) => values.Count > 0 ? values : null;
 
     /// <summary>A span's values (its canonical JSON) with its note under "note", as the interchange span holds them; null for neither.</summary>
     public static IReadOnlyDictionary<string, string>? SpanAttributes(string? values, string? note)

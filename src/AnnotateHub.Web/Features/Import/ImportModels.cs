@@ -33,6 +33,10 @@ public sealed record ImportReport
     public int Annotations { get; init; }
     public int GoldSpans { get; init; }
     public int Suggestions { get; init; }
+    /// <summary>What annotators said about whole documents (the file's "document_labels"): one per annotator and document.</summary>
+    public int DocumentLabels { get; init; }
+    /// <summary>Document labels of the file not applied: the annotator had said something else about that document here (listed in <see cref="KeptDetails"/>).</summary>
+    public int DocumentLabelsKept { get; init; }
     /// <summary>Spans added to documents the project already had (matched by id, else by text).</summary>
     public int AttachedAnnotations { get; init; }
     public int AttachedGoldSpans { get; init; }
@@ -99,16 +103,18 @@ public sealed record ImportReport
                 + $"{Annotations} annotation{S(Annotations)}, {GoldSpans} gold span{S(GoldSpans)}, {Suggestions} suggestion{S(Suggestions)}"
                 + (attached.Count > 0 ? "; " + string.Join("; ", attached) : "") + ".";
         }
+        if (DocumentLabels > 0) yield return $"Kept what annotators said about whole documents: {DocumentLabels} set{S(DocumentLabels)} of document labels.";
+        if (DocumentLabelsKept > 0) yield return $"Kept the project's document labels over the file's for {DocumentLabelsKept} annotator{S(DocumentLabelsKept)} (listed below).";
         if (AlreadyThere > 0)
             yield return $"Skipped {AlreadyThere} span{S(AlreadyThere)} the project's documents already had (same annotator or source, offsets and label).";
-        if (GoldKept > 0 || CuratedKept > 0)
+        if (GoldKept > 0 || CuratedKept > 0 || DocumentLabelsKept > 0)
         {
             var kept = new List<string>();
             if (GoldKept > 0) kept.Add($"{GoldKept} gold span{S(GoldKept)} of the file not applied");
             if (CuratedKept > 0) kept.Add($"\"curated\" not applied to {CuratedKept} document{S(CuratedKept)}");
             yield return $"Kept the project's curation: {string.Join(", ", kept)}:";
             foreach (var k in KeptDetails) yield return "  " + k;
-            if (GoldKept + CuratedKept > KeptDetails.Count) yield return "  ... and more.";
+            if (GoldKept + CuratedKept + DocumentLabelsKept > KeptDetails.Count) yield return "  ... and more.";
         }
         if (Duplicates > 0)
         {

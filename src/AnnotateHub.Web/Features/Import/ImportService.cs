@@ -153,6 +153,12 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         private readonly List<string> _addedMembers = [];
         private readonly HashSet<string> _warnings = [];
         private readonly Dictionary<InterchangeSpan, string> _values = new(ReferenceEqualityComparer.Instance); // a span of the file → its kept values
+        private readonly Dictionary<GoldSpan, string> _goldValues = new(ReferenceEqualityComparer.Instance); // a gold span of the file → its kept values
+        private readonly Dictionary<InterchangeDocumentLabel, string> _labelValues = new(ReferenceEqualityComparer.Instance); // a document label of the file → its kept values
+        private readonly List<DocumentLabel> _attachDocumentLabels = []; // document labels for documents the project had, added at the final commit
+        private List<AttributeDefinition>? _documentDefinitions; // the project's document attributes (extended by a new project's file)
+        private bool _documentDefinitionsExtended;
+        private int _documentLabels, _documentLabelsKept;
         private readonly List<string> _valuesNotKeptDetails = [];
         private int _valuesNotKept;
         private readonly HashSet<int> _suggestionDocs = [], _annotationDocs = [], _goldDocs = [];
@@ -255,6 +261,9 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             _pending.Clear();
             _pendingStaged.Clear();
             _values.Clear();
+            _goldValues.Clear();
+            _labelValues.Clear();
+            _attachDocumentLabels.Clear();
             _pendingSpans = 0;
         }
 
@@ -266,7 +275,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             // A zip's or brat's documents have no line: their errors name the file.
             FormatError Error(string? field, string message) => line > 0 ? new FormatError(line, field, message)
                 : new FormatError(0, field is null ? name : $"{name} {field}", message);
-            var hasSpans = source.Annotations.Count > 0 || source.Gold.Count > 0 || (options.Spans == ImportedSpans.Annotations && source.Annotators.Count > 0);
+            var hasSpans = source.Annotations.Count > 0 || source.Gold.Count > 0 || source.DocumentLabels is { Count: > 0 }
+                           || (options.Spans == ImportedSpans.Annotations && source.Annotators.Count > 0);
 
             if (source.Id.Length > 0)
             {
@@ -326,11 +336,12 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     errors.Add(Error($"annotations[{i}].annotator", "a source name is at most 256 characters"));
                 if (s.Attributes?.GetValueOrDefault("note") is { Length: > 4000 })
                     errors.Add(Error($"annotations[{i}].attributes.note", "a note is at most 4000 characters"));
-                if (Label(s.Label) is { } spanLabel) CheckValues(s, spanLabel, i, Error);
+                if (Label(s.Label) is { } spanLabel && CheckValues(s.Attributes, spanLabel, $"annotations[{i}].attributes", Error) is { } values) _values[s] = values;
             }
             for (var i = 0; i < source.Gold.Count; i++)
             {
-                if (Label(source.Gold[i].Label) is null) errors.Add(Error($"label[{i}]", UnknownLabel(source.Gold[i].Label)));
+                if (Label(source.Gold[i].Label) is not { } goldLabel) errors.Add(Error($"label[{i}]", UnknownLabel(source.Gold[i].Label)));
+                else if (CheckValues(source.Gold[i].Attributes, goldLabel, $"gold_attributes[{i}]", Error) is { } values) _goldValues[source.Gold[i]] = values;
                 if (source.Gold[i].Provenance is not { } p) continue;
                 if (p.Rule is { Length: > 100 }) errors.Add(Error($"gold_provenance[{i}].rule", "a merge rule's name is at most 100 characters"));
                 if (p.Note is { Length: > 4000 }) errors.Add(Error($"gold_provenance[{i}].note", "a note is at most 4000 characters"));
@@ -338,6 +349,14 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 else if (JoinSources(p.Sources) is { Length: > 4000 }) errors.Add(Error($"gold_provenance[{i}].sources", "the sources are at most 4000 characters together"));
                 if (p.Curator is { } curator && await CuratorAsync(curator, ct) is null)
                     _warnings.Add($"the curator \"{curator}\" of gold spans has no account here: those spans keep their origin but name no curator.");
+            }
+            for (var i = 0; i < (source.DocumentLabels?.Count ?? 0); i++)
+            {
+                var l = source.DocumentLabels![i];
+                if (options.Spans == ImportedSpans.Suggestions)
+                    errors.Add(Error($"document_labels[{i}]", "what annotators said about a document is no suggestion: import this file as annotations, or remove its \"document_labels\""));
+                else if (await AnnotatorAsync(l.Annotator, ct) is null) errors.Add(Error($"document_labels[{i}].annotator", AnnotatorRefusal(l.Annotator)));
+                else if (CheckDocumentValues(l.Values, $"document_labels[{i}].attributes", Error) is { } values) _labelValues[l] = values;
             }
             if (options.Spans == ImportedSpans.Annotations)
             {
@@ -507,7 +526,7 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     staged.Add(new ImportStagedSpan
                     {
                         BatchId = BatchId!.Value, DocumentId = existing.Id, Kind = StagedSpanKind.Gold, Who = curatorId, Start = start, End = end,
-                        LabelId = labelId, Note = note, Origin = origin, Rule = rule, Sources = sources,
+                        LabelId = labelId, Note = note, Origin = origin, Rule = rule, Sources = sources, Attributes = _goldValues.GetValueOrDefault(g),
                     });
                 }
                 if (source.Curated && state.CuratedAt is null)
@@ -523,11 +542,36 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 }
                 // Curated already: it stays so, with its curator and time.
             }
+            var documentLabels = new List<DocumentLabel>();
+            var documentLabelsKept = 0;
+            if (source.DocumentLabels is { Count: > 0 } said)
+            {
+                var has = await db.DocumentLabels.AsNoTracking().Where(l => l.DocumentId == existing.Id).ToDictionaryAsync(l => l.AnnotatorId, l => l.Values, StringComparer.Ordinal, ct);
+                foreach (var l in said)
+                {
+                    if (!_labelValues.TryGetValue(l, out var values)) continue;
+                    var userId = _annotators[l.Annotator]!;
+                    if (has.TryGetValue(userId, out var theirs))
+                    {
+                        if (theirs == values) _alreadyThere++;
+                        else
+                        {
+                            documentLabelsKept++;
+                            kept.Add($"{where}: {l.Annotator}'s document labels not applied: they said something else about \"{existing.Title}\" here already; kept theirs");
+                        }
+                        continue;
+                    }
+                    documentLabels.Add(new DocumentLabel { DocumentId = existing.Id, AnnotatorId = userId, Values = values, UpdatedAt = now, Version = 1 });
+                }
+            }
             if (errors.Count > 0)
             {
                 AddErrors(errors);
                 return;
             }
+            _attachDocumentLabels.AddRange(documentLabels);
+            _documentLabels += documentLabels.Count;
+            _documentLabelsKept += documentLabelsKept;
             _attachedFrom[existing.Id] = where;
             if (curate) _curate.Add(existing.Id);
             if (curatedKept) _curatedKept++;
@@ -554,6 +598,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             _pendingStaged.AddRange(staged);
             _pendingSpans += staged.Count;
             foreach (var a in source.Annotations) _values.Remove(a); // their values are on the staged spans now
+            foreach (var g in source.Gold) _goldValues.Remove(g);
+            foreach (var l in source.DocumentLabels ?? []) _labelValues.Remove(l);
         }
 
         private ImportStagedSpan Staged(int documentId, StagedSpanKind kind, string? who, int start, int end, int labelId, string? note, string? attributes = null) =>
@@ -564,27 +610,66 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
         /// its own, as canonical JSON for <see cref="ValuesOf"/>; every other value, and a required value the span lacks, is
         /// counted and listed in the report (the span is imported without it). A label the import creates defines nothing.
         /// </summary>
-        private void CheckValues(InterchangeSpan s, LabelDefinition label, int i, Func<string?, string, FormatError> error)
+        /// <summary>The values of a span of the file (<paramref name="field"/> names where they are) that <paramref name="label"/>
+        /// allows, canonical JSON (null for none); each one not kept is counted and listed with its reason.</summary>
+        private string? CheckValues(IReadOnlyDictionary<string, string>? attributes, LabelDefinition label, string field, Func<string?, string, FormatError> error)
         {
-            var given = (s.Attributes ?? new Dictionary<string, string>()).Where(a => a.Key != AttributeRules.ReservedName).ToList();
+            var given = (attributes ?? new Dictionary<string, string>()).Where(a => a.Key != AttributeRules.ReservedName).ToList();
             var definitions = AttributeJson.ParseDefinitions(label.Attributes);
+            // A label this import makes learns the attributes its spans say (decision 0084).
+            if (_createdLabels.Contains(label.Name) && Extend(definitions, given.Select(g => g.Key), AttributeRules.Defaults.GetValueOrDefault(label.Name)) is { } extended)
+            {
+                definitions = extended;
+                label.Attributes = AttributeJson.Definitions(extended);
+            }
+            return Check(given, definitions, label.Name, field, error);
+        }
+
+        /// <summary>What the file says about a whole document, checked against the project's document attributes (a new
+        /// project's learnt from the file), as <see cref="CheckValues"/> checks a span's.</summary>
+        private string? CheckDocumentValues(IReadOnlyDictionary<string, string> values, string field, Func<string?, string, FormatError> error)
+        {
+            _documentDefinitions ??= AttributeJson.ParseDefinitions(_project.DocumentAttributes).ToList();
+            var given = values.Where(a => a.Key != AttributeRules.ReservedName).ToList();
+            if (ProjectCreated && Extend(_documentDefinitions, given.Select(g => g.Key), AttributeRules.DocumentDefaults) is { } extended)
+            {
+                _documentDefinitions = extended.ToList();
+                _documentDefinitionsExtended = true;
+            }
+            return Check(given, _documentDefinitions, "the document", field, error);
+        }
+
+        /// <summary>The definitions with one for every name they lack (the known one of <paramref name="known"/>, else text),
+        /// or null when they lack none or the result would not be valid (too many, a name too long).</summary>
+        private static List<AttributeDefinition>? Extend(IReadOnlyList<AttributeDefinition> definitions, IEnumerable<string> names, IReadOnlyList<AttributeDefinition>? known)
+        {
+            var missing = names.Select(n => n.Trim()).Where(n => n.Length > 0 && n != AttributeRules.ReservedName)
+                .Where(n => !definitions.Any(d => string.Equals(d.Name.Trim(), n, StringComparison.OrdinalIgnoreCase)))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (missing.Count == 0) return null;
+            var extended = definitions.Concat(missing.Select(n => known?.FirstOrDefault(d => d.Name.Trim() == n) ?? new AttributeDefinition(n, AttributeKind.Text))).ToList();
+            return AttributeRules.ValidateDefinitions(extended).Count == 0 ? extended : null;
+        }
+
+        private string? Check(List<KeyValuePair<string, string>> given, IReadOnlyList<AttributeDefinition> definitions, string owner, string field, Func<string?, string, FormatError> error)
+        {
             var kept = new Dictionary<string, string>(StringComparer.Ordinal);
-            void NotKept(string field, string reason)
+            void NotKept(string where, string reason)
             {
                 _valuesNotKept++;
-                if (_valuesNotKeptDetails.Count < ImportReport.MaxListed) _valuesNotKeptDetails.Add(error(field, $"{label.Name}: {reason}").ToString());
+                if (_valuesNotKeptDetails.Count < ImportReport.MaxListed) _valuesNotKeptDetails.Add(error(where, $"{owner}: {reason}").ToString());
             }
             var optional = definitions.Select(d => d with { Required = false }).ToList();
             foreach (var (name, value) in given)
             {
                 var check = AttributeRules.Check(optional, new Dictionary<string, string?> { [name] = value });
                 if (check.Succeeded) foreach (var (n, v) in check.Values) kept[n] = v;
-                else NotKept($"annotations[{i}].attributes.{name}", string.Join(" ", check.Errors));
+                else NotKept($"{field}.{name}", string.Join(" ", check.Errors));
             }
             foreach (var d in definitions.Where(d => d.Required && !kept.ContainsKey(d.Name.Trim())))
                 if (!given.Any(g => string.Equals(g.Key.Trim(), d.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
-                    NotKept($"annotations[{i}].attributes", $"{d.Name.Trim()}: a value is required.");
-            if (kept.Count > 0) _values[s] = AttributeJson.Values(kept)!;
+                    NotKept(field, $"{d.Name.Trim()}: a value is required.");
+            return AttributeJson.Values(kept);
         }
 
         /// <summary>The checked values of a span of the file (canonical JSON), or null.</summary>
@@ -660,7 +745,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                 {
                     var p = g.Provenance;
                     await bulk.GoldAsync(document.Id, At(g.Start), At(g.End), Label(g.Label)!.Id, now, ct, OriginOf(p?.Origin), p?.Rule,
-                        p?.Curator is { } curator ? _curators.GetValueOrDefault(curator) : null, p is null ? null : JoinSources(p.Sources), p?.Note);
+                        p?.Curator is { } curator ? _curators.GetValueOrDefault(curator) : null, p is null ? null : JoinSources(p.Sources), p?.Note,
+                        _goldValues.GetValueOrDefault(g));
                     _gold++;
                 }
                 if (options.Spans == ImportedSpans.Annotations)
@@ -672,11 +758,26 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
                     foreach (var userId in working) await bulk.AssignmentAsync(document.Id, userId, _stagingId, AssignmentState.InProgress, now, ct);
                 }
             }
+            foreach (var (document, source, _) in _pending)
+            {
+                foreach (var l in source.DocumentLabels ?? [])
+                {
+                    if (!_labelValues.TryGetValue(l, out var values)) continue;
+                    db.DocumentLabels.Add(new DocumentLabel { DocumentId = document.Id, AnnotatorId = _annotators[l.Annotator]!, Values = values, UpdatedAt = now, Version = 1 });
+                    _documentLabels++;
+                }
+            }
+            if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
             foreach (var s in _pendingStaged) await bulk.StagedAsync(s.BatchId, s.DocumentId, s.Kind, s.Who, s.Start, s.End, s.LabelId, s.Note, ct, s.Origin, s.Rule, s.Sources, s.Attributes);
             await db.ImportBatches.Where(b => b.Id == BatchId).ExecuteUpdateAsync(b => b.SetProperty(x => x.HeartbeatAt, DateTime.UtcNow), ct);
             await tx.CommitAsync(ct);
             DocumentsWritten += _pending.Count;
-            foreach (var (_, source, _) in _pending) foreach (var a in source.Annotations) _values.Remove(a);
+            foreach (var (_, source, _) in _pending)
+            {
+                foreach (var a in source.Annotations) _values.Remove(a);
+                foreach (var g in source.Gold) _goldValues.Remove(g);
+                foreach (var l in source.DocumentLabels ?? []) _labelValues.Remove(l);
+            }
             _pending.Clear();
             _pendingStaged.Clear();
             _pendingAccounts.Clear();
@@ -719,6 +820,26 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             var events = new List<DocumentChangeEvent>();
             if (_attachedAnnotations > 0) await AddStagedAnnotationsAsync(db, batchId, events, ct);
+            // What the file taught a new project's labels and document attributes about what its annotators say.
+            foreach (var label in _labels.Values.Where(l => _createdLabels.Contains(l.Name) && l.Id != 0))
+            {
+                var definitions = label.Attributes;
+                await db.Labels.Where(l => l.Id == label.Id).ExecuteUpdateAsync(l => l.SetProperty(x => x.Attributes, definitions), ct);
+            }
+            if (_documentDefinitionsExtended)
+            {
+                var definitions = AttributeJson.Definitions(_documentDefinitions);
+                await db.Projects.IgnoreQueryFilters().Where(p => p.Id == _project.Id).ExecuteUpdateAsync(p => p.SetProperty(x => x.DocumentAttributes, definitions), ct);
+            }
+            if (_attachDocumentLabels.Count > 0)
+            {
+                // Not over what an annotator said about the document since the file was read.
+                var documents = _attachDocumentLabels.Select(l => l.DocumentId).Distinct().ToList();
+                var there = await db.DocumentLabels.Where(l => documents.Contains(l.DocumentId)).Select(l => new { l.DocumentId, l.AnnotatorId }).ToListAsync(ct);
+                var taken = there.Select(l => (l.DocumentId, l.AnnotatorId)).ToHashSet();
+                db.DocumentLabels.AddRange(_attachDocumentLabels.Where(l => !taken.Contains((l.DocumentId, l.AnnotatorId))));
+                await db.SaveChangesAsync(ct);
+            }
             foreach (var (documentId, userId, state) in _attachAssignments)
             {
                 DateTime? doneAt = state == AssignmentState.Done ? now : null;
@@ -784,6 +905,8 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             Documents = ErrorCount == 0 ? DocumentsWritten : 0,
             Annotations = ErrorCount == 0 ? _annotations : 0,
             GoldSpans = ErrorCount == 0 ? _gold : 0,
+            DocumentLabels = ErrorCount == 0 ? _documentLabels : 0,
+            DocumentLabelsKept = ErrorCount == 0 ? _documentLabelsKept : 0,
             Suggestions = ErrorCount == 0 ? _suggestions : 0,
             AttachedAnnotations = ErrorCount == 0 ? _attachedAnnotations : 0,
             AttachedGoldSpans = ErrorCount == 0 ? _attachedGold : 0,
@@ -913,10 +1036,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             Gold = $"INSERT INTO {s.Table<GoldAnnotation>()} ({G(nameof(GoldAnnotation.DocumentId))}, {G(nameof(GoldAnnotation.Start))}, " +
                    $"{G(nameof(GoldAnnotation.End))}, {G(nameof(GoldAnnotation.LabelId))}, {G(nameof(GoldAnnotation.CreatedAt))}, " +
                    $"{G(nameof(GoldAnnotation.Origin))}, {G(nameof(GoldAnnotation.Rule))}, {G(nameof(GoldAnnotation.CuratorId))}, " +
-                   $"{G(nameof(GoldAnnotation.Sources))}, {G(nameof(GoldAnnotation.Note))}) " +
+                   $"{G(nameof(GoldAnnotation.Sources))}, {G(nameof(GoldAnnotation.Note))}, {G(nameof(GoldAnnotation.Attributes))}) " +
                    $"SELECT {S(nameof(ImportStagedSpan.DocumentId))}, {S(nameof(ImportStagedSpan.Start))}, {S(nameof(ImportStagedSpan.End))}, " +
                    $"{S(nameof(ImportStagedSpan.LabelId))}, {{1}}, COALESCE({S(nameof(ImportStagedSpan.Origin))}, {{3}}), {S(nameof(ImportStagedSpan.Rule))}, " +
-                   $"{S(nameof(ImportStagedSpan.Who))}, {S(nameof(ImportStagedSpan.Sources))}, {S(nameof(ImportStagedSpan.Note))} " +
+                   $"{S(nameof(ImportStagedSpan.Who))}, {S(nameof(ImportStagedSpan.Sources))}, {S(nameof(ImportStagedSpan.Note))}, {S(nameof(ImportStagedSpan.Attributes))} " +
                    $"FROM {s.Table<ImportStagedSpan>()} WHERE {S(nameof(ImportStagedSpan.BatchId))} = {{0}} AND {S(nameof(ImportStagedSpan.Kind))} = {{2}} " +
                    $"ORDER BY {S(nameof(ImportStagedSpan.Id))}";
             GoldKind = s.ToProvider<ImportStagedSpan>(nameof(ImportStagedSpan.Kind))(StagedSpanKind.Gold)!;

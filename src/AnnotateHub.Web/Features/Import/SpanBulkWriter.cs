@@ -26,9 +26,9 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
 
     /// <summary>A gold span with its provenance (imported, with no rule, curator, sources or note, when the file gave none).</summary>
     public Task GoldAsync(int documentId, int start, int end, int labelId, DateTime at, CancellationToken ct,
-        GoldOrigin origin = GoldOrigin.Imported, string? rule = null, string? curatorId = null, string? sources = null, string? note = null) =>
-        RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t", "@o", "@r", "@c", "@n", "@x"), ct,
-            documentId, start, end, labelId, at, _sql.Origin(origin), rule, curatorId, sources, note);
+        GoldOrigin origin = GoldOrigin.Imported, string? rule = null, string? curatorId = null, string? sources = null, string? note = null, string? attributes = null) =>
+        RunAsync(_gold ??= Prepare(_sql.Gold, "@d", "@s", "@e", "@l", "@t", "@o", "@r", "@c", "@n", "@x", "@a"), ct,
+            documentId, start, end, labelId, at, _sql.Origin(origin), rule, curatorId, sources, note, attributes);
 
     /// <summary>A suggestion with its checked attribute values (canonical JSON, or null).</summary>
     public Task SuggestionAsync(int documentId, string source, int start, int end, int labelId, string? attributes, DateTime at, CancellationToken ct) =>
@@ -68,7 +68,7 @@ internal sealed class SpanBulkWriter(AnnotateHubDbContext db) : IAsyncDisposable
                 (nameof(GoldAnnotation.DocumentId), "@d"), (nameof(GoldAnnotation.Start), "@s"), (nameof(GoldAnnotation.End), "@e"),
                 (nameof(GoldAnnotation.LabelId), "@l"), (nameof(GoldAnnotation.CreatedAt), "@t"), (nameof(GoldAnnotation.Origin), "@o"),
                 (nameof(GoldAnnotation.Rule), "@r"), (nameof(GoldAnnotation.CuratorId), "@c"), (nameof(GoldAnnotation.Sources), "@n"),
-                (nameof(GoldAnnotation.Note), "@x"));
+                (nameof(GoldAnnotation.Note), "@x"), (nameof(GoldAnnotation.Attributes), "@a"));
             Suggestion = s.Insert<Suggestion>(
                 (nameof(Data.Suggestion.DocumentId), "@d"), (nameof(Data.Suggestion.Source), "@o"), (nameof(Data.Suggestion.Start), "@s"),
                 (nameof(Data.Suggestion.End), "@e"), (nameof(Data.Suggestion.LabelId), "@l"), (nameof(Data.Suggestion.CreatedAt), "@t"),
