@@ -53,6 +53,38 @@ public sealed class CurationHubTests(AppServer server) : IClassFixture<AppServer
     private Task<HubConnection> ConnectAsync(string user) => server.ConnectToHubAsync(user, AppServer.AnnotatorPassword, CurationHub.Path);
 
     [Fact]
+    public async Task A_curator_sets_what_a_gold_figure_says_through_the_hub_and_bad_values_or_an_annotator_change_nothing()
+    {
+        var t = await TeamAsync();
+        await using var cleo = await ConnectAsync(t.Cleo);
+        await using var ana = await ConnectAsync(t.Ana);
+        var accepted = await cleo.InvokeAsync<CurationResultDto>("Accept", new AcceptRequest(t.DocumentId, 15, 27, 1));
+        Assert.True(accepted.Ok, accepted.Error);
+        var state = await cleo.InvokeAsync<CurationStateDto>("GetCuration", t.DocumentId, false);
+        var gold = state.Gold.Single(g => g.Start == 15);
+        var values = new Dictionary<string, string?> { ["count"] = "2", ["status"] = "killed", ["who"] = "soldiers" };
+
+        var bad = await cleo.InvokeAsync<CurationResultDto>("SetGoldValues", gold.Id, gold.Version, new Dictionary<string, string?> { ["count"] = "two", ["colour"] = "red" });
+        var stranger = await ana.InvokeAsync<CurationResultDto>("SetGoldValues", gold.Id, gold.Version, values);
+        var stale = await cleo.InvokeAsync<CurationResultDto>("SetGoldValues", gold.Id, gold.Version + 1, values);
+        var gone = await cleo.InvokeAsync<CurationResultDto>("SetGoldValues", gold.Id + 100_000, 1, values);
+        var after = (await cleo.InvokeAsync<CurationStateDto>("GetCuration", t.DocumentId, false)).Gold.Single(g => g.Start == 15);
+        Assert.Equal(("refused", gold.Version), (bad.Code, after.Version));
+        Assert.Contains("count: \"two\" is not a number", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("This label has no attribute \"colour\"", bad.Error, StringComparison.Ordinal);
+        Assert.Equal("refused", stranger.Code);
+        Assert.Equal("conflict", stale.Code);
+        Assert.Equal("conflict", gone.Code);
+        Assert.Equal(gold.Attributes, after.Attributes);
+
+        var set = await cleo.InvokeAsync<CurationResultDto>("SetGoldValues", gold.Id, gold.Version, values);
+
+        Assert.True(set.Ok, set.Error);
+        var now = (await cleo.InvokeAsync<CurationStateDto>("GetCuration", t.DocumentId, false)).Gold.Single(g => g.Start == 15);
+        Assert.Equal(new Dictionary<string, string> { ["count"] = "2", ["status"] = "killed", ["who"] = "soldiers" }, now.Attributes);
+    }
+
+    [Fact]
     public async Task A_curator_decides_undoes_and_reads_history_through_the_hub_and_a_supervisor_sees_it_live_and_reverts()
     {
         var t = await TeamAsync();

@@ -67,6 +67,17 @@ public sealed class CurationHub(CurationService curation, LabelService labels, C
             : CurationResultDto.From(await curation.CreateGoldAsync(documentId, UserId, start, end, labelId.Id, note));
     }
 
+    /// <summary>Sets what a gold span says (its count, status...), checked against its label like an annotator's values;
+    /// refused whole, with every reason, or as a conflict when it changed since <paramref name="expectedVersion"/>.</summary>
+    public async Task<CurationResultDto> SetGoldValues(long goldId, int expectedVersion, Dictionary<string, string?> values)
+    {
+        await RequireStandingAsync();
+        if (values is null) return CurationResultDto.Invalid("Send the values, by attribute name ({} for none).");
+        if (await curation.GoldLabelAsync(goldId) is not { } gold)
+            return CurationResultDto.From(CurationResult.Stale("The gold span no longer exists; someone removed it."));
+        return CurationResultDto.From(await curation.UpdateGoldAsync(goldId, UserId, expectedVersion, gold.LabelId, null, null, gold.Note, values));
+    }
+
     public async Task<CurationResultDto> DeleteGold(long goldId, int expectedVersion)
     {
         await RequireStandingAsync();
@@ -158,13 +169,13 @@ public sealed record CurationResultDto(bool Ok, string Code, string? Error, int 
     public static CurationResultDto Refused(string error) => new(false, "refused", error, 0);
 }
 
-public sealed record LaneSpanDto(long Id, int Start, int End, string Label, string? Note);
+public sealed record LaneSpanDto(long Id, int Start, int End, string Label, string? Note, IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>A lane; <see cref="AnnotatorId"/> is null when the view is anonymous.</summary>
 public sealed record LaneDto(int Number, string? AnnotatorId, string Name, string? State, IReadOnlyList<LaneSpanDto> Spans);
 
 public sealed record GoldDto(long Id, int Start, int End, string Label, string Origin, string? Rule, string? Curator,
-    IReadOnlyList<string> Sources, string? Note, int Version, string Provenance);
+    IReadOnlyList<string> Sources, string? Note, int Version, string Provenance, IReadOnlyDictionary<string, string>? Attributes = null);
 
 public sealed record RejectionDto(long Id, int Start, int End, string Curator, string? Note);
 
@@ -176,9 +187,9 @@ public sealed record CurationStateDto(int DocumentId, int ProjectId, string Titl
 {
     public static CurationStateDto From(CurationState s) => new(s.DocumentId, s.ProjectId, s.Title, s.Status.ToString().ToLowerInvariant(), s.CuratedBy,
         s.Lanes.Select(l => new LaneDto(l.Number, s.Anonymous ? null : l.AnnotatorId, l.Name, l.State?.ToString(),
-            l.Spans.Select(x => new LaneSpanDto(x.Id, x.Start, x.End, x.Label, x.Note)).ToList())).ToList(),
+            l.Spans.Select(x => new LaneSpanDto(x.Id, x.Start, x.End, x.Label, x.Note, x.Values)).ToList())).ToList(),
         s.Gold.Select(g => new GoldDto(g.Id, g.Start, g.End, g.Label, g.Origin.ToString().ToLowerInvariant(), g.Rule, g.CuratorName,
-            s.Anonymous ? [] : g.Sources, g.Note, g.Version, g.Provenance)).ToList(),
+            s.Anonymous ? [] : g.Sources, g.Note, g.Version, g.Provenance, g.Values)).ToList(),
         s.Rejections.Select(r => new RejectionDto(r.Id, r.Start, r.End, r.CuratorName, r.Note)).ToList(),
         s.Units.Select(u => new UnitDto(u.Unit.Start, u.Unit.End, KindName(u.Unit.Kind), u.Decided)).ToList());
 

@@ -161,6 +161,15 @@ public sealed class CurationService(
         }, ct);
     }
 
+    /// <summary>A gold span's label and note (what a change of its values keeps), or null when there is no such span. The
+    /// change itself checks that the user may curate.</summary>
+    public async Task<(int LabelId, string? Note)?> GoldLabelAsync(long goldId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var gold = await db.GoldAnnotations.AsNoTracking().Where(g => g.Id == goldId).Select(g => new { g.LabelId, g.Note }).FirstOrDefaultAsync(ct);
+        return gold is null ? null : (gold.LabelId, gold.Note);
+    }
+
     public async Task<CurationResult> DeleteGoldAsync(long goldId, string userId, int expectedVersion, CancellationToken ct = default)
     {
         var documentId = await DocumentOfGoldAsync(goldId, ct);
