@@ -286,6 +286,70 @@ public sealed class CurationTests(BrowserFixture fixture)
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextRegex = new Regex("^" + Regex.Escape(item) + "$") }).ClickAsync();
     }
 
+    [Fact]
+    public async Task A_curator_sees_what_each_lane_says_takes_one_and_corrects_the_gold_count_in_the_browser()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (ana, ben, cleo) = ($"ana-{suffix}", $"ben-{suffix}", $"cleo-{suffix}");
+        var projectId = await Server.CreateProjectAsync("Gold values " + suffix);
+        var seed = await SeedArticle.LoadAsync(Server, SeedArticle.ExplainerSource);
+        var documentId = await Server.ImportDocumentAsync(projectId, seed.Text);
+        string text;
+        await using (var db = Server.CreateDbContext()) text = await db.Documents.Where(d => d.Id == documentId).Select(d => d.Text).SingleAsync();
+        var anaId = await Server.CreateUserAsync(ana);
+        var benId = await Server.CreateUserAsync(ben);
+        var cleoId = await Server.CreateUserAsync(cleo);
+        await Server.AddMemberAsync(anaId, projectId);
+        await Server.AddMemberAsync(benId, projectId);
+        await Server.AddMemberAsync(cleoId, projectId, ProjectRole.Curator);
+        var figure = (await Server.Get<LabelService>().ListAsync(projectId)).Single(l => l.Name == "casualty figure").Id;
+        var (start, end) = Find(text, OnlyAna);
+        foreach (var (user, said) in new[] { (anaId, "10"), (benId, "12") })
+        {
+            var created = await Server.Get<AnnotationService>().CreateAsync(documentId, user, start, end, figure, null,
+                new Dictionary<string, string?> { ["count"] = said, ["status"] = "injured", ["who"] = "US soldiers", ["qualifier"] = "at least" });
+            Assert.True(created.Succeeded, created.Error);
+            Assert.True((await Server.Get<TeamService>().SetDoneAsync(documentId, user, done: true)).Succeeded);
+        }
+
+        var page = await fixture.SignedInPageAsync(cleo, AppServer.AnnotatorPassword);
+        await OpenCurationAsync(page, documentId);
+        var unit = Unit(page, 0);
+        await Expect(unit.Locator("[data-testid=lane][data-lane='1'] [data-testid=lane-values]")).ToHaveTextAsync("count 10, status injured, who US soldiers, qualifier at least");
+        await Expect(unit.Locator("[data-testid=lane][data-lane='2'] [data-testid=lane-values]")).ToHaveTextAsync("count 12, status injured, who US soldiers, qualifier at least");
+
+        await Expect(unit.Locator("[data-testid=unit-kind]")).ToHaveTextAsync("agree");
+        await Expect(unit.Locator("[data-testid=unit-values-differ]")).ToHaveTextAsync("values differ");
+        await unit.Locator("[data-testid=accept-1]").ClickAsync();
+        var gold = unit.Locator("[data-testid=gold-span]");
+        await Expect(gold.Locator("[data-testid=gold-values]")).ToHaveTextAsync("count 10, status injured, who US soldiers, qualifier at least");
+
+        // A bad count is refused with its reason, and the editor keeps what was typed.
+        await gold.Locator("[data-testid=gold-edit-values]").ClickAsync();
+        var editor = unit.Locator("[data-testid=gold-values-editor]");
+        var count = editor.Locator("input[data-attr=count]");
+        await Expect(count).ToHaveValueAsync("10");
+        await count.FillAsync("-5");
+        await count.PressAsync("Enter");
+        await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "below the smallest allowed, 0" })).ToBeVisibleAsync();
+        await Expect(count).ToHaveValueAsync("-5");
+        await using (var db = Server.CreateDbContext())
+            Assert.Contains("\"count\":\"10\"", await db.GoldAnnotations.Where(g => g.DocumentId == documentId).Select(g => g.Attributes).SingleAsync(), StringComparison.Ordinal);
+
+        await count.FillAsync("12");
+        await editor.Locator("select[data-attr=qualifier]").SelectOptionAsync("more than");
+        await fixture.ScreenshotAsync(page, "curation-gold-values-editor");
+        await editor.Locator("[data-testid=gold-save-values]").ClickAsync();
+
+        await Expect(editor).ToHaveCountAsync(0);
+        await Expect(gold.Locator("[data-testid=gold-values]")).ToHaveTextAsync("count 12, status injured, who US soldiers, qualifier more than");
+        await Expect(gold.Locator("[data-testid=gold-provenance]")).ToHaveTextAsync($"adjudicated by {cleo}");
+        await using (var db = Server.CreateDbContext())
+            Assert.Equal("""{"count":"12","qualifier":"more than","status":"injured","who":"US soldiers"}""",
+                await db.GoldAnnotations.Where(g => g.DocumentId == documentId).Select(g => g.Attributes).SingleAsync());
+        await fixture.ScreenshotAsync(page, "curation-gold-values");
+    }
+
     private static async Task OpenCurationAsync(IPage page, int documentId)
     {
         await page.GotoAsync($"/documents/{documentId}/curate");

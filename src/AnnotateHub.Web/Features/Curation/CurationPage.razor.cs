@@ -266,6 +266,12 @@ public sealed partial class CurationPage : IAsyncDisposable
 
     private ValuesEdit? _values;
 
+    /// <summary>Whether annotators who marked the same span with the same label in the unit say different things about it.</summary>
+    private bool ValuesDiffer(CurationUnit unit) => _state!.Lanes
+        .SelectMany(l => SpansIn(l, unit))
+        .GroupBy(s => (s.Start, s.End, s.LabelId))
+        .Any(g => g.Select(s => AttributeJson.Values(s.Values)).Distinct(StringComparer.Ordinal).Skip(1).Any());
+
     private LabelView? LabelOf(int labelId) => _state?.Labels.FirstOrDefault(l => l.Id == labelId);
 
     /// <summary>What a span says, as people read it: "count 10, status injured".</summary>
