@@ -17,7 +17,7 @@ public sealed record BratDocument(string Path, InterchangeDocument? Document, IR
 /// annotator's; spans without one are gold. visual.conf [labels] turns types back into label names. Attributes of
 /// text-bound annotations (A lines; a binary one is "yes") and the <c>name=value</c> pairs of an AnnotatorNotes line
 /// become the span's attribute values, any other text of the note its note ("note"), as <see cref="BratWriter"/> writes
-/// them; gold spans have no values, so those of a span without an annotator are left out. Relations, events and their
+/// them; a span without an annotator is gold, with its values, any other text of its note the note of its provenance. Relations, events and their
 /// attributes are skipped. Offsets are code points; every span's text is checked against the .txt.
 /// </summary>
 public static class BratReader
@@ -185,7 +185,14 @@ public static class BratReader
                 if (freeNotes.TryGetValue(key, out var free)) values[Labels.AttributeRules.ReservedName] = string.Join(" | ", free);
                 annotations.Add(new InterchangeSpan(annotator, s, e, label, values.Count > 0 ? values : null));
             }
-            else gold.Add(new GoldSpan(s, e, label));
+            else
+            {
+                // A gold span's values are its own; any other text of its note becomes the note of its provenance.
+                var values = valuesOf.GetValueOrDefault(key);
+                var provenance = freeNotes.TryGetValue(key, out var free)
+                    ? new GoldProvenance(GoldProvenance.Imported, null, null, [], string.Join(" | ", free)) : null;
+                gold.Add(new GoldSpan(s, e, label, provenance, values is { Count: > 0 } ? values : null));
+            }
         }
         var meta = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (folder.Length > 0) meta["split"] = folder;
