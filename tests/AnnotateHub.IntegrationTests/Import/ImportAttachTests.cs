@@ -46,6 +46,36 @@ public sealed class ImportAttachTests(AppServer server) : IClassFixture<AppServe
     }
 
     [Fact]
+    public async Task A_new_annotators_spans_and_document_labels_attach_to_a_document_the_project_has_even_when_they_did_not_finish_it()
+    {
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var admin = await server.AdminIdAsync();
+        var import = server.Get<ImportService>();
+        var first = await import.ImportAsync(Utf8($$$"""
+            {"id": "a", "text": "Rockets hit the base. {{{u}}}", "annotators": ["ana-{{{u}}}"], "annotations": [{"annotator": "ana-{{{u}}}", "start": 0, "end": 7, "label": "actor"}],
+             "document_labels": [{"annotator": "ana-{{{u}}}", "attributes": {"event date": "2024-01-05"}}]}
+            """.Replace("\n ", " ", StringComparison.Ordinal)), "docs.jsonl", new ImportOptions(admin, ProjectName: "Attach new annotator " + u));
+        Assert.True(first.Succeeded, string.Join("\n", first.Describe()));
+
+        // zed is new to the project and not among the file's "annotators" (still working); ana said something else already.
+        var again = await import.ImportAsync(Utf8($$$"""
+            {"id": "a", "text": "Rockets hit the base. {{{u}}}", "annotations": [{"annotator": "zed-{{{u}}}", "start": 12, "end": 20, "label": "actor"}],
+             "document_labels": [{"annotator": "zed-{{{u}}}", "attributes": {"event date": "2024-01-06"}}, {"annotator": "ana-{{{u}}}", "attributes": {"event date": "2024-02-01"}}]}
+            """.Replace("\n ", " ", StringComparison.Ordinal)), "zed.jsonl", new ImportOptions(admin, ProjectId: first.ProjectId));
+
+        Assert.True(again.Succeeded, string.Join("\n", again.Describe()));
+        Assert.Equal((1, 1, 1), (again.AttachedAnnotations, again.DocumentLabels, again.DocumentLabelsKept));
+        Assert.Contains(again.KeptDetails, k => k.Contains($"ana-{u}'s document labels not applied", StringComparison.Ordinal));
+        await using var db = await server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
+        var document = await db.Documents.SingleAsync(d => d.ProjectId == first.ProjectId);
+        var labels = await (from l in db.DocumentLabels join w in db.Users on l.AnnotatorId equals w.Id where l.DocumentId == document.Id
+                            orderby w.UserName select new { w.UserName, l.Values }).ToListAsync();
+        Assert.Equal([($"ana-{u}", """{"event date":"2024-01-05"}"""), ($"zed-{u}", """{"event date":"2024-01-06"}""")], labels.Select(l => (l.UserName!, l.Values)));
+        var zed = await db.Users.SingleAsync(w => w.UserName == $"zed-{u}");
+        Assert.Equal(Core.Projects.AssignmentState.InProgress, (await db.Assignments.SingleAsync(a => a.DocumentId == document.Id && a.UserId == zed.Id)).State);
+    }
+
+    [Fact]
     public async Task A_curated_line_without_gold_marks_a_document_the_project_has_curated_instead_of_being_skipped()
     {
         // A curator may reject everything in a document: its export is curated with no gold, and reads back as that.

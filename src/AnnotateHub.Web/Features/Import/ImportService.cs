@@ -842,8 +842,10 @@ public sealed class ImportService(IDbContextFactory<AnnotateHubDbContext> dbFact
             }
             foreach (var (documentId, userId, state) in _attachAssignments)
             {
-                DateTime? doneAt = state == AssignmentState.Done ? now : null;
-                await db.Database.ExecuteSqlRawAsync(sql.Assignment, [documentId, userId, _project.Id, sql.AssignmentState(state)!, now, now, (object?)doneAt ?? DBNull.Value], ct);
+                // A typed parameter for the done time: a bare DBNull (an assignment still in progress) has no store type.
+                var doneAt = db.Database.GetDbConnection().CreateCommand().CreateParameter();
+                (doneAt.ParameterName, doneAt.Value) = ("doneAt", state == AssignmentState.Done ? now : DBNull.Value);
+                await db.Database.ExecuteSqlRawAsync(sql.Assignment, [documentId, userId, _project.Id, sql.AssignmentState(state)!, now, now, doneAt], ct);
             }
             await db.ImportBatches.Where(b => b.Id == batchId).ExecuteDeleteAsync(ct);
             // New documents, members and assignments: other processes' open pages and hub guards hear of them through
