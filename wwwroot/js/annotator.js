@@ -354,6 +354,73 @@
         return { start, end, rect: rects.length ? rects[rects.length - 1] : range.getBoundingClientRect() };
     }
 
+    // ---- Reading by keyboard (issue 20): with the text focused, the arrows select a word at a time, Shift+arrows extend
+    // the selection by words, the down and up arrows go to the next or previous paragraph; a label's key then tags. ----
+    function wordAround(container, i) {
+        return snap(container, i, i + 1);
+    }
+
+    // The first word at or after offset i (forward) or ending at or before it (backward); null when there is none.
+    function wordFrom(container, i, forward) {
+        const runs = [...container.querySelectorAll('[data-s]')];
+        if (runs.length === 0) return null;
+        const length = Number(runs[runs.length - 1].dataset.e);
+        const at = textAt(runs);
+        if (forward) {
+            for (let k = Math.max(0, i); k < length; k++) if (isWordChar(at(k))) return wordAround(container, k);
+        } else {
+            for (let k = Math.min(length, i) - 1; k >= 0; k--) if (isWordChar(at(k))) return wordAround(container, k);
+        }
+        return null;
+    }
+
+    // The first word of the paragraph after (or before) the one holding offset i.
+    function paragraphFrom(container, i, forward) {
+        const blocks = [...container.querySelectorAll('.para, p')].filter(b => b.querySelector('[data-s]'));
+        const index = blocks.findIndex(b => [...b.querySelectorAll('[data-s]')].some(r => Number(r.dataset.s) <= i && i < Number(r.dataset.e)));
+        const target = blocks[index < 0 ? 0 : index + (forward ? 1 : -1)];
+        if (!target) return null;
+        return wordFrom(container, Number(target.querySelector('[data-s]').dataset.s), true);
+    }
+
+    function keyboardMove(h, e) {
+        const container = h.container;
+        const found = selectionIn(container);
+        const caret = h.caret ?? 0;
+        let start, end;
+        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+            const forward = e.key === 'ArrowRight';
+            if (e.shiftKey && found) {
+                if (forward) {
+                    const next = wordFrom(container, found.end, true);
+                    if (!next) return;
+                    [start, end] = [found.start, next.end];
+                } else {
+                    const last = wordFrom(container, found.end, false);
+                    const before = last && wordFrom(container, last.start, false);
+                    if (!before || before.end <= found.start) return;
+                    [start, end] = [found.start, before.end];
+                }
+            } else {
+                const word = found ? wordFrom(container, forward ? found.end : found.start, forward) : wordFrom(container, caret, true);
+                if (!word) return;
+                [start, end] = [word.start, word.end];
+            }
+        } else {
+            const word = paragraphFrom(container, found ? found.start : caret, e.key === 'ArrowDown');
+            if (!word) return;
+            [start, end] = [word.start, word.end];
+        }
+        const range = rangeOf(container, start, end);
+        if (!range) return;
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        h.caret = end;
+        (range.startContainer.parentElement || container).scrollIntoView({ block: 'nearest' });
+        h.reportSelection();
+    }
+
     function attach(container, dotnet, options) {
         const h = {
             container, dotnet, options: normalize(options), queue: [], highlightNames: [], menu: null, menuRange: null,
@@ -395,8 +462,10 @@
                 }
             }, 0);
         };
+        h.reportSelection = reportSelection;
         const onKeyUp = (e) => {
-            if (e.shiftKey && e.key.startsWith('Arrow')) reportSelection();
+            if (e.shiftKey && e.key.startsWith('Arrow') && !h.movedByKey) reportSelection();
+            h.movedByKey = false;
         };
         // The span and version the details panel shows: an edit by key is checked against what the user saw.
         const shown = () => {
@@ -411,6 +480,13 @@
                 return;
             }
             if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+            if (['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp'].includes(e.key) && (e.target === container || container.contains(e.target))) {
+                // The text has the focus: the arrows read it a word at a time (offline too: a queued span needs a selection).
+                e.preventDefault();
+                h.movedByKey = true;
+                keyboardMove(h, e);
+                return;
+            }
             if (!connection.isUp()) {
                 if (/^[1-9]$/.test(e.key)) {
                     e.preventDefault();
