@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Corpus;
 
-public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans);
+public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans, DateTime? ArchivedAt = null);
 
 /// <summary>A document on the project page: its facts, the spans it holds within the viewer's scope, and the viewer's
 /// own assignment state (when the scope names a viewer).</summary>
@@ -76,7 +76,7 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
         var ids = projectIds.ToList();
         return await db.Projects.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
-                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId))))
+                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt))
             .ToListAsync(ct);
     }
 
@@ -85,7 +85,7 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
-                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId))))
+                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -196,6 +196,12 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
                            select new DocumentFacts(d.ProjectId, d.Length)).FirstOrDefaultAsync(ct);
         if (facts is not null) _facts.TryAdd(documentId, facts);
         return facts;
+    }
+
+    /// <summary>Forget a deleted document's facts (the one change that ends them): the next question finds no document.</summary>
+    public void Forget(IEnumerable<int> documentIds)
+    {
+        foreach (var id in documentIds) _facts.TryRemove(id, out _);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DocumentFacts> _facts = new();
