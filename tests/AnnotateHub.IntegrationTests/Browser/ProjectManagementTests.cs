@@ -61,6 +61,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#project-delete-confirm").FillAsync("field notes (spring)");
             await Expect(page.Locator("[data-testid=project-delete-confirmed]")).ToBeDisabledAsync();
             await page.Locator("#project-delete-confirm").FillAsync("Field notes (spring)");
+            await Expect(page.Locator("[data-testid=project-delete-confirmed]")).ToBeEnabledAsync();
             await fixture.ScreenshotAsync(page, "project-delete-dialog");
             await page.Locator("[data-testid=project-delete-confirmed]").ClickAsync();
 

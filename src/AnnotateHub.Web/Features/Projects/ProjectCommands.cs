@@ -11,17 +11,17 @@ namespace AnnotateHub.Web.Features.Projects;
 public sealed class ProjectsListCommand : Command
 {
     public override string Name => "projects list";
-    public override string Summary => "List projects: id, name, mode, documents, members.";
+    public override string Summary => "List projects: id, name, mode, documents, members (archived ones say so).";
 
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         await using var db = await context.Services.GetRequiredService<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync(ct);
         var rows = await db.Projects.OrderBy(p => p.Name)
-            .Select(p => new { p.Id, p.Name, p.Mode, Documents = p.Documents.Count, Members = db.ProjectMembers.Count(m => m.ProjectId == p.Id) })
+            .Select(p => new { p.Id, p.Name, p.Mode, Archived = p.ArchivedAt != null, Documents = p.Documents.Count, Members = db.ProjectMembers.Count(m => m.ProjectId == p.Id) })
             .ToListAsync(ct);
         context.Out.WriteLine("ID  MODE   DOCUMENTS  MEMBERS  NAME");
         foreach (var r in rows)
-            context.Out.WriteLine($"{r.Id,-3} {r.Mode.ToString().ToLowerInvariant(),-6} {r.Documents,9}  {r.Members,7}  {r.Name}");
+            context.Out.WriteLine($"{r.Id,-3} {r.Mode.ToString().ToLowerInvariant(),-6} {r.Documents,9}  {r.Members,7}  {r.Name}{(r.Archived ? "  (archived)" : "")}");
         return ExitCodes.Ok;
     }
 }
