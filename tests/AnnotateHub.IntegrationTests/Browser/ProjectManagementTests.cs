@@ -27,7 +27,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#new-project-description").FillAsync("Interviews with survivors, spring 2026.");
             await page.Locator("[data-testid=create-project]").ClickAsync();
             await Expect(page.Locator("[data-testid=new-project-error]")).ToContainTextAsync("There is already a project named");
-            await fixture.ScreenshotAsync(page, "project-new-dialog");
+            await SettledScreenshotAsync(page, "project-new-dialog");
             await page.Locator("#new-project-name").FillAsync("Field notes");
             await page.Locator("[data-testid=create-project]").ClickAsync();
 
@@ -41,7 +41,8 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#project-name").FillAsync("  ");
             await Expect(page.Locator("[data-testid=project-save]")).ToBeDisabledAsync();
             await page.Locator("#project-name").FillAsync("Field notes (spring)");
-            await fixture.ScreenshotAsync(page, "project-edit-dialog");
+            await Expect(page.Locator("[data-testid=project-save]")).ToBeEnabledAsync();
+            await SettledScreenshotAsync(page, "project-edit-dialog");
             await page.Locator("[data-testid=project-save]").ClickAsync();
             await Expect(page.Locator("[data-testid=project-name]")).ToHaveTextAsync("Field notes (spring)");
 
@@ -51,7 +52,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.GotoAsync("/");
             await Expect(page.Locator("[data-testid=archived-projects] [data-testid=project-card]")).ToHaveAttributeAsync("data-project", "Field notes (spring)");
             await Expect(page.Locator("[data-testid=active-projects] [data-testid=project-card]")).ToHaveAttributeAsync("data-project", AppServer.DemoProjectName);
-            await fixture.ScreenshotAsync(page, "projects-archived");
+            await SettledScreenshotAsync(page, "projects-archived");
 
             await page.GotoAsync($"/projects/{projectId}");
             await Live.WaitForInteractiveAsync(page, "[data-testid=project-delete]");
@@ -62,7 +63,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await Expect(page.Locator("[data-testid=project-delete-confirmed]")).ToBeDisabledAsync();
             await page.Locator("#project-delete-confirm").FillAsync("Field notes (spring)");
             await Expect(page.Locator("[data-testid=project-delete-confirmed]")).ToBeEnabledAsync();
-            await fixture.ScreenshotAsync(page, "project-delete-dialog");
+            await SettledScreenshotAsync(page, "project-delete-dialog");
             await page.Locator("[data-testid=project-delete-confirmed]").ClickAsync();
 
             await Expect(page).ToHaveURLAsync(new Regex("/$"));
@@ -109,7 +110,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#document-url").FillAsync("https://example.org/quiet");
             await page.Locator("[data-testid=document-save]").ClickAsync();
             await Expect(page.Locator("[data-testid=document-edit-error]")).ToContainTextAsync("The published date must look like 2020-01-08");
-            await fixture.ScreenshotAsync(page, "document-edit-dialog");
+            await SettledScreenshotAsync(page, "document-edit-dialog");
             await page.Locator("#document-published").FillAsync("2020-01-08");
             await page.Locator("[data-testid=document-save]").ClickAsync();
 
@@ -123,7 +124,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await Row(page, "Busy report").Locator("[data-testid=doc-delete]").ClickAsync();
             await Expect(page.Locator("[data-testid=document-impact]")).ToContainTextAsync("1 span by 1 annotator will be lost");
             await Expect(page.Locator("[data-testid=document-delete-confirmed]")).ToBeDisabledAsync();
-            await fixture.ScreenshotAsync(page, "document-delete-dialog");
+            await SettledScreenshotAsync(page, "document-delete-dialog");
             await page.GetByText("Delete the annotators' 1 span with it").ClickAsync();
             await page.Locator("[data-testid=document-delete-confirmed]").ClickAsync();
             await Expect(Row(page, "Busy report")).ToHaveCountAsync(0);
@@ -143,6 +144,14 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
         {
             await server.DisposeAsync();
         }
+    }
+
+    /// <summary>A screenshot once MudBlazor's button and border transitions (250 ms) have ended: only the picture waits,
+    /// never an assertion.</summary>
+    private async Task SettledScreenshotAsync(IPage page, string name)
+    {
+        await page.WaitForTimeoutAsync(400);
+        await fixture.ScreenshotAsync(page, name);
     }
 
     private static ILocator Row(IPage page, string title) =>

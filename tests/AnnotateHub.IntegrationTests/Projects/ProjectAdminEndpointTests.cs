@@ -193,6 +193,33 @@ public sealed class ProjectAdminEndpointTests(AppServer server) : IClassFixture<
         Assert.Equal(("New title", (string?)null, (DateOnly?)null, "https://example.org/a"), (meta.Title, meta.Outlet, meta.PublishedOn, meta.Url));
     }
 
+    [Fact]
+    public async Task An_archived_project_leaves_the_queues_and_refuses_annotators_new_spans()
+    {
+        using var admin = await ClientAsync(await server.AdminIdAsync());
+        var projectId = (await (await admin.PostAsJsonAsync("/api/projects", new CreateProjectBody(Unique("Finished"), null, null, null))).Content.ReadFromJsonAsync<ProjectDto>())!.Id;
+        var documentId = await server.ImportDocumentAsync(projectId, "Finished report\n\nTwo rockets hit the base.");
+        var annotatorId = await server.CreateUserAsync(UserName("ana"));
+        await server.AddMemberAsync(annotatorId, projectId);
+        using var annotator = await ClientAsync(annotatorId);
+        var team = server.Get<TeamService>();
+        Assert.Contains(await team.QueuesAsync(annotatorId), q => q.ProjectId == projectId);
+
+        using var archived = await admin.PatchAsJsonAsync($"/api/projects/{projectId}", new UpdateProjectBody(null, null, true));
+        using var refused = await annotator.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new CreateAnnotationBody(0, 8, "claim", null, null));
+        var queues = await team.QueuesAsync(annotatorId);
+        using var reopened = await admin.PatchAsJsonAsync($"/api/projects/{projectId}", new UpdateProjectBody(null, null, false));
+        using var accepted = await annotator.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new CreateAnnotationBody(0, 8, "claim", null, null));
+
+        Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(AnnotateHub.Web.Features.Projects.DocumentAccess.ArchivedRefusal, (await refused.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        Assert.DoesNotContain(queues, q => q.ProjectId == projectId);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        await using var db = server.CreateDbContext();
+        Assert.Equal(1, await db.Annotations.CountAsync(a => a.DocumentId == documentId));
+    }
+
     private static string Unique(string name) => $"{name} {Guid.NewGuid().ToString("N")[..6]}";
 
     private static string UserName(string name) => name + Guid.NewGuid().ToString("N")[..6];
