@@ -23,12 +23,16 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             var page = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, server);
             await Live.WaitForInteractiveAsync(page, "[data-testid=new-empty-project]");
             await page.Locator("[data-testid=new-empty-project]").ClickAsync();
+            // Tab after each name: the field's last value reaches the server before the click does (a click on a button that any
+            // name enables could otherwise overtake the final input event on a loaded machine).
             await page.Locator("#new-project-name").FillAsync(AppServer.DemoProjectName.ToUpperInvariant());
+            await page.Locator("#new-project-name").PressAsync("Tab");
             await page.Locator("#new-project-description").FillAsync("Interviews with survivors, spring 2026.");
             await page.Locator("[data-testid=create-project]").ClickAsync();
             await Expect(page.Locator("[data-testid=new-project-error]")).ToContainTextAsync("There is already a project named");
             await SettledScreenshotAsync(page, "project-new-dialog");
             await page.Locator("#new-project-name").FillAsync("Field notes");
+            await page.Locator("#new-project-name").PressAsync("Tab");
             await page.Locator("[data-testid=create-project]").ClickAsync();
 
             await Expect(page).ToHaveURLAsync(new Regex(@"/projects/\d+$"));
@@ -41,6 +45,7 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#project-name").FillAsync("  ");
             await Expect(page.Locator("[data-testid=project-save]")).ToBeDisabledAsync();
             await page.Locator("#project-name").FillAsync("Field notes (spring)");
+            await page.Locator("#project-name").PressAsync("Tab");
             await Expect(page.Locator("[data-testid=project-save]")).ToBeEnabledAsync();
             await SettledScreenshotAsync(page, "project-edit-dialog");
             await page.Locator("[data-testid=project-save]").ClickAsync();
@@ -108,10 +113,12 @@ public sealed class ProjectManagementTests(BrowserFixture fixture)
             await page.Locator("#document-outlet").FillAsync("AP");
             await page.Locator("#document-published").FillAsync("8 Jan 2020");
             await page.Locator("#document-url").FillAsync("https://example.org/quiet");
+            await page.Locator("#document-url").PressAsync("Tab");
             await page.Locator("[data-testid=document-save]").ClickAsync();
             await Expect(page.Locator("[data-testid=document-edit-error]")).ToContainTextAsync("The published date must look like 2020-01-08");
             await SettledScreenshotAsync(page, "document-edit-dialog");
             await page.Locator("#document-published").FillAsync("2020-01-08");
+            await page.Locator("#document-published").PressAsync("Tab");
             await page.Locator("[data-testid=document-save]").ClickAsync();
 
             var edited = Row(page, "Spokesman: nobody hurt");

@@ -220,6 +220,32 @@ public sealed class ProjectAdminEndpointTests(AppServer server) : IClassFixture<
         Assert.Equal(1, await db.Annotations.CountAsync(a => a.DocumentId == documentId));
     }
 
+    [Fact]
+    public async Task A_document_deleted_on_the_command_line_is_gone_for_the_running_server_too()
+    {
+        var adminId = await server.AdminIdAsync();
+        var projectId = await server.CreateProjectAsync(Unique("Shell"));
+        var documentId = await server.ImportDocumentAsync(projectId, "Shell report\n\nA drone struck the base.");
+        var access = server.Get<ProjectAccess>();
+        Assert.NotNull(await access.ForDocumentAsync(documentId, adminId)); // the server knows (and keeps) its facts now
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var settings = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}"] = server.ConnectionString,
+            ["Database:Provider"] = AppServer.PostgresServer is null ? DatabaseOptions.SqliteProvider : DatabaseOptions.PostgresProvider,
+        };
+        var code = await AnnotateHub.Web.CommandLine.CommandLineHost.RunAsync(
+            ["documents", "delete", documentId.ToString(System.Globalization.CultureInfo.InvariantCulture)], new StringReader(""), output, error, settings, CancellationToken.None);
+
+        Assert.True(code == 0, $"{output}{error}");
+        await Eventually.Until(async () => await access.ForDocumentAsync(documentId, adminId) is null, what: "the server to forget the deleted document");
+        using var admin = await ClientAsync(adminId);
+        using var write = await admin.PostAsJsonAsync($"/api/documents/{documentId}/annotations", new CreateAnnotationBody(0, 5, "claim", null, null));
+        Assert.Equal(HttpStatusCode.NotFound, write.StatusCode);
+    }
+
     private static string Unique(string name) => $"{name} {Guid.NewGuid().ToString("N")[..6]}";
 
     private static string UserName(string name) => name + Guid.NewGuid().ToString("N")[..6];
