@@ -267,6 +267,9 @@ public sealed class ProjectAdminService(IDbContextFactory<AnnotateHubDbContext> 
                 $"\"{impact.Name}\" holds {impact.Describe(project: false)}; they would be lost. Confirm to delete it anyway.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Asked again in the deleting transaction: a span saved since the count above was not part of what was confirmed.
+        if (!spansConfirmed && await db.Annotations.AnyAsync(a => a.DocumentId == documentId, ct))
+            return AdminResult.Fail(AdminOutcome.NeedsConfirmation, $"An annotator has just saved a span in \"{impact.Name}\"; confirm to delete it with its spans.");
         await db.Documents.Where(d => d.Id == documentId).ExecuteDeleteAsync(ct);
         accessLog.ProjectChanged(db, projectId.Value);
         await db.SaveChangesAsync(ct);
