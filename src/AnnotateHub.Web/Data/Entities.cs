@@ -29,6 +29,9 @@ public sealed class Project
     /// <summary>What annotators say about a whole document (the outlet's stance, the event's date): attribute definitions as
     /// JSON (<see cref="AnnotateHub.Core.Labels.AttributeJson.Definitions"/>); null for none.</summary>
     public string? DocumentAttributes { get; set; }
+    /// <summary>When a supervisor archived it: archived projects are listed apart, left out of annotators' queues and
+    /// read-only for annotators; null while active.</summary>
+    public DateTime? ArchivedAt { get; set; }
     public List<Document> Documents { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
 }

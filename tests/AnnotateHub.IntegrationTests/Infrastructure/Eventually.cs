@@ -9,6 +9,18 @@ internal static class Eventually
 {
     public static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(10);
 
+    /// <summary>As <see cref="Until(Func{bool}, TimeSpan?, string?)"/>, for a condition that has to read (a service call).</summary>
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan? limit = null, string? what = null)
+    {
+        var wait = limit ?? DefaultLimit;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed >= wait) throw new TimeoutException($"Still not true after {wait.TotalSeconds:0} s: {what ?? "the awaited condition"}.");
+            await Task.Delay(20);
+        }
+    }
+
     public static async Task Until(Func<bool> condition, TimeSpan? limit = null, string? what = null)
     {
         var wait = limit ?? DefaultLimit;

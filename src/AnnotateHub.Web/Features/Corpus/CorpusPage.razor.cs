@@ -38,6 +38,7 @@ public sealed partial class CorpusPage : IDisposable
     private ProjectPermissions _permissions = ProjectPermissions.NoAccess;
     private CorpusScope _scope = CorpusScope.Everything;
     private IDisposable? _teamSubscription;
+    private DocumentDialogs? _documentDialogs;
 
     // What the page renders once both are loaded (the gate shows progress until then).
     private sealed record LoadedProject(ProjectSummary Project, IReadOnlyList<LabelView> Labels);

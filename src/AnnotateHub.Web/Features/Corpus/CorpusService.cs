@@ -1,10 +1,12 @@
 using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
+using AnnotateHub.Web.Features.Projects;
+using AnnotateHub.Web.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Corpus;
 
-public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans);
+public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans, DateTime? ArchivedAt = null);
 
 /// <summary>A document on the project page: its facts, the spans it holds within the viewer's scope, and the viewer's
 /// own assignment state (when the scope names a viewer).</summary>
@@ -65,27 +67,46 @@ public sealed record DocumentListPage(IReadOnlyList<DocumentRow> Rows, int Total
     public bool HasMore => Offset + Rows.Count < Total;
 }
 
-public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFactory)
+public sealed class CorpusService
 {
     public const int MaxSearchLength = 200;
+
+    private readonly IDbContextFactory<AnnotateHubDbContext> _dbFactory;
+
+    public CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFactory, EventBus bus)
+    {
+        _dbFactory = dbFactory;
+        // A project's change may be a deletion of its documents, here or (through AccessChangeWatcher) in another process
+        // (the command line): its documents' facts are read again, so a deleted one is "no such document" everywhere.
+        // Synchronous, so it has run before open pages re-check their standing on the same event.
+        bus.SubscribeAll<TeamChangedEvent>(changes =>
+        {
+            var projects = changes.Select(c => c.ProjectId).ToHashSet();
+            foreach (var (id, facts) in _facts)
+            {
+                if (projects.Contains(facts.ProjectId)) _facts.TryRemove(id, out _);
+            }
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>The projects with the given ids (the ones a user may see), with document and span counts.</summary>
     public async Task<IReadOnlyList<ProjectSummary>> ListProjectsAsync(IReadOnlyCollection<int> projectIds, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var ids = projectIds.ToList();
         return await db.Projects.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Name)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
-                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId))))
+                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt))
             .ToListAsync(ct);
     }
 
     public async Task<ProjectSummary?> FindProjectAsync(int projectId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
-                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId))))
+                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt))
             .FirstOrDefaultAsync(ct);
     }
 
@@ -102,7 +123,7 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
     public async Task<DocumentListPage> PageDocumentsAsync(int projectId, DocumentQuery query, CorpusScope scope, CancellationToken ct = default)
     {
         if (query.Check() is { } problem) throw new ArgumentException(problem, nameof(query));
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         IQueryable<Document> documents = db.Documents.AsNoTracking().Where(d => d.ProjectId == projectId);
         if (scope.AssignedTo is { } assignee)
         {
@@ -175,7 +196,7 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
     public async Task<DocumentContent?> GetDocumentAsync(int documentId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         return await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
             .Select(d => new DocumentContent(d.Id, d.ProjectId, d.Project!.Name, d.Title, d.Outlet, d.PublishedOn, d.Url, d.Text))
             .FirstOrDefaultAsync(ct);
@@ -183,12 +204,13 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
 
     /// <summary>A document's project and length in code points, or null when there is no such document (or it is still
     /// being imported). A document's text never changes once imported and it never moves, so these are kept after the
-    /// first read (every change checks them): decision 0061. A document of an import still in progress sits in a hidden
+    /// first read (every change checks them): decision 0061; a deletion (decision 0084) drops them through its project's
+    /// <see cref="TeamChangedEvent"/>. A document of an import still in progress sits in a hidden
     /// staging project and moves when the import commits, so it is "no such document" until then, never cached.</summary>
     public async Task<DocumentFacts?> FactsAsync(int documentId, CancellationToken ct = default)
     {
         if (_facts.TryGetValue(documentId, out var known)) return known;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         // The join goes through the projects' query filter, which hides staging projects.
         var facts = await (from d in db.Documents.AsNoTracking()
                            join p in db.Projects on d.ProjectId equals p.Id
@@ -196,6 +218,12 @@ public sealed class CorpusService(IDbContextFactory<AnnotateHubDbContext> dbFact
                            select new DocumentFacts(d.ProjectId, d.Length)).FirstOrDefaultAsync(ct);
         if (facts is not null) _facts.TryAdd(documentId, facts);
         return facts;
+    }
+
+    /// <summary>Forget a deleted document's facts (the one change that ends them): the next question finds no document.</summary>
+    public void Forget(IEnumerable<int> documentIds)
+    {
+        foreach (var id in documentIds) _facts.TryRemove(id, out _);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, DocumentFacts> _facts = new();

@@ -91,7 +91,8 @@ public sealed partial class DocumentPage
             _stream?.Dispose();
             _stream = null;
             _model = null;
-            _refusal = "You no longer have access to this document.";
+            // No standing at all: the document (or its project) was deleted (ProjectAdminService forgets its facts first).
+            _refusal = _access is null ? "This document was deleted." : "You no longer have access to this document.";
         }
         else if (before is null || before.Permissions.SeesOthers != _access.Permissions.SeesOthers)
         {

@@ -7,11 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace AnnotateHub.Web.Features.Projects;
 
 /// <summary>A user's standing on one document: whether they may open it, whose spans they see, whether they may annotate.</summary>
-public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId, ProjectPermissions Permissions, AssignmentState? Assignment)
+/// <param name="Archived">The project is archived: read-only for everyone but its supervisors.</param>
+public sealed record DocumentAccess(int DocumentId, int ProjectId, string UserId, ProjectPermissions Permissions, AssignmentState? Assignment,
+    bool Archived = false)
 {
+    public const string ArchivedRefusal = "This project is archived: its documents are read-only.";
+
     public bool CanOpen => Permissions.CanOpenDocument(Assignment);
 
-    public string? RefusalToAnnotate => Permissions.RefusalToAnnotate(Assignment);
+    public string? RefusalToAnnotate => Archived && !Permissions.IsSupervisor ? ArchivedRefusal : Permissions.RefusalToAnnotate(Assignment);
 
     public bool CanSeeChangeBy(string authorId) => Permissions.CanSeeSpanOf(UserId, authorId);
 }
@@ -33,7 +37,7 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
     /// <summary>Past this many cached assignments the cache starts again empty (each entry is one indexed read away).</summary>
     public const int MaxCachedAssignments = 50_000;
 
-    private sealed record ProjectTeam(ProjectMode Mode, IReadOnlyDictionary<string, ProjectRole> Members, DateTimeOffset ReadAt);
+    private sealed record ProjectTeam(ProjectMode Mode, IReadOnlyDictionary<string, ProjectRole> Members, DateTimeOffset ReadAt, bool Archived);
 
     private sealed record KnownAssignment(AssignmentState? State, int Generation, DateTimeOffset ReadAt);
 
@@ -79,12 +83,16 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
         var isAdmin = await IsAdminAsync(userId, ct);
         var permissions = new ProjectPermissions(team.Members.GetValueOrDefault(userId), team.Mode, isAdmin);
         var assignment = await AssignmentAsync(facts.ProjectId, documentId, userId, ct);
-        return new DocumentAccess(documentId, facts.ProjectId, userId, permissions, assignment);
+        return new DocumentAccess(documentId, facts.ProjectId, userId, permissions, assignment, team.Archived);
     }
 
     /// <summary>The project's mode as last read (for the fan-out, which decides per change who receives it).</summary>
     public async Task<ProjectMode> ModeAsync(int projectId, CancellationToken ct = default) =>
         (await TeamAsync(projectId, ct))?.Mode ?? ProjectMode.Open;
+
+    /// <summary>Whether the project is archived (as last read, under the team's cache rule).</summary>
+    public async Task<bool> IsArchivedAsync(int projectId, CancellationToken ct = default) =>
+        (await TeamAsync(projectId, ct))?.Archived ?? false;
 
     /// <summary>The ids of the projects the user may see: all of them for an admin.</summary>
     public async Task<IReadOnlyDictionary<int, ProjectRole>> ProjectsOfAsync(string userId, CancellationToken ct = default)
@@ -117,11 +125,11 @@ public sealed class ProjectAccess(IDbContextFactory<AnnotateHubDbContext> dbFact
         if (_teams.TryGetValue(projectId, out var known) && Fresh(known.ReadAt)) return known;
         var generation = _generations.GetValueOrDefault(projectId);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var mode = await db.Projects.Where(p => p.Id == projectId).Select(p => (ProjectMode?)p.Mode).FirstOrDefaultAsync(ct);
-        if (mode is null) return null;
+        var project = await db.Projects.Where(p => p.Id == projectId).Select(p => new { p.Mode, p.ArchivedAt }).FirstOrDefaultAsync(ct);
+        if (project is null) return null;
         var members = await db.ProjectMembers.AsNoTracking().Where(m => m.ProjectId == projectId)
             .ToDictionaryAsync(m => m.UserId, m => m.Role, StringComparer.Ordinal, ct);
-        var team = new ProjectTeam(mode.Value, members, clock.GetUtcNow());
+        var team = new ProjectTeam(project.Mode, members, clock.GetUtcNow(), project.ArchivedAt is not null);
         if (_generations.GetValueOrDefault(projectId) == generation) _teams[projectId] = team;
         return team;
     }

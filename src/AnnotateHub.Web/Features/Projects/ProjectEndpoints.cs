@@ -7,7 +7,18 @@ using System.Security.Claims;
 
 namespace AnnotateHub.Web.Features.Projects;
 
-public sealed record ProjectDto(int Id, string Name, string? Description, string Role, string Mode);
+public sealed record ProjectDto(int Id, string Name, string? Description, string Role, string Mode, bool Archived = false);
+
+/// <summary>POST /api/projects: an empty project; <c>template</c> news (the default) or empty, or <c>labelsFrom</c> a project id.</summary>
+public sealed record CreateProjectBody(string? Name, string? Description, string? Template, int? LabelsFrom);
+
+/// <summary>PATCH /api/projects/{id}: absent fields stay as they are.</summary>
+public sealed record UpdateProjectBody(string? Name, string? Description, bool? Archived);
+
+/// <summary>PATCH /api/documents/{id}: absent fields stay as they are; an empty one (not the title) is cleared.</summary>
+public sealed record UpdateDocumentBody(string? Title, string? Outlet, string? PublishedOn, string? Url);
+
+public sealed record DocumentMetaDto(int Id, int ProjectId, string Title, string? Outlet, DateOnly? PublishedOn, string? Url);
 
 public sealed record DocumentListItemDto(int Id, string Title, string? Outlet, DateOnly? PublishedOn, int Length, string? Assignment);
 
@@ -25,10 +36,18 @@ public static class ProjectEndpoints
             foreach (var p in projects)
             {
                 var permissions = await access.ForProjectAsync(p.Id, userId, ct);
-                result.Add(new ProjectDto(p.Id, p.Name, p.Description, RoleName(roles[p.Id]), ModeName(permissions.Mode)));
+                result.Add(new ProjectDto(p.Id, p.Name, p.Description, RoleName(roles[p.Id]), ModeName(permissions.Mode), p.ArchivedAt is not null));
             }
             return TypedResults.Ok(result);
         });
+
+        api.MapPost("/projects", CreateProjectAsync);
+        api.MapPatch("/projects/{projectId}", UpdateProjectAsync)
+            .RequireProjectSupervisor("Only the project's supervisors may rename, describe or archive it.");
+        api.MapDelete("/projects/{projectId}", DeleteProjectAsync)
+            .RequireProjectSupervisor("Only the project's supervisors may delete it.");
+        api.MapPatch("/documents/{documentId}", UpdateDocumentAsync);
+        api.MapDelete("/documents/{documentId}", DeleteDocumentAsync);
 
         // A page of the documents (decision 0035): the body stays the list it always was; the total and the next page's
         // address travel in headers, so callers written for the unpaged list keep working on projects of up to a page.
@@ -58,6 +77,66 @@ public static class ProjectEndpoints
         }).RequireProjectMember();
         return api;
     }
+
+    private static async Task<IResult> CreateProjectAsync(CreateProjectBody body, ClaimsPrincipal user, ProjectAdminService admin,
+        CorpusService corpus, CancellationToken ct)
+    {
+        LabelTemplate template;
+        switch (body.Template?.ToLowerInvariant())
+        {
+            case null or "news": template = LabelTemplate.News; break;
+            case "empty": template = LabelTemplate.Empty; break;
+            default: return ApiProblems.Invalid($"template must be news or empty, not \"{body.Template}\".");
+        }
+        if (body.Template is not null && body.LabelsFrom is not null) return ApiProblems.Invalid("Give template or labelsFrom, not both.");
+        var result = await admin.CreateAsync(user.Id(), new NewProject(body.Name ?? "", body.Description, template, body.LabelsFrom), ct);
+        if (!result.Succeeded) return Problem(result);
+        var project = (await corpus.FindProjectAsync(result.Id, ct))!;
+        return TypedResults.Created($"/api/projects/{result.Id}", new ProjectDto(project.Id, project.Name, project.Description, "supervisor", "open"));
+    }
+
+    private static async Task<IResult> UpdateProjectAsync(int projectId, UpdateProjectBody body, ClaimsPrincipal user, ProjectAdminService admin,
+        CorpusService corpus, HttpContext http, CancellationToken ct)
+    {
+        var result = await admin.UpdateAsync(projectId, user.Id(), new ProjectEdit(body.Name, body.Description, body.Archived), ct);
+        if (!result.Succeeded) return Problem(result);
+        var project = (await corpus.FindProjectAsync(projectId, ct))!;
+        var permissions = http.CallerPermissions();
+        return TypedResults.Ok(new ProjectDto(project.Id, project.Name, project.Description, RoleName(permissions.Role == ProjectRole.None ? ProjectRole.Supervisor : permissions.Role),
+            ModeName(permissions.Mode), project.ArchivedAt is not null));
+    }
+
+    private static async Task<IResult> DeleteProjectAsync(int projectId, string? confirm, ClaimsPrincipal user, ProjectAdminService admin, CancellationToken ct)
+    {
+        var result = await admin.DeleteAsync(projectId, user.Id(), confirm, ct);
+        return result.Succeeded ? TypedResults.NoContent() : Problem(result);
+    }
+
+    private static async Task<IResult> UpdateDocumentAsync(int documentId, UpdateDocumentBody body, ClaimsPrincipal user, ProjectAdminService admin,
+        CorpusService corpus, CancellationToken ct)
+    {
+        var result = await admin.UpdateDocumentAsync(documentId, user.Id(), new DocumentEdit(body.Title, body.Outlet, body.PublishedOn, body.Url), ct);
+        if (!result.Succeeded) return Problem(result);
+        var doc = (await corpus.GetDocumentAsync(documentId, ct))!;
+        return TypedResults.Ok(new DocumentMetaDto(doc.Id, doc.ProjectId, doc.Title, doc.Outlet, doc.PublishedOn, doc.Url));
+    }
+
+    /// <summary><c>?confirm=spans</c> confirms that the annotators' spans go with the document (without it a document
+    /// that has some answers 409).</summary>
+    private static async Task<IResult> DeleteDocumentAsync(int documentId, string? confirm, ClaimsPrincipal user, ProjectAdminService admin, CancellationToken ct)
+    {
+        if (confirm is not (null or "spans")) return ApiProblems.Invalid("confirm must be spans (to delete a document with annotators' spans).");
+        var result = await admin.DeleteDocumentAsync(documentId, user.Id(), spansConfirmed: confirm == "spans", ct);
+        return result.Succeeded ? TypedResults.NoContent() : Problem(result);
+    }
+
+    private static IResult Problem(AdminResult result) => result.Outcome switch
+    {
+        AdminOutcome.NotFound => ApiProblems.NotFound(result.Error!),
+        AdminOutcome.Forbidden => ApiProblems.Forbidden(result.Error!),
+        AdminOutcome.NeedsConfirmation => ApiProblems.Conflict(result.Error!, null),
+        _ => ApiProblems.Unprocessable(result.Error!),
+    };
 
     /// <summary><c>offset</c>, <c>limit</c>, <c>search</c>, <c>sort</c> (published, title, outlet, spans) and <c>order</c> (asc, desc) of
     /// a document list request, or why they are wrong.</summary>

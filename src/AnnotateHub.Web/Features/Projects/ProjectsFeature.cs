@@ -10,6 +10,7 @@ public static class ProjectsFeature
     {
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<TeamService>();
+        services.AddSingleton<ProjectAdminService>();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section);
         // Runs only where the host starts (the web app), not in the command line or the component tests.
         services.AddHostedService<AccessChangeWatcher>();

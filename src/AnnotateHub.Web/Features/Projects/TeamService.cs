@@ -242,7 +242,7 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var projects = await (from a in db.Assignments
                               join p in db.Projects on a.ProjectId equals p.Id
-                              where a.UserId == userId
+                              where a.UserId == userId && p.ArchivedAt == null // an archived project's work is over
                               group a by new { a.ProjectId, p.Name } into g
                               select new
                               {
