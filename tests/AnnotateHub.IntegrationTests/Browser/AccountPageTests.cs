@@ -50,12 +50,15 @@ public sealed class AccountPageTests(BrowserFixture fixture)
         await fixture.ScreenshotAsync(page, "account-password-changed");
         Assert.True(await PasswordIsAsync(name, NewPassword));
 
-        // This session goes on with its refreshed cookie; the other one was signed out.
+        // The other session's open page is signed out by itself (its circuit hears of the change), and told why ...
+        await Expect(other).ToHaveURLAsync(new Regex("/Account/Login"), new() { Timeout = 15_000 });
+        await Expect(other.Locator("[data-testid=signed-out-reason]")).ToContainTextAsync("signed out");
+        // ... and its cookie opens nothing; this session goes on with its refreshed cookie.
+        await other.GotoAsync("/");
+        await Expect(other).ToHaveURLAsync(new Regex("/Account/Login"));
         await page.GotoAsync("/");
         await Expect(page.Locator("[data-testid=signed-in-as]")).ToHaveTextAsync(name);
         await Live.WaitForCircuitAsync(page);
-        await other.ReloadAsync();
-        await Expect(other).ToHaveURLAsync(new Regex("/Account/Login"));
         await page.Context.CloseAsync();
         await other.Context.CloseAsync();
 
