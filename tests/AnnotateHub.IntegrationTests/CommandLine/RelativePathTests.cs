@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AnnotateHub.Web.CommandLine;
 
 namespace AnnotateHub.IntegrationTests.CommandLine;
@@ -60,6 +61,44 @@ public sealed class RelativePathTests : CommandLineSandbox
         Assert.Equal((1, $"error: There is no file {Path.Combine(typedIn, "nope.jsonl")}.\n"), (agreement.ExitCode, agreement.Error));
         Assert.Equal(1, restore.ExitCode);
         Assert.Contains(Path.Combine(typedIn, "nope.db"), restore.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The real executable started the way <c>dotnet run --project src/AnnotateHub.Web</c> starts it: inside the project's
+    /// folder (here a stand-in holding AnnotateHub.Web.csproj), with the shell's directory in PWD. The relative paths land
+    /// in the shell's directory; started elsewhere with a stale PWD, they land in its own current directory.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_executable_takes_relative_paths_from_the_shell_under_dotnet_run_and_from_its_directory_otherwise(bool underDotnetRun)
+    {
+        var shell = Directory.CreateDirectory(Path.Combine(Folder, "shell")).FullName;
+        var current = Directory.CreateDirectory(Path.Combine(Folder, "project")).FullName;
+        if (underDotnetRun) await File.WriteAllTextAsync(Path.Combine(current, "AnnotateHub.Web.csproj"), "<Project />\n");
+        var typedIn = underDotnetRun ? shell : current;
+        await File.WriteAllTextAsync(Path.Combine(typedIn, "corpus.jsonl"), Corpus);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = current,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var dll = Path.Combine(AppContext.BaseDirectory, "AnnotateHub.Web.dll");
+        foreach (var arg in new[] { dll, "agreement", "--input", "corpus.jsonl", "--output", "report.json" }) start.ArgumentList.Add(arg);
+        start.Environment["PWD"] = shell;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(bound.Token);
+
+        var report = Path.Combine(typedIn, "report.json");
+        Assert.Equal((0, $"Agreement of 1 documents in {Path.Combine(typedIn, "corpus.jsonl")} written to {report}.\n", ""),
+            (process.ExitCode, await output, await error));
+        Assert.True(File.Exists(report));
     }
 
     [Theory]
