@@ -192,6 +192,7 @@ public static class CommandLineHost
         }
         writer.WriteLine();
         writer.WriteLine("The database is the app's (ConnectionStrings:AnnotateHub in appsettings.json, or ConnectionStrings__AnnotateHub).");
+        writer.WriteLine("Relative paths (--input, --output, --gazetteer) are taken from the directory the command is typed in.");
         writer.WriteLine("Exit codes: 0 done, 1 refused (unknown user, weak password...), 2 wrong command line.");
     }
 
