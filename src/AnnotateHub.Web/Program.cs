@@ -4,6 +4,7 @@ using AnnotateHub.Web.Components.Account;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features;
 using AnnotateHub.Web.Features.Api;
+using AnnotateHub.Web.Features.Users;
 using AnnotateHub.Web.Security;
 
 // "users add NAME --role admin" and friends: run the command and exit, without starting the web server.
@@ -18,7 +19,15 @@ builder.AddAnnotateHubSecurity();
 
 var app = builder.Build();
 
+// A weak first-admin password in the configuration stops the start with the reason, before the database is touched.
+if (await FirstAdminSeeder.SeedPasswordRefusalAsync(app.Services) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 1;
+}
+
 app.UseAnnotateHubSecurity(); // headers, HSTS, authentication, rate limits, authorization
+app.UseNewPasswordGate();     // the first admin sets their own password before anything else (decision 0085)
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();

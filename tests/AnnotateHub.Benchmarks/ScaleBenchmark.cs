@@ -123,6 +123,7 @@ public static partial class ScaleBenchmark
             start.ArgumentList.Add($"http://127.0.0.1:{port}");
             start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={database}";
             start.Environment["Seed__AdminPassword"] = AdminPassword;
+            start.Environment["Seed__AdminMustChangePassword"] = "false";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             start.Environment.Remove("ASPNETCORE_URLS");

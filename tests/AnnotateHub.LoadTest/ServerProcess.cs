@@ -90,6 +90,8 @@ internal sealed class ServerProcess : IDisposable
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={Path.Combine(dataDirectory, "load.db")}";
         start.Environment["Seed__AdminPassword"] = adminPassword;
+        // A Production server would make the admin set a new password at the first sign-in (decision 0085).
+        start.Environment["Seed__AdminMustChangePassword"] = "false";
         // The start-up importer reads every .txt of the seed folder into the demo project, in file-name order: a fresh
         // database then holds exactly the documents 1..M the run asks for.
         start.Environment["Seed__Directory"] = WriteArticles(Path.Combine(dataDirectory, "seeds"), documents, articleChars);

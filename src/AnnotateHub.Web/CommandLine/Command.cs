@@ -63,14 +63,28 @@ public static class ExitCodes
 public sealed class CommandUsageException(string message) : Exception(message);
 
 /// <summary>What a running command gets: its parsed arguments, the app's services (database migrated; none when the command
-/// does not need the database), and the console.</summary>
-public sealed class CommandContext(CommandArguments arguments, IServiceProvider services, TextReader input, TextWriter output, TextWriter error)
+/// does not need the database), the console, and the directory the command was typed in.</summary>
+public sealed class CommandContext(CommandArguments arguments, IServiceProvider services, TextReader input, TextWriter output, TextWriter error,
+    string workingDirectory)
 {
     public CommandArguments Arguments { get; } = arguments;
     public IServiceProvider Services { get; } = services;
     public TextReader In { get; } = input;
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
+
+    /// <summary>Where relative paths of the command line are taken from (<see cref="CommandDirectory.Typed()"/>), absolute.</summary>
+    public string WorkingDirectory { get; } = Path.GetFullPath(workingDirectory);
+
+    /// <summary>
+    /// <paramref name="path"/> as an absolute path: a relative one is taken from the directory the command was typed in,
+    /// never from the app's content root or the process's current directory. Every path option goes through here, and
+    /// every message names the path this returns.
+    /// </summary>
+    public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);
+
+    /// <summary>The value of a path option (<c>--input</c>, <c>--output</c>, <c>--gazetteer</c>) as an absolute path; null when not given.</summary>
+    public string? PathOption(string option) => Arguments.Value(option) is { } path ? FullPath(path) : null;
 
     /// <summary>Prints each error on its own line to stderr and returns <see cref="ExitCodes.Refused"/>.</summary>
     public int Refuse(IEnumerable<string> errors)

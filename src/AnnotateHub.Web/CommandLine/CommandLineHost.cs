@@ -38,12 +38,18 @@ public static class CommandLineHost
             e.Cancel = true;
             cancel.Cancel();
         };
-        return await RunAsync(args, Console.In, Console.Out, Console.Error, settings: null, cancel.Token);
+        // Taken before anything runs: relative paths mean the directory the command was typed in.
+        return await RunAsync(args, Console.In, Console.Out, Console.Error, settings: null, CommandDirectory.Typed(), cancel.Token);
     }
 
     /// <summary>Runs a command line with the given console; <paramref name="settings"/> are added over the app's configuration (tests).</summary>
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
+        IReadOnlyDictionary<string, string?>? settings, CancellationToken ct) =>
+        RunAsync(args, input, output, error, settings, Environment.CurrentDirectory, ct);
+
+    /// <summary>As above, with relative paths of the command line taken from <paramref name="workingDirectory"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error,
-        IReadOnlyDictionary<string, string?>? settings, CancellationToken ct)
+        IReadOnlyDictionary<string, string?>? settings, string workingDirectory, CancellationToken ct)
     {
         var words = args.ToList();
         var help = words.Count > 0 && HelpWords.Contains(words[0]);
@@ -90,7 +96,7 @@ public static class CommandLineHost
             await using var none = new ServiceCollection().BuildServiceProvider();
             try
             {
-                return await command.RunAsync(new CommandContext(arguments, none, input, output, error), ct);
+                return await command.RunAsync(new CommandContext(arguments, none, input, output, error, workingDirectory), ct);
             }
             catch (CommandUsageException e)
             {
@@ -112,7 +118,7 @@ public static class CommandLineHost
         }
         try
         {
-            return await command.RunAsync(new CommandContext(arguments, app.Services, input, output, error), ct);
+            return await command.RunAsync(new CommandContext(arguments, app.Services, input, output, error, workingDirectory), ct);
         }
         catch (CommandUsageException e)
         {
@@ -186,6 +192,7 @@ public static class CommandLineHost
         }
         writer.WriteLine();
         writer.WriteLine("The database is the app's (ConnectionStrings:AnnotateHub in appsettings.json, or ConnectionStrings__AnnotateHub).");
+        writer.WriteLine("Relative paths (--input, --output, --gazetteer) are taken from the directory the command is typed in.");
         writer.WriteLine("Exit codes: 0 done, 1 refused (unknown user, weak password...), 2 wrong command line.");
     }
 

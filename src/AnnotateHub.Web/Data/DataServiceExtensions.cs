@@ -103,6 +103,8 @@ public static class DataServiceExtensions
                 // grow per account and address instead, decision 0048): a lock is an admin's act only.
             })
             .AddRoles<IdentityRole>()
+            // After AddRoles, which sets the roles' factory: this one adds the "must set a new password" claim.
+            .AddClaimsPrincipalFactory<AppUserClaimsPrincipalFactory>()
             .AddEntityFrameworkStores<AnnotateHubDbContext>()
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();

@@ -12,6 +12,9 @@ public static class AppRoles
 public sealed class AppUser : IdentityUser
 {
     public string? DisplayName { get; set; }
+    /// <summary>Signed in with a password someone else chose or saw (the first admin's, decision 0085): until they set
+    /// their own, the pages send them to the "Set a new password" page and /api and the hubs refuse them.</summary>
+    public bool MustChangePassword { get; set; }
 }
 
 public sealed class Project

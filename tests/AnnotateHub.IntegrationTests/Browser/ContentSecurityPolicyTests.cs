@@ -49,6 +49,27 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_account_page_and_its_refusals_cause_no_policy_violation()
+    {
+        var (page, problems) = await WatchedPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("#username").FillAsync(AppServer.AdminUserName);
+        await page.Locator("#password").FillAsync(AppServer.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Live.WaitForCircuitAsync(page);
+
+        await page.GotoAsync("/account");
+        await page.Locator("#current-password").FillAsync("Not-the-password-1");
+        await page.Locator("#new-password").FillAsync("Some-new-pw-8812");
+        await page.Locator("#confirm-password").FillAsync("Some-new-pw-8812");
+        await page.Locator("[data-testid=change-password]").ClickAsync();
+        await Expect(page.Locator("[data-testid=password-error]")).ToHaveTextAsync("Your current password is not right.");
+
+        Assert.Empty(problems.Snapshot());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Inline_script_is_refused_and_reported()
     {
         var (page, problems) = await WatchedPageAsync();

@@ -69,7 +69,7 @@ public sealed class AgreementCommandTests : CommandLineSandbox
 
         var run = await RunAsync("agreement", "--input", file, "--output", output, "--no-documents");
 
-        Assert.Equal((0, $"Agreement of 1 documents written to {output}.\n"), (run.ExitCode, run.Out));
+        Assert.Equal((0, $"Agreement of 1 documents in {file} written to {output}.\n"), (run.ExitCode, run.Out));
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(output));
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("per_document").ValueKind);
     }
@@ -105,7 +105,7 @@ public sealed class AgreementCommandTests : CommandLineSandbox
         var summary = await RunAsync("agreement", "--input", file, "--output", output);
         Assert.Equal(0, summary.ExitCode);
         var lines = summary.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal($"Agreement of 1 documents written to {output}.", lines[0]);
+        Assert.Equal($"Agreement of 1 documents in {file} written to {output}.", lines[0]);
         Assert.StartsWith("What the spans say", lines[1], StringComparison.Ordinal);
         Assert.Equal(["label", "attribute", "metric", "units", "values", "alpha"], lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(["casualty", "figure", "count", "interval", "(inferred)", "2", "4", "0.921"], lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries));

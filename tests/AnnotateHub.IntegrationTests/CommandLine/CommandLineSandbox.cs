@@ -26,12 +26,15 @@ public abstract class CommandLineSandbox : IDisposable
     protected SqliteDbContext CreateDbContext() =>
         new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(ConnectionString).Options);
 
-    protected async Task<CommandRun> RunAsync(params string[] args)
+    protected Task<CommandRun> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
+
+    /// <summary>The command line as if typed in <paramref name="workingDirectory"/> (the process's own stays where it is).</summary>
+    protected async Task<CommandRun> RunInAsync(string workingDirectory, params string[] args)
     {
         using var output = new StringWriter { NewLine = "\n" };
         using var error = new StringWriter { NewLine = "\n" };
         var settings = new Dictionary<string, string?> { [$"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}"] = ConnectionString };
-        var code = await CommandLineHost.RunAsync(args, new StringReader(""), output, error, settings, CancellationToken.None);
+        var code = await CommandLineHost.RunAsync(args, new StringReader(""), output, error, settings, workingDirectory, CancellationToken.None);
         return new CommandRun(code, output.ToString(), error.ToString());
     }
 

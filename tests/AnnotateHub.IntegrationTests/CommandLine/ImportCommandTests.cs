@@ -27,13 +27,14 @@ public sealed class ImportCommandTests : CommandLineSandbox
 
         Assert.Equal(0, imported.ExitCode);
         Assert.Equal(
-            """
+            $"""
+            Read {good}.
             Imported 2 documents into "Base attacks" (new project): 1 annotation, 0 gold spans, 0 suggestions.
             New labels: actor.
             Accounts created for annotators named in the file (no password, cannot sign in until an admin sets one): ana.
 
             """, imported.Out);
-        Assert.Equal((1, "Nothing was imported: 1 error.\n  line 1, annotations[0].label: unknown label \"weapon\"; the project's labels are: actor\n"), (refused.ExitCode, refused.Error));
+        Assert.Equal((1, $"Read {bad}.\nNothing was imported: 1 error.\n  line 1, annotations[0].label: unknown label \"weapon\"; the project's labels are: actor\n"), (refused.ExitCode, refused.Error));
         Assert.Equal(2, missing.ExitCode);
         await using var db = CreateDbContext();
         Assert.Equal(2, await db.Documents.CountAsync());
@@ -77,7 +78,7 @@ public sealed class ImportCommandTests : CommandLineSandbox
         var attached = await RunAsync("import", "--project", "Base attacks", "--input", model, "--suggestions");
 
         Assert.Equal((0, ""), (attached.ExitCode, attached.Error));
-        Assert.Equal("No new documents in \"Base attacks\": 3 suggestions attached to 2 existing documents.\n", attached.Out);
+        Assert.Equal($"Read {model}.\nNo new documents in \"Base attacks\": 3 suggestions attached to 2 existing documents.\n", attached.Out);
         await using var db = CreateDbContext();
         Assert.Equal(2, await db.Documents.CountAsync());
         var suggestions = await db.Suggestions.Join(db.Documents, s => s.DocumentId, d => d.Id, (s, d) => new { s.Source, s.Start, s.End, Document = d.ExternalId })

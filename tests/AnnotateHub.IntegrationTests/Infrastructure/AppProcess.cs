@@ -16,6 +16,7 @@ internal sealed class AppProcess : IDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errorLines = new();
     private readonly List<(string Fragment, TaskCompletionSource Seen)> _watches = [];
     private readonly Lock _watchLock = new();
 
@@ -30,6 +31,24 @@ internal sealed class AppProcess : IDisposable
 
     /// <summary>The last lines the server wrote (stdout and stderr), for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _lines);
+
+    /// <summary>The last lines the server wrote to stderr alone.</summary>
+    public string ErrorOutput => string.Join(Environment.NewLine, _errorLines);
+
+    /// <summary>Waits for the process to end by itself (a refused start) and returns its exit code, with its output read to the end.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The server did not exit within {limit.TotalSeconds:0} s.\n{Output}");
+        }
+        return _process.ExitCode;
+    }
 
     /// <summary>Starts the server and returns at once; <see cref="WaitUntilHealthyAsync"/> waits for it to answer.</summary>
     public static AppProcess Start(string databasePath, IReadOnlyDictionary<string, string>? environment = null)
@@ -49,6 +68,8 @@ internal sealed class AppProcess : IDisposable
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.Environment["ConnectionStrings__AnnotateHub"] = $"Data Source={databasePath}";
         start.Environment["Seed__AdminPassword"] = AppServer.AdminPassword;
+        // The suites sign in as admin with this password; FirstAdminPasswordTests leave the first-sign-in change on.
+        start.Environment["Seed__AdminMustChangePassword"] = "false";
         start.Environment["RateLimits__SignIn__PerAddress__PermitLimit"] = "100000";
         start.Environment["RateLimits__SignIn__PerAccount__PermitLimit"] = "100000";
         start.Environment["RateLimits__SignIn__PairFailuresBeforeDelay"] = "100000";
@@ -66,7 +87,11 @@ internal sealed class AppProcess : IDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var app = new AppProcess(process, baseAddress);
         process.OutputDataReceived += (_, e) => app.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            app.Remember(e.Data);
+            if (e.Data is not null) app._errorLines.Enqueue(e.Data);
+        };
         if (!process.Start()) throw new InvalidOperationException("dotnet did not start.");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

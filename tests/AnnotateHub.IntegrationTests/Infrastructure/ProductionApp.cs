@@ -14,6 +14,10 @@ public sealed class ProductionApp : WebApplicationFactory<Program>
 {
     public static readonly Uri HttpsAddress = new("https://annotatehub.test");
 
+    /// <summary><c>Seed:AdminMustChangePassword</c>: false (the suites sign in with <see cref="AppServer.AdminPassword"/>);
+    /// null leaves Production's default, a first admin who must set a new password at the first sign-in.</summary>
+    public string? AdminMustChangePassword { get; init; } = "false";
+
     private readonly string _folder = Directory.CreateTempSubdirectory("annotatehub-prod-").FullName;
 
     public HttpClient CreateHttpsClient() => CreateClient(new WebApplicationFactoryClientOptions
@@ -26,6 +30,7 @@ public sealed class ProductionApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting($"ConnectionStrings:{DataServiceExtensions.ConnectionStringName}", $"Data Source={Path.Combine(_folder, "prod.db")}");
         builder.UseSetting("Seed:AdminPassword", AppServer.AdminPassword);
+        if (AdminMustChangePassword is not null) builder.UseSetting("Seed:AdminMustChangePassword", AdminMustChangePassword);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
     }
 

@@ -32,7 +32,7 @@ public sealed class AgreementCommand : Command
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var args = context.Arguments;
-        var input = args.Value("--input");
+        var input = context.PathOption("--input");
         var project = args.Value("--project");
         if ((input is null) == (project is null)) throw new CommandUsageException("Give either --input FILE.jsonl or --project NAME.");
         var options = AgreementOptions.Default with { PerDocument = !args.Has("--no-documents"), Gamma = !args.Has("--no-gamma") };
@@ -66,10 +66,10 @@ public sealed class AgreementCommand : Command
         }
 
         var json = AgreementJson.Serialize(report);
-        if (args.Value("--output") is { } output)
+        if (context.PathOption("--output") is { } output)
         {
             await File.WriteAllTextAsync(output, json + "\n", ct);
-            context.Out.WriteLine($"Agreement of {report.Documents} documents written to {output}.");
+            context.Out.WriteLine($"Agreement of {report.Documents} documents{(input is null ? "" : $" in {input}")} written to {output}.");
             foreach (var line in AttributeLines(report)) context.Out.WriteLine(line);
         }
         else

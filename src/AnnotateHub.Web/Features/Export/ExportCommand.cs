@@ -27,7 +27,7 @@ public sealed class ExportCommand : Command
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var projectName = context.Arguments.Value("--project") ?? throw new CommandUsageException("--project NAME is required.");
-        var output = context.Arguments.Value("--output") ?? throw new CommandUsageException("--output FILE is required.");
+        var output = context.PathOption("--output") ?? throw new CommandUsageException("--output FILE is required.");
         var values = new List<KeyValuePair<string, string?>>();
         foreach (var name in new[] { "format", "layer", "scheme", "split", "seed", "group-by" })
             if (context.Arguments.Value("--" + name) is { } value) values.Add(new(name, value));
@@ -48,7 +48,7 @@ public sealed class ExportCommand : Command
         var options = await export.OptionsAsync(projectId.Value, request, ct);
 
         // Written beside the target and moved into place at the end, so a failed export never leaves half a file.
-        var full = Path.GetFullPath(output);
+        var full = output;
         var partial = full + ".partial";
         int documents;
         try
@@ -64,7 +64,7 @@ public sealed class ExportCommand : Command
             File.Delete(partial);
             throw;
         }
-        context.Out.WriteLine($"Exported {documents} documents of \"{projectName}\" as {request.Format.Name} ({options.Layer}) to {output} ({new FileInfo(full).Length:N0} bytes).");
+        context.Out.WriteLine($"Exported {documents} documents of \"{projectName}\" as {request.Format.Name} ({options.Layer}) to {full} ({new FileInfo(full).Length:N0} bytes).");
         return ExitCodes.Ok;
     }
 }

@@ -23,8 +23,8 @@ public sealed class ImportCommand : Command
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var project = context.Arguments.Value("--project") ?? throw new CommandUsageException("--project NAME is required.");
-        var input = context.Arguments.Value("--input") ?? throw new CommandUsageException("--input FILE is required.");
-        if (!File.Exists(input)) return context.Refuse([$"There is no file \"{input}\"."]);
+        var input = context.PathOption("--input") ?? throw new CommandUsageException("--input FILE is required.");
+        if (!File.Exists(input)) return context.Refuse([$"There is no file {input}."]);
         var recognize = context.Arguments.Value("--recognize") is { } name
             ? Suggestions.RecognizeCommand.ParseKind(name)
             : (Suggestions.RecognizerKind?)null;
@@ -41,6 +41,7 @@ public sealed class ImportCommand : Command
             Spans: context.Arguments.Has("--suggestions") ? ImportedSpans.Suggestions : ImportedSpans.Annotations);
         var report = await context.Services.GetRequiredService<ImportService>().ImportAsync(file, Path.GetFileName(input), options, null, ct);
         var writer = report.Succeeded ? context.Out : context.Error;
+        writer.WriteLine($"Read {input}.");
         foreach (var line in report.Describe()) writer.WriteLine(line);
         if (!report.Succeeded) return ExitCodes.Refused;
         if (recognize is { } kind && report.ProjectId is { } projectId)

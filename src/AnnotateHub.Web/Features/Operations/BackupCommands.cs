@@ -22,8 +22,7 @@ public sealed class BackupCommand : Command
 
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
-        var output = context.Arguments.Value("--output") ?? throw new CommandUsageException("--output FILE is required.");
-        var target = Path.GetFullPath(output);
+        var target = context.PathOption("--output") ?? throw new CommandUsageException("--output FILE is required.");
         var database = await BackupSupport.DatabasePathAsync(context, ct);
         if (database is null) return context.Refuse(["backup copies a SQLite database file; this app's connection string names none."]);
         if (!File.Exists(database)) return context.Refuse([$"there is no database at {database} to back up."]);
@@ -69,8 +68,7 @@ public sealed class RestoreCommand : Command
 
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
-        var input = context.Arguments.Value("--input") ?? throw new CommandUsageException("--input FILE is required.");
-        var source = Path.GetFullPath(input);
+        var source = context.PathOption("--input") ?? throw new CommandUsageException("--input FILE is required.");
         var database = await BackupSupport.DatabasePathAsync(context, ct);
         if (database is null) return context.Refuse(["restore writes a SQLite database file; this app's connection string names none."]);
         if (string.Equals(source, database, StringComparison.Ordinal)) return context.Refuse(["--input is the database itself; name a backup file."]);

@@ -32,9 +32,9 @@ public sealed class RecognizeCommand : Command
     public override async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var projectName = context.Arguments.Value("--project") ?? throw new CommandUsageException("--project NAME is required.");
-        var gazetteerPath = context.Arguments.Value("--gazetteer");
-        var kind = ParseKind(context.Arguments.Value("--recognizer") ?? (gazetteerPath is null ? "casualty" : "strings"));
-        if (gazetteerPath is not null && kind != RecognizerKind.Strings)
+        var gazetteer = context.PathOption("--gazetteer");
+        var kind = ParseKind(context.Arguments.Value("--recognizer") ?? (gazetteer is null ? "casualty" : "strings"));
+        if (gazetteer is not null && kind != RecognizerKind.Strings)
             throw new CommandUsageException("--gazetteer is read by the string matcher: use --recognizer strings with it.");
 
         int? projectId;
@@ -44,19 +44,17 @@ public sealed class RecognizeCommand : Command
         }
         if (projectId is null) return context.Refuse([ProjectCommandSupport.NoSuchProject(projectName)]);
 
-        IReadOnlyList<StringEntry>? gazetteer = null;
-        if (gazetteerPath is not null)
+        IReadOnlyList<StringEntry>? entries = null;
+        if (gazetteer is { } full)
         {
-            var full = Path.GetFullPath(gazetteerPath);
             if (!File.Exists(full)) return context.Refuse([$"There is no gazetteer file {full}."]);
             var labels = (await context.Services.GetRequiredService<LabelService>().ListAsync(projectId.Value, ct)).Select(l => l.Name).ToList();
-            var (entries, errors) = StringMatcher.ReadGazetteer(await File.ReadAllTextAsync(full, ct), labels);
+            (entries, var errors) = StringMatcher.ReadGazetteer(await File.ReadAllTextAsync(full, ct), labels);
             if (errors.Count > 0) return context.Refuse(errors.Select(e => $"{full}: {e}").Append("Nothing was suggested; fix the gazetteer and run it again."));
-            gazetteer = entries;
             context.Out.WriteLine($"Read {entries.Count:N0} entries from {full}.");
         }
 
-        var (report, error) = await context.Services.GetRequiredService<RecognizerService>().RunAsync(projectId.Value, kind, gazetteer, ct: ct);
+        var (report, error) = await context.Services.GetRequiredService<RecognizerService>().RunAsync(projectId.Value, kind, entries, ct: ct);
         if (report is null) return context.Refuse([error!]);
         context.Out.WriteLine($"\"{projectName}\": {report.Describe()}");
         return ExitCodes.Ok;

@@ -93,6 +93,54 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return await CommitAsync(db, tx, user.Id, ct);
     }
 
+    /// <summary>
+    /// The signed-in user's own new password in place of one they must replace (<see cref="AppUser.MustChangePassword"/>):
+    /// checked against the policy and against the old one, then the flag is cleared and the user's other sessions end (a
+    /// new security stamp). The caller refreshes its own sign-in. Refused when the user has nothing to replace.
+    /// </summary>
+    public async Task<UserAdminResult> SetFirstPasswordAsync(string userId, string newPassword, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(newPassword)) return UserAdminResult.Refused("Enter a new password.");
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        if (await users.FindByIdAsync(userId) is not { } user) return UnknownUser(userId);
+        if (!user.MustChangePassword) return UserAdminResult.Refused("Your password is already your own; change it on your account page.");
+        if (await users.CheckPasswordAsync(user, newPassword))
+            return UserAdminResult.Refused("Choose a password other than the one you signed in with.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = await users.RemovePasswordAsync(user);
+        if (!removed.Succeeded) return UserAdminResult.From(removed);
+        user.MustChangePassword = false;
+        // Adding the password saves the flag with it (and renews the security stamp).
+        var added = await users.AddPasswordAsync(user, newPassword);
+        if (!added.Succeeded) return UserAdminResult.From(added);
+        return await CommitAsync(db, tx, user.Id, ct);
+    }
+
+    /// <summary>
+    /// A signed-in user changes their own password: the current one must be right, the new one must pass the policy and
+    /// differ from it; then the user's other sessions end (a new security stamp, recorded as a change of the user's
+    /// rights). The caller refreshes its own sign-in. Nothing changes when anything is refused.
+    /// </summary>
+    public async Task<UserAdminResult> ChangeOwnPasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(currentPassword)) return UserAdminResult.Refused("Enter your current password.");
+        if (string.IsNullOrEmpty(newPassword)) return UserAdminResult.Refused("Enter a new password.");
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        if (await users.FindByIdAsync(userId) is not { } user) return UnknownUser(userId);
+        if (!await users.CheckPasswordAsync(user, currentPassword)) return UserAdminResult.Refused(WrongCurrentPassword);
+        if (currentPassword == newPassword) return UserAdminResult.Refused("The new password is the same as the current one.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        user.MustChangePassword = false;
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded) return UserAdminResult.From(changed);
+        return await CommitAsync(db, tx, user.Id, ct);
+    }
+
+    /// <summary>What <see cref="ChangeOwnPasswordAsync"/> says when the current password is not right.</summary>
+    public const string WrongCurrentPassword = "Your current password is not right.";
+
     /// <summary>Grants or revokes the global Admin role. The last admin who can sign in keeps it.</summary>
     public async Task<UserAdminResult> SetAdminAsync(string userName, bool isAdmin, CancellationToken ct = default)
     {
