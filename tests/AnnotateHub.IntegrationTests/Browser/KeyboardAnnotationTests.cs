@@ -18,6 +18,35 @@ public sealed class KeyboardAnnotationTests(BrowserFixture fixture)
     private AppServer Server => fixture.Server;
 
     [Fact]
+    public async Task Mark_done_offers_the_next_document_focused_and_the_last_one_says_there_is_none()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var user = $"nia-{suffix}";
+        var projectId = await Server.CreateProjectAsync("Next " + suffix);
+        var first = await Server.ImportDocumentAsync(projectId, $"Alpha report {suffix}\n\nRockets hit the base.");
+        var second = await Server.ImportDocumentAsync(projectId, $"Beta report {suffix}\n\nTwo soldiers were hurt.");
+        var userId = await Server.CreateUserAsync(user);
+        await Server.AddMemberAsync(userId, projectId);
+        string secondTitle;
+        await using (var db = Server.CreateDbContext()) secondTitle = await db.Documents.Where(d => d.Id == second).Select(d => d.Title).SingleAsync();
+
+        var page = await fixture.SignedInPageAsync(user, AppServer.AnnotatorPassword);
+        await page.GotoAsync($"/documents/{first}");
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=mark-done]").ClickAsync();
+
+        var next = page.Locator("[data-testid=next-document]");
+        await Expect(next).ToHaveTextAsync($"Next document: {secondTitle} →");
+        await Expect(next).ToBeFocusedAsync();
+        await fixture.ScreenshotAsync(page, "next-document");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/documents/{second}$"));
+        await Live.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=mark-done]").ClickAsync();
+        await Expect(page.Locator("[data-testid=no-next-document]")).ToHaveTextAsync("That was your last document in this project.");
+    }
+
+    [Fact]
     public async Task A_keyboard_only_user_tags_at_least_ten_US_soldiers_were_injured_as_a_casualty_figure()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];

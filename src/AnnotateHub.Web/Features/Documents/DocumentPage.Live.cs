@@ -101,6 +101,12 @@ public sealed partial class DocumentPage
         StateHasChanged();
     });
 
+    private QueueItem? _next;
+    private bool _nextAsked, _focusNext;
+    private Microsoft.AspNetCore.Components.ElementReference _nextButton;
+
+    private void OpenNext(int documentId) => Navigation.NavigateTo($"/documents/{documentId}", forceLoad: true);
+
     private async Task SetDoneAsync(bool done)
     {
         var result = await Team.SetDoneAsync(DocumentId, _userId, done);
@@ -111,6 +117,9 @@ public sealed partial class DocumentPage
         }
         _access = await Access.ForDocumentAsync(DocumentId, _userId);
         _pending = null;
+        // Done: what comes next is one click (or Enter on the focused button) away; nothing left says so.
+        _next = done ? await Team.NextAssignmentAsync(_userId, DocumentId) : null;
+        (_nextAsked, _focusNext) = (done, done);
         Snackbar.Add(done ? "Marked done. Reopen it to change your spans." : "Reopened.", Severity.Success);
         StateHasChanged();
     }

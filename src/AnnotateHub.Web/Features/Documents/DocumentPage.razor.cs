@@ -28,6 +28,7 @@ public sealed partial class DocumentPage
     [Inject] private RecognizerService Recognizers { get; set; } = default!;
     [Inject] private ProjectAccess Access { get; set; } = default!;
     [Inject] private TeamService Team { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private Users.CallerStanding Standing { get; set; } = default!;
     [Inject] private EventBus Bus { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
@@ -143,6 +144,12 @@ public sealed partial class DocumentPage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (_focusNext && _next is not null)
+        {
+            // Marked done by keyboard: Enter on the focused button opens the next document.
+            _focusNext = false;
+            await _nextButton.FocusAsync();
+        }
         // The model can be set between a render without the article and this call (a load finishing on the dispatcher
         // first): attach only once the article's element was rendered, or the browser gets no element and the circuit dies.
         if (_model is not null && !_attached && !string.IsNullOrEmpty(_container.Id))

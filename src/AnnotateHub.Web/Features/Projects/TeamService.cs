@@ -266,6 +266,25 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
         return queues;
     }
 
+    /// <summary>
+    /// What the annotator works on after <paramref name="afterDocumentId"/> in that document's project: the first document
+    /// of theirs still in progress, else the first not started, in the project page's reading order (as the home page's
+    /// queue); null when nothing of theirs is left there.
+    /// </summary>
+    public async Task<QueueItem?> NextAssignmentAsync(string userId, int afterDocumentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var projectId = await db.Documents.Where(d => d.Id == afterDocumentId).Select(d => (int?)d.ProjectId).FirstOrDefaultAsync(ct);
+        if (projectId is null) return null;
+        var mine = from a in db.Assignments
+                   join d in db.Documents on a.DocumentId equals d.Id
+                   where a.UserId == userId && a.ProjectId == projectId && d.Id != afterDocumentId && a.State != AssignmentState.Done
+                   select new { d.Id, d.Title, d.Outlet, d.PublishedOn, a.State };
+        var ordered = mine.OrderBy(r => r.PublishedOn == null).ThenBy(r => r.PublishedOn).ThenBy(r => r.Title).ThenBy(r => r.Id);
+        return await ordered.Where(r => r.State == AssignmentState.InProgress).Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).FirstOrDefaultAsync(ct)
+               ?? await ordered.Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>Whether a (non-admin) supervisor is changing themselves and no other member is a supervisor.</summary>
     private async Task<bool> IsOnlySupervisorAsync(AnnotateHubDbContext db, int projectId, string actingUserId, string userId, CancellationToken ct) =>
         userId == actingUserId && !await access.IsAdminAsync(actingUserId, ct)
