@@ -35,6 +35,8 @@ public sealed class Project
     /// <summary>When a supervisor archived it: archived projects are listed apart, left out of annotators' queues and
     /// read-only for annotators; null while active.</summary>
     public DateTime? ArchivedAt { get; set; }
+    /// <summary>A link to the project's annotation guidelines (http or https), shown beside every document; null for none.</summary>
+    public string? GuidelinesUrl { get; set; }
     public List<Document> Documents { get; set; } = [];
     public List<LabelDefinition> Labels { get; set; } = [];
 }

@@ -11,6 +11,7 @@ internal sealed class ProjectEntityTypeConfiguration : IEntityTypeConfiguration<
         b.HasIndex(p => p.Name).IsUnique();
         b.Property(p => p.Mode).HasConversion<string>().HasMaxLength(16);
         b.Property(p => p.Description).HasMaxLength(2000);
+        b.Property(p => p.GuidelinesUrl).HasMaxLength(2000);
         // A project an import is still filling is not there for anyone (pages, hub, REST, export, agreement) until it
         // commits; the importer and its clean-up read it with IgnoreQueryFilters (decision 0030).
         b.HasQueryFilter(p => !p.ImportPending);

@@ -697,6 +697,10 @@ namespace AnnotateHub.Web.Data.Migrations
                     b.Property<string>("DocumentAttributes")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GuidelinesUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ImportPending")
                         .HasColumnType("INTEGER");
 

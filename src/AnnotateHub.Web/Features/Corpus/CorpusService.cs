@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Corpus;
 
-public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans, DateTime? ArchivedAt = null);
+public sealed record ProjectSummary(int Id, string Name, string? Description, int Documents, int Spans, DateTime? ArchivedAt = null, string? GuidelinesUrl = null);
 
 /// <summary>A document on the project page: its facts, the spans it holds within the viewer's scope, and the viewer's
 /// own assignment state (when the scope names a viewer).</summary>
@@ -106,7 +106,7 @@ public sealed class CorpusService
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.Documents.Count,
-                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt))
+                db.Annotations.Count(a => p.Documents.Select(d => d.Id).Contains(a.DocumentId)), p.ArchivedAt, p.GuidelinesUrl))
             .FirstOrDefaultAsync(ct);
     }
 

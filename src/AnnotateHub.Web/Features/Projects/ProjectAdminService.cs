@@ -42,7 +42,7 @@ public enum LabelTemplate
 public sealed record NewProject(string Name, string? Description = null, LabelTemplate Template = LabelTemplate.News, int? CopyLabelsFrom = null);
 
 /// <summary>A change of a project: null leaves a field as it is; an empty description clears it.</summary>
-public sealed record ProjectEdit(string? Name = null, string? Description = null, bool? Archived = null);
+public sealed record ProjectEdit(string? Name = null, string? Description = null, bool? Archived = null, string? GuidelinesUrl = null);
 
 /// <summary>A change of a document's title and metadata: null leaves a field as it is, empty text clears it (not the title).</summary>
 public sealed record DocumentEdit(string? Title = null, string? Outlet = null, string? PublishedOn = null, string? Url = null);
@@ -150,6 +150,12 @@ public sealed class ProjectAdminService(IDbContextFactory<AnnotateHubDbContext> 
             var (description, error) = CheckDescription(edit.Description);
             if (error is not null) return AdminResult.Fail(AdminOutcome.Invalid, error);
             project.Description = description;
+        }
+        if (edit.GuidelinesUrl is not null)
+        {
+            var (url, error) = CheckGuidelinesUrl(edit.GuidelinesUrl);
+            if (error is not null) return AdminResult.Fail(AdminOutcome.Invalid, error);
+            project.GuidelinesUrl = url;
         }
         if (edit.Archived is { } archived && archived != (project.ArchivedAt is not null))
             project.ArchivedAt = archived ? clock.GetUtcNow().UtcDateTime : null;
@@ -302,6 +308,21 @@ public sealed class ProjectAdminService(IDbContextFactory<AnnotateHubDbContext> 
         var taken = await db.Projects.IgnoreQueryFilters().AnyAsync(p => p.Id != self && p.Name.ToLower() == lowered, ct);
 #pragma warning restore CA1304, CA1311, CA1862
         return taken ? (null, Taken(name)) : (name, null);
+    }
+
+    /// <summary>The longest guidelines link.</summary>
+    public const int MaxGuidelinesUrlLength = 2000;
+
+    /// <summary>A guidelines link as stored (empty clears it), or why not: an absolute http or https address, nothing a
+    /// page could run (javascript:, data:).</summary>
+    public static (string? Url, string? Error) CheckGuidelinesUrl(string raw)
+    {
+        var url = raw.Trim();
+        if (url.Length == 0) return (null, null);
+        if (url.Length > MaxGuidelinesUrlLength) return (null, $"A guidelines link is at most {MaxGuidelinesUrlLength} characters.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || url.Any(char.IsControl))
+            return (null, $"\"{(url.Length <= 60 ? url : url[..60] + "...")}\" is not a web address: a guidelines link starts with https:// or http://.");
+        return (uri.AbsoluteUri, null);
     }
 
     private static (string? Description, string? Error) CheckDescription(string? raw)

@@ -13,7 +13,7 @@ public sealed record ProjectDto(int Id, string Name, string? Description, string
 public sealed record CreateProjectBody(string? Name, string? Description, string? Template, int? LabelsFrom);
 
 /// <summary>PATCH /api/projects/{id}: absent fields stay as they are.</summary>
-public sealed record UpdateProjectBody(string? Name, string? Description, bool? Archived);
+public sealed record UpdateProjectBody(string? Name, string? Description, bool? Archived, string? GuidelinesUrl = null);
 
 /// <summary>PATCH /api/documents/{id}: absent fields stay as they are; an empty one (not the title) is cleared.</summary>
 public sealed record UpdateDocumentBody(string? Title, string? Outlet, string? PublishedOn, string? Url);
@@ -98,7 +98,7 @@ public static class ProjectEndpoints
     private static async Task<IResult> UpdateProjectAsync(int projectId, UpdateProjectBody body, ClaimsPrincipal user, ProjectAdminService admin,
         CorpusService corpus, HttpContext http, CancellationToken ct)
     {
-        var result = await admin.UpdateAsync(projectId, user.Id(), new ProjectEdit(body.Name, body.Description, body.Archived), ct);
+        var result = await admin.UpdateAsync(projectId, user.Id(), new ProjectEdit(body.Name, body.Description, body.Archived, body.GuidelinesUrl), ct);
         if (!result.Succeeded) return Problem(result);
         var project = (await corpus.FindProjectAsync(projectId, ct))!;
         var permissions = http.CallerPermissions();

@@ -726,6 +726,10 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
                     b.Property<string>("DocumentAttributes")
                         .HasColumnType("text");
 
+                    b.Property<string>("GuidelinesUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("ImportPending")
                         .HasColumnType("boolean");
 
