@@ -52,6 +52,10 @@ public sealed class DocumentModel
 
     private readonly string? _viewerId;
 
+    /// <summary>Each annotator's colour (their spans' outline): the project's (<see cref="Components.Shared.ProjectColors"/>),
+    /// set by the page; a stable one from the palette until then.</summary>
+    public Func<string, string> AnnotatorColor { get; set; } = Components.Shared.UserColors.Of;
+
     /// <param name="viewerId">The user looking: other annotators' spans are outlined in their
     /// annotator's colour. Null draws every span alike.</param>
     public DocumentModel(string text, IEnumerable<AnnotationView> annotations, IEnumerable<LabelView> labels, string? viewerId = null)
@@ -406,7 +410,7 @@ public sealed class DocumentModel
                 var fill = ColorOf(innermost);
                 style.Append("--h:").Append(fill).Append(suggested ? "1f;" : "40;");
                 if (suggested) style.Append("--s:").Append(fill).Append(';');
-                if (others) style.Append("--o:").Append(Components.Shared.UserColors.Of(_annotations[innermost].AnnotatorId)).Append(';');
+                if (others) style.Append("--o:").Append(AnnotatorColor(_annotations[innermost].AnnotatorId)).Append(';');
             }
             if (s.Level < MaxUnderlineRows)
             {

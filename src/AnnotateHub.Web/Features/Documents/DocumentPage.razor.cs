@@ -53,6 +53,7 @@ public sealed partial class DocumentPage
     private sealed record LoadedDocument(DocumentContent Doc, DocumentModel Model);
     private LoadedDocument? Loaded => _doc is not null && _model is not null ? new(_doc, _model) : null;
     private DocumentAccess? _access;
+    private Components.Shared.ProjectColors? _colors;
     private int _version;
 
     // Live changes render these two regions alone while the page shows the current model and no change touched what the
@@ -127,7 +128,8 @@ public sealed partial class DocumentPage
     private async Task LoadSpansAsync()
     {
         var snapshot = await Annotations.SnapshotAsync(_access!);
-        var model = new DocumentModel(Texts.Get(DocumentId, _doc!.Text), snapshot.Annotations, _labels, _userId);
+        _colors ??= await Team.ColorsAsync(_doc!.ProjectId);
+        var model = new DocumentModel(Texts.Get(DocumentId, _doc!.Text), snapshot.Annotations, _labels, _userId) { AnnotatorColor = _colors.Of };
         model.SetSuggestions(await Suggestions.PendingAsync(_access!));
         _model = model;
         if (_paragraphViews.Length != model.Paragraphs.Count) _paragraphViews = new AnnotatedParagraph?[model.Paragraphs.Count];

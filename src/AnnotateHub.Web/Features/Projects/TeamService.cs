@@ -285,6 +285,15 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
                ?? await ordered.Select(r => new QueueItem(r.Id, r.Title, r.Outlet, r.State)).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>The project's user colours: each member their own, in the order they joined (every viewer sees the same).</summary>
+    public async Task<Components.Shared.ProjectColors> ColorsAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var members = await db.ProjectMembers.AsNoTracking().Where(m => m.ProjectId == projectId)
+            .OrderBy(m => m.AddedAt).ThenBy(m => m.UserId).Select(m => m.UserId).ToListAsync(ct);
+        return new Components.Shared.ProjectColors(members);
+    }
+
     /// <summary>Whether a (non-admin) supervisor is changing themselves and no other member is a supervisor.</summary>
     private async Task<bool> IsOnlySupervisorAsync(AnnotateHubDbContext db, int projectId, string actingUserId, string userId, CancellationToken ct) =>
         userId == actingUserId && !await access.IsAdminAsync(actingUserId, ct)
