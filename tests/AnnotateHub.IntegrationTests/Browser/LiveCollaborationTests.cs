@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AnnotateHub.Core.Text;
 using AnnotateHub.IntegrationTests.Infrastructure;
-using AnnotateHub.Web.Components.Shared;
 using AnnotateHub.Web.Features.Annotations;
 using AnnotateHub.Web.Features.Labels;
 using Microsoft.Data.Sqlite;
@@ -34,6 +33,7 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
     private const string ActorHighlight = "linear-gradient(rgba(142, 36, 170, 0.25), rgba(142, 36, 170, 0.25))";
 
     private int _documentId;
+    private int _projectId;
     private string _text = "";
     private string _adminId = "";
     private string _beaId = "";
@@ -48,7 +48,7 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
     {
         _adminId = await fixture.Server.AdminIdAsync();
         _beaId = await EnsureBeaAsync();
-        var projectId = await fixture.Server.CreateProjectAsync("Live collaboration " + Guid.NewGuid().ToString("N"));
+        var projectId = _projectId = await fixture.Server.CreateProjectAsync("Live collaboration " + Guid.NewGuid().ToString("N"));
         _documentId = await fixture.Server.ImportDocumentAsync(projectId, Text);
         await fixture.Server.AddMemberAsync(_beaId, projectId);
         _labels = await fixture.Server.Get<LabelService>().ListAsync(projectId);
@@ -88,7 +88,9 @@ public sealed class LiveCollaborationTests(BrowserFixture fixture) : IAsyncLifet
         // Admin's span on bea's page: the label fill, outlined in admin's colour; on admin's own page, no outline.
         await Expect(runB).ToHaveClassAsync("ann others");
         Assert.StartsWith(ClaimHighlight, await BackgroundOfAsync(runB), StringComparison.Ordinal);
-        Assert.Equal($"{Rgb(UserColors.Of(_adminId))} solid 1px", await OutlineOfAsync(runB));
+        // The project's colour of the admin (each member their own, by the order they joined).
+        var colors = await fixture.Server.Get<Web.Features.Projects.TeamService>().ColorsAsync(_projectId);
+        Assert.Equal($"{Rgb(colors.Of(_adminId))} solid 1px", await OutlineOfAsync(runB));
         await Expect(viewB.SpanListItem("claim", phrase)).ToHaveAttributeAsync("data-span-id", Id(saved.Id));
         await ExpectSamePageAsync(_pageB);
 
