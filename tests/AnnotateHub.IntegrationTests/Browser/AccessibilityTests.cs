@@ -52,12 +52,73 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             await OpenAsync(page, name, scenario);
             // Let MudBlazor's transitions (tabs, popovers, ripples) end, so colours are measured as they settle.
             await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
+            if (name is "users" or "agreement" or "project team") await fixture.ScreenshotAsync(page, "axe-" + name.Replace(' ', '-'));
             await page.EvaluateAsync(axe);
             var result = await page.EvaluateAsync<JsonElement>("async () => await axe.run(document, { resultTypes: ['violations'] })");
             var failing = result.GetProperty("violations").EnumerateArray()
                 .Where(v => v.GetProperty("impact").GetString() is "critical" or "serious")
                 .ToList();
             Assert.True(failing.Count == 0, Describe(name, page.Url, failing));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    // What the focused element shows: its outline, or, for a MudBlazor text field, its focused border (outlined: 2px wide;
+    // underlined: the ::after underline scaled to full width).
+    private const string FocusProbe = """
+        () => {
+            const el = document.activeElement;
+            // tabindex -1 is a target of programmatic focus (the page's h1 after navigation), never a Tab stop.
+            if (!el || el === document.body || el.getAttribute('tabindex') === '-1') return null;
+            const style = getComputedStyle(el);
+            const field = el.matches('input, textarea') && el.closest('.mud-input-control');
+            const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+            const input = field ? el.closest('.mud-input') : null;
+            const outlined = input?.querySelector('.mud-input-outlined-border');
+            const border = !!input && (outlined ? getComputedStyle(outlined).borderWidth === '2px'
+                : getComputedStyle(input, '::after').transform === 'matrix(1, 0, 0, 1, 0, 0)');
+            const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '')
+                + ' "' + (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30) + '"';
+            return { what, shown: ring || !!border, button: el.matches('.mud-button-root') };
+        }
+        """;
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("project")]
+    [InlineData("document")]
+    [InlineData("/admin/users")]
+    public async Task Every_control_Tab_reaches_shows_a_visible_focus_ring(string where)
+    {
+        var scenario = await ScenarioAsync();
+        var page = await fixture.SignedInPageAsync();
+        try
+        {
+            var url = where switch { "project" => $"/projects/{scenario.ProjectId}", "document" => $"/documents/{scenario.DocumentId}", _ => where };
+            await page.GotoAsync(url);
+            await Live.WaitForCircuitAsync(page);
+            var unseen = new List<string>();
+            var reached = 0;
+            var pictured = false;
+            // The first 40 stops (bounded): the app bar, breadcrumbs, buttons, tabs, fields and the first rows.
+            for (var i = 0; i < 40; i++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+                var focus = await page.EvaluateAsync<JsonElement>(FocusProbe);
+                if (focus.ValueKind == JsonValueKind.Null) continue;
+                reached++;
+                if (!focus.GetProperty("shown").GetBoolean()) unseen.Add(focus.GetProperty("what").GetString()!);
+                if (!pictured && focus.GetProperty("button").GetBoolean() && reached > 4)
+                {
+                    await fixture.ScreenshotAsync(page, "focus-ring-" + (where == "/" ? "home" : where.Trim('/').Replace('/', '-')));
+                    pictured = true;
+                }
+            }
+            Assert.True(reached >= 10, $"Tab reached only {reached} controls on {url}.");
+            Assert.True(unseen.Count == 0, $"Focused without a visible ring on {url}:\n" + string.Join("\n", unseen.Distinct()));
         }
         finally
         {
