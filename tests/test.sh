@@ -18,6 +18,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
 
+# axe-core for the accessibility browser tests, from npm at the version the lock file pins (docs/decisions/0088).
+npm ci --prefix tests/AnnotateHub.IntegrationTests/axe --no-audit --no-fund
+
 eval "$(bash build/services.sh start)"
 trap 'bash build/services.sh stop' EXIT
 postgres="$ANNOTATEHUB_TEST_POSTGRES"
