@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AnnotateHub.Core.Documents;
 using AnnotateHub.Core.Labels;
+using AnnotateHub.Core.Text;
 using Microsoft.Data.Sqlite;
 
 namespace AnnotateHub.IntegrationTests.Infrastructure;
@@ -70,9 +71,9 @@ public static class LargeCorpus
         }
 
         using var document = Prepare(connection, transaction,
-            "INSERT INTO Documents (ProjectId, Title, Outlet, PublishedOn, Url, Text, Length, ContentHash, SourceName, CreatedAt, ExternalId, ExtraMeta) " +
-            "VALUES ($p, $title, $outlet, $published, NULL, $text, $length, $hash, 'bulk', $now, $external, NULL); SELECT last_insert_rowid();",
-            "$p", "$title", "$outlet", "$published", "$text", "$length", "$hash", "$now", "$external");
+            "INSERT INTO Documents (ProjectId, Title, TitleKey, Outlet, PublishedOn, Url, Text, Length, ContentHash, SourceName, CreatedAt, ExternalId, ExtraMeta) " +
+            "VALUES ($p, $title, $titleKey, $outlet, $published, NULL, $text, $length, $hash, 'bulk', $now, $external, NULL); SELECT last_insert_rowid();",
+            "$p", "$title", "$titleKey", "$outlet", "$published", "$text", "$length", "$hash", "$now", "$external");
         using var span = Prepare(connection, transaction,
             "INSERT INTO Annotations (DocumentId, AnnotatorId, Start, \"End\", LabelId, Note, CreatedAt, UpdatedAt, Version) VALUES ($d, $a, $s, $e, $l, NULL, $now, $now, 1);",
             "$d", "$a", "$s", "$e", "$l", "$now");
@@ -92,7 +93,7 @@ public static class LargeCorpus
             }
             var text = TextOf(i, chars);
             var length = text.EnumerateRunes().Count();
-            Bind(document, projectId, TitleOf(i), Outlets[i % Outlets.Length], PublishedOf(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), text, length,
+            Bind(document, projectId, TitleOf(i), NaturalSortKey.Of(TitleOf(i)), Outlets[i % Outlets.Length], PublishedOf(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), text, length,
                 ArticleText.ContentHash(text), now, "bulk-" + i.ToString(CultureInfo.InvariantCulture));
             var documentId = Convert.ToInt32(document.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (annotatorIds.Count == 0) continue;
