@@ -77,6 +77,19 @@ public sealed partial class TeamPanel : IDisposable
     private Task SetModeAsync(ProjectMode mode) =>
         RunAsync(Team.SetModeAsync(ProjectId, UserId, mode), mode == ProjectMode.Blind ? "Blind: annotators now see only their own spans." : "Open: annotators now see each other's spans.");
 
+    private Dictionary<string, UserChoice> _choices = [];
+
+    private async Task<IEnumerable<string>> SearchUsersAsync(string? text, CancellationToken ct)
+    {
+        var found = await Team.FindUsersAsync(ProjectId, text, ct);
+        _choices = found.ToDictionary(u => u.UserName, StringComparer.Ordinal);
+        return found.Select(u => u.UserName);
+    }
+
+    private void PickUser(string? userName) => _newUser = userName;
+
+    private void TypeUser(string? text) => _newUser = text;
+
     private async Task AddMemberAsync()
     {
         if (await RunAsync(Team.SetMemberAsync(ProjectId, UserId, _newUser ?? "", _newRole), $"{_newUser?.Trim()} added as {_newRole.ToString().ToLowerInvariant()}."))
