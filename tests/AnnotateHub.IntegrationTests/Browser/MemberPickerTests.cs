@@ -28,6 +28,8 @@ public sealed class MemberPickerTests(BrowserFixture fixture)
         await Expect(panel).ToBeVisibleAsync();
 
         await panel.Locator("#member-name").ClickAsync();
+        // Focus opens the list with the first users; typing before it has opened can lose keys to that render.
+        await Expect(page.Locator("[data-testid=member-choice]").First).ToBeVisibleAsync();
         await panel.Locator("#member-name").PressSequentiallyAsync($"p{suffix}-a", new() { Delay = 30 });
         await Expect(panel.Locator("#member-name")).ToHaveValueAsync($"p{suffix}-a");
 
@@ -48,6 +50,7 @@ public sealed class MemberPickerTests(BrowserFixture fixture)
 
         await Expect(panel.Locator("#member-name")).ToHaveValueAsync(""); // cleared after adding
         await panel.Locator("#member-name").ClickAsync();
+        await Expect(page.Locator("[data-testid=member-choice]").First).ToBeVisibleAsync();
         await panel.Locator("#member-name").PressSequentiallyAsync($"p{suffix}-nobody", new() { Delay = 30 });
         await Expect(panel.Locator("#member-name")).ToHaveValueAsync($"p{suffix}-nobody");
         await Expect(page.Locator(".mud-popover-open")).ToContainTextAsync("No user starts with or contains that.");
