@@ -6,6 +6,7 @@
 // command line and the NLTK baseline: ... -- agreement-file --documents 16000 --out PATH (see AgreementFile.cs).
 // Curation: merge of a 10,000-document project and the curation view of a large document: ... -- curation (see CurationBenchmark.cs).
 // A 100,000-document project through the real server (export, agreement, document list; peak memory): ... -- scale (see ScaleBenchmark.cs).
+// The project page of 100,000 documents and a home page of 10,000 assignments, first byte and whole page: ... -- lists.
 // It renders the real DocumentPage with the real services on a SQLite file through a Blazor Renderer (the same
 // render-tree building and diffing a circuit does, without the SignalR transport) and prints numbers; it asserts nothing.
 using System.Diagnostics;
@@ -34,6 +35,12 @@ if (args.Length > 0 && args[0] == "scale")
 {
     var formats = ArgText("--formats", "jsonl,spacy,csv,conll,brat,w3c,parquet").Split(',', StringSplitOptions.RemoveEmptyEntries);
     await ScaleBenchmark.RunAsync(Arg("--documents", 100_000), Arg("--spans-per-document", 10), formats);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "lists")
+{
+    await ScaleBenchmark.RunListsAsync(Arg("--documents", 100_000), Arg("--assignments", 10_000), Arg("--runs", 3));
     return;
 }
 

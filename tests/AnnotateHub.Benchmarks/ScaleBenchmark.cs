@@ -77,6 +77,84 @@ public static partial class ScaleBenchmark
         }
     }
 
+    /// <summary>
+    /// The lists at scale (issue 20): a project of <paramref name="documents"/> short documents (two annotators, one span
+    /// each, a quarter not started, a quarter in progress) and a second project of <paramref name="assignments"/> documents
+    /// all assigned to the admin (their home queue). One server process; each page is fetched <paramref name="runs"/> times
+    /// (the first after start-up, so JIT is in it) and the time to the first byte and to the whole prerendered page (its
+    /// first rows are in it) is printed per run. Asserts nothing.
+    /// </summary>
+    public static async Task RunListsAsync(int documents, int assignments, int runs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "AnnotateHub.Web.dll");
+        var dir = Directory.CreateTempSubdirectory("annotatehub-lists-");
+        var database = Path.Combine(dir.FullName, "lists.db");
+        try
+        {
+            using (var first = await Server.StartAsync(dll, database)) { }
+            string adminId;
+            using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT Id FROM AspNetUsers WHERE NormalizedUserName = 'ADMIN'";
+                adminId = (string)command.ExecuteScalar()!;
+            }
+            var annotators = new[] { "ana", "ben" }.Select(n => LargeCorpus.AddUser(database, n)).ToList();
+            var sw = Stopwatch.StartNew();
+            var big = LargeCorpus.Write(database, "Lists", adminId, annotators, documents, 1, chars: 200, titleOf: i => $"Report {i}",
+                stateOf: i => (i % 4) switch { 1 => Core.Projects.AssignmentState.NotStarted, 2 => Core.Projects.AssignmentState.InProgress, _ => Core.Projects.AssignmentState.Done });
+            var queue = LargeCorpus.Write(database, "Queue", adminId, [adminId], assignments, 0, chars: 200, titleOf: i => $"Queued {i}",
+                stateOf: i => i < assignments / 2 ? Core.Projects.AssignmentState.Done : Core.Projects.AssignmentState.NotStarted);
+            Console.WriteLine($"database: {documents:N0} + {assignments:N0} documents written in {sw.Elapsed.TotalSeconds:N1} s; " +
+                              $"file {new FileInfo(database).Length / (1024.0 * 1024):N0} MB; processors: {Environment.ProcessorCount}");
+            using var server = await Server.StartAsync(dll, database);
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+                { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            http.DefaultRequestHeaders.Add("Cookie", await SignInAsync(server.BaseAddress));
+            var pages = new (string Name, string Path, string Marker)[]
+            {
+                ("project page (date order)", $"/projects/{big.ProjectId}", "data-testid=\"doc-link\""),
+                ("project page, title order", $"/projects/{big.ProjectId}?sort=title", "data-testid=\"doc-link\""),
+                ("title order, page 1,000", $"/projects/{big.ProjectId}?sort=title&page=1000", "data-testid=\"doc-link\""),
+                ("in progress, title order", $"/projects/{big.ProjectId}?sort=title&status=in-progress", "data-testid=\"doc-link\""),
+                ("status order", $"/projects/{big.ProjectId}?sort=status", "data-testid=\"doc-link\""),
+                ("spans order", $"/projects/{big.ProjectId}?sort=spans&order=desc", "data-testid=\"doc-link\""),
+                ($"home page, {assignments:N0} assignments", "/", "data-testid=\"queue-item\""),
+            };
+            foreach (var (name, path, marker) in pages)
+            {
+                var results = new List<string>();
+                for (var run = 0; run < runs; run++)
+                {
+                    sw.Restart();
+                    using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+                    await using var body = await response.Content.ReadAsStreamAsync();
+                    var buffer = new byte[81920];
+                    var firstByte = -1.0;
+                    var text = new System.Text.StringBuilder();
+                    int read;
+                    while ((read = await body.ReadAsync(buffer)) > 0)
+                    {
+                        if (firstByte < 0) firstByte = sw.Elapsed.TotalMilliseconds;
+                        text.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, read));
+                    }
+                    var whole = sw.Elapsed.TotalMilliseconds;
+                    var html = text.ToString();
+                    var rows = Regex.Count(html, Regex.Escape(marker));
+                    results.Add($"{firstByte:N0}/{whole:N0} ms ({rows} rows, {html.Length / 1024:N0} KB, HTTP {(int)response.StatusCode})");
+                }
+                Console.WriteLine($"{name,-32} first byte/whole page: {string.Join("; ", results)}");
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { dir.Delete(recursive: true); }
+            catch (IOException) { /* a leftover temp folder is harmless */ }
+        }
+    }
+
     /// <summary>Signs in through the real form (its antiforgery cookie and token) and returns the Identity cookie.</summary>
     private static async Task<string> SignInAsync(Uri baseAddress)
     {

@@ -61,6 +61,41 @@ public sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Ext
     /// </summary>
     public static async Task MigrateAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, ILogger logger, TimeSpan lockWait, CancellationToken ct)
     {
+        await MigrateSchemaAsync(dbFactory, logger, lockWait, ct);
+        await FillTitleKeysAsync(dbFactory, logger, ct);
+    }
+
+    /// <summary>
+    /// Gives every document written before titles had a sort key (decision 0087) its key, a thousand at a time, each batch
+    /// committed: a start killed half-way leaves the rest for the next. With none missing it is one look into a filtered
+    /// index. Any number of processes may do it at once: they write the same keys.
+    /// </summary>
+    public static async Task FillTitleKeysAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, ILogger logger, CancellationToken ct)
+    {
+        var filled = 0;
+        // Bounded: each pass fills up to a batch of keys that were null, and a document's key is never null once set.
+        for (var pass = 0; pass < 100_000; pass++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var batch = await db.Documents.IgnoreQueryFilters().Where(d => d.TitleKey == null).OrderBy(d => d.Id).Take(1000)
+                .Select(d => new { d.Id, d.Title }).ToListAsync(ct);
+            if (batch.Count == 0) break;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                foreach (var d in batch)
+                {
+                    var key = AnnotateHub.Core.Text.NaturalSortKey.Of(d.Title);
+                    await db.Documents.IgnoreQueryFilters().Where(x => x.Id == d.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.TitleKey, key), ct);
+                }
+                await tx.CommitAsync(ct);
+            }
+            filled += batch.Count;
+        }
+        if (filled > 0) logger.LogInformation("Gave {Count} documents their title sort key", filled);
+    }
+
+    private static async Task MigrateSchemaAsync(IDbContextFactory<AnnotateHubDbContext> dbFactory, ILogger logger, TimeSpan lockWait, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!db.Database.IsSqlite())
         {

@@ -46,7 +46,23 @@ public sealed class Document
     public int Id { get; set; }
     public int ProjectId { get; set; }
     public Project? Project { get; set; }
-    public required string Title { get; set; }
+    private string _title = "";
+
+    /// <summary>The title; setting it sets <see cref="TitleKey"/>, so every door that names or renames a document keeps
+    /// the key in step (EF Core reads and writes the field, so loading a row does not recompute it).</summary>
+    public required string Title
+    {
+        get => _title;
+        set
+        {
+            _title = value;
+            TitleKey = AnnotateHub.Core.Text.NaturalSortKey.Of(value);
+        }
+    }
+
+    /// <summary>The title's natural sort key (<see cref="AnnotateHub.Core.Text.NaturalSortKey"/>), indexed per project; null
+    /// only for a row written before the key existed, until the start-up after the migration fills it in.</summary>
+    public string? TitleKey { get; set; }
     public string? Outlet { get; set; }
     public DateOnly? PublishedOn { get; set; }
     public string? Url { get; set; }

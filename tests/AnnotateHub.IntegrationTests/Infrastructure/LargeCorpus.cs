@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using AnnotateHub.Core.Documents;
 using AnnotateHub.Core.Labels;
+using AnnotateHub.Core.Projects;
+using AnnotateHub.Core.Text;
 using Microsoft.Data.Sqlite;
 
 namespace AnnotateHub.IntegrationTests.Infrastructure;
@@ -43,9 +45,12 @@ public static class LargeCorpus
 
     /// <summary>Creates project <paramref name="name"/> owned by <paramref name="ownerId"/> with the default labels, the
     /// annotators as members, and <paramref name="documents"/> documents.</summary>
+    /// <remarks><paramref name="titleOf"/> names document i (default <see cref="TitleOf"/>); <paramref name="stateOf"/> is every
+    /// annotator's state of document i (default done).</remarks>
     public static Result Write(string databasePath, string name, string ownerId, IReadOnlyList<string> annotatorIds, int documents,
-        int spansPerDocument, int chars = 1_200)
+        int spansPerDocument, int chars = 1_200, Func<int, string>? titleOf = null, Func<int, AssignmentState>? stateOf = null)
     {
+        titleOf ??= TitleOf;
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
         connection.Open();
         Execute(connection, "PRAGMA busy_timeout = 10000;");
@@ -70,15 +75,15 @@ public static class LargeCorpus
         }
 
         using var document = Prepare(connection, transaction,
-            "INSERT INTO Documents (ProjectId, Title, Outlet, PublishedOn, Url, Text, Length, ContentHash, SourceName, CreatedAt, ExternalId, ExtraMeta) " +
-            "VALUES ($p, $title, $outlet, $published, NULL, $text, $length, $hash, 'bulk', $now, $external, NULL); SELECT last_insert_rowid();",
-            "$p", "$title", "$outlet", "$published", "$text", "$length", "$hash", "$now", "$external");
+            "INSERT INTO Documents (ProjectId, Title, TitleKey, Outlet, PublishedOn, Url, Text, Length, ContentHash, SourceName, CreatedAt, ExternalId, ExtraMeta) " +
+            "VALUES ($p, $title, $titleKey, $outlet, $published, NULL, $text, $length, $hash, 'bulk', $now, $external, NULL); SELECT last_insert_rowid();",
+            "$p", "$title", "$titleKey", "$outlet", "$published", "$text", "$length", "$hash", "$now", "$external");
         using var span = Prepare(connection, transaction,
             "INSERT INTO Annotations (DocumentId, AnnotatorId, Start, \"End\", LabelId, Note, CreatedAt, UpdatedAt, Version) VALUES ($d, $a, $s, $e, $l, NULL, $now, $now, 1);",
             "$d", "$a", "$s", "$e", "$l", "$now");
         using var assignment = Prepare(connection, transaction,
-            "INSERT INTO Assignments (DocumentId, UserId, ProjectId, State, AssignedAt, StartedAt, DoneAt) VALUES ($d, $u, $p, 'Done', $now, $now, $now);",
-            "$d", "$u", "$p", "$now");
+            "INSERT INTO Assignments (DocumentId, UserId, ProjectId, State, AssignedAt, StartedAt, DoneAt) VALUES ($d, $u, $p, $state, $now, $started, $done);",
+            "$d", "$u", "$p", "$state", "$now", "$started", "$done");
 
         long spans = 0;
         for (var i = 0; i < documents; i++)
@@ -90,9 +95,10 @@ public static class LargeCorpus
                 transaction = connection.BeginTransaction();
                 document.Transaction = span.Transaction = assignment.Transaction = transaction;
             }
+            var title = titleOf(i);
             var text = TextOf(i, chars);
             var length = text.EnumerateRunes().Count();
-            Bind(document, projectId, TitleOf(i), Outlets[i % Outlets.Length], PublishedOf(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), text, length,
+            Bind(document, projectId, title, NaturalSortKey.Of(title), Outlets[i % Outlets.Length], PublishedOf(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), text, length,
                 ArticleText.ContentHash(text), now, "bulk-" + i.ToString(CultureInfo.InvariantCulture));
             var documentId = Convert.ToInt32(document.ExecuteScalar(), CultureInfo.InvariantCulture);
             if (annotatorIds.Count == 0) continue;
@@ -104,9 +110,11 @@ public static class LargeCorpus
                 span.ExecuteNonQuery();
                 spans++;
             }
+            var state = stateOf?.Invoke(i) ?? AssignmentState.Done;
             foreach (var annotator in annotatorIds)
             {
-                Bind(assignment, documentId, annotator, projectId, now);
+                Bind(assignment, documentId, annotator, projectId, state.ToString(), now, state == AssignmentState.NotStarted ? null : now,
+                    state == AssignmentState.Done ? now : null);
                 assignment.ExecuteNonQuery();
             }
         }

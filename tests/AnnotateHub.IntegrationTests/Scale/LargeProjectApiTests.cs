@@ -89,8 +89,8 @@ public sealed class LargeProjectApiTests(LargeProjectFixture fixture)
     [InlineData("limit=1001", "limit must be between 1 and 1000.")]
     [InlineData("offset=-1", "offset must be a whole number")]
     [InlineData("offset=ten", "offset must be a whole number")]
-    [InlineData("sort=length", "sort must be published, title, outlet or spans.")]
-    [InlineData("sort=2", "sort must be published, title, outlet or spans.")]
+    [InlineData("sort=length", "sort must be published, title, outlet, spans or status.")]
+    [InlineData("sort=2", "sort must be published, title, outlet, spans or status.")]
     [InlineData("order=up", "order must be asc or desc.")]
     public async Task Bad_paging_is_400_with_the_reason(string query, string reason)
     {

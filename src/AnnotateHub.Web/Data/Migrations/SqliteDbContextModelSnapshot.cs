@@ -354,6 +354,10 @@ namespace AnnotateHub.Web.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TitleKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -362,6 +366,11 @@ namespace AnnotateHub.Web.Data.Migrations
 
                     b.HasIndex("ProjectId", "ContentHash")
                         .IsUnique();
+
+                    b.HasIndex("ProjectId", "TitleKey", "Id");
+
+                    b.HasIndex(new[] { "TitleKey" }, "IX_Documents_TitleKey_Missing")
+                        .HasFilter("\"TitleKey\" IS NULL");
 
                     b.ToTable("Documents");
                 });

@@ -2,6 +2,7 @@ using AnnotateHub.Core.Projects;
 using AnnotateHub.Web.Data;
 using AnnotateHub.Web.Features.Projects;
 using AnnotateHub.Web.Realtime;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AnnotateHub.Web.Features.Corpus;
@@ -12,7 +13,19 @@ public sealed record ProjectSummary(int Id, string Name, string? Description, in
 /// own assignment state (when the scope names a viewer).</summary>
 public sealed record DocumentRow(
     int Id, string Title, string? Outlet, DateOnly? PublishedOn, int Length, int Spans,
-    IReadOnlyDictionary<int, int> SpansPerLabel, IReadOnlyDictionary<string, int> SpansPerAnnotator, AssignmentState? Assignment = null);
+    IReadOnlyDictionary<int, int> SpansPerLabel, IReadOnlyDictionary<string, int> SpansPerAnnotator, AssignmentState? Assignment = null,
+    DocumentStatus Status = DocumentStatus.NotStarted);
+
+/// <summary>Where a document stands, as the project page filters and sorts it. For a supervisor: curated once a curator
+/// finished it; else done when it has assignments and every one is done; in progress when any is started; not started
+/// otherwise (also with no assignments). For an annotator the first three are their own assignment's state.</summary>
+public enum DocumentStatus
+{
+    NotStarted = 0,
+    InProgress = 1,
+    Done = 2,
+    Curated = 3,
+}
 
 public sealed record DocumentContent(int Id, int ProjectId, string ProjectName, string Title, string? Outlet, DateOnly? PublishedOn, string? Url, string Text);
 
@@ -44,11 +57,15 @@ public enum DocumentSort
     Outlet = 2,
     /// <summary>By the number of spans within the viewer's scope.</summary>
     Spans = 3,
+    /// <summary>By <see cref="DocumentStatus"/>, then title.</summary>
+    Status = 4,
 }
 
 /// <summary>One page of a project's document list: a search, an order and a window.</summary>
+/// <remarks>Filters: <paramref name="Status"/>, documents assigned to <paramref name="AssigneeId"/>, documents with a span
+/// (within the viewer's scope) of label <paramref name="LabelId"/>. Title order is natural ("Doc 2" before "Doc 10").</remarks>
 public sealed record DocumentQuery(string? Search = null, DocumentSort Sort = DocumentSort.Published, bool Descending = false, int Offset = 0,
-    int Limit = DocumentQuery.DefaultLimit)
+    int Limit = DocumentQuery.DefaultLimit, DocumentStatus? Status = null, string? AssigneeId = null, int? LabelId = null)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -58,6 +75,7 @@ public sealed record DocumentQuery(string? Search = null, DocumentSort Sort = Do
         Offset < 0 ? "offset must be 0 or more."
         : Limit is < 1 or > MaxLimit ? $"limit must be between 1 and {MaxLimit}."
         : !Enum.IsDefined(Sort) ? "Unknown sort."
+        : Status is { } status && !Enum.IsDefined(status) ? "Unknown status."
         : null;
 }
 
@@ -144,14 +162,23 @@ public sealed class CorpusService
             documents = documents.Where(d => d.Title.ToLower().Contains(lowered) || d.Text.ToLower().Contains(lowered));
 #pragma warning restore CA1304, CA1311, CA1862
         }
-        var total = await documents.CountAsync(ct);
         var annotator = scope.Annotator;
         var spansOf = annotator is null ? db.Annotations : db.Annotations.Where(a => a.AnnotatorId == annotator);
+        if (query.AssigneeId is { } assignedTo)
+            documents = documents.Where(d => db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == assignedTo));
+        if (query.LabelId is { } labelId)
+            documents = documents.Where(d => spansOf.Any(a => a.DocumentId == d.Id && a.LabelId == labelId));
+        var statusOf = StatusOf(db, scope.AssignedTo);
+        if (query.Status is { } status)
+            documents = documents.Where(Expression.Lambda<Func<Document, bool>>(Expression.Equal(statusOf.Body, Expression.Constant((int)status)), statusOf.Parameters));
+        var total = await documents.CountAsync(ct);
         // Every order ends with the id, so pages neither repeat nor skip a row when titles or dates tie.
         var ordered = (query.Sort, query.Descending) switch
         {
-            (DocumentSort.Title, false) => documents.OrderBy(d => d.Title).ThenBy(d => d.Id),
-            (DocumentSort.Title, true) => documents.OrderByDescending(d => d.Title).ThenByDescending(d => d.Id),
+            (DocumentSort.Title, false) => documents.OrderBy(d => d.TitleKey).ThenBy(d => d.Id),
+            (DocumentSort.Title, true) => documents.OrderByDescending(d => d.TitleKey).ThenByDescending(d => d.Id),
+            (DocumentSort.Status, false) => documents.OrderBy(statusOf).ThenBy(d => d.TitleKey).ThenBy(d => d.Id),
+            (DocumentSort.Status, true) => documents.OrderByDescending(statusOf).ThenBy(d => d.TitleKey).ThenBy(d => d.Id),
             (DocumentSort.Outlet, false) => documents.OrderBy(d => d.Outlet == null).ThenBy(d => d.Outlet).ThenBy(d => d.Title).ThenBy(d => d.Id),
             (DocumentSort.Outlet, true) => documents.OrderBy(d => d.Outlet == null).ThenByDescending(d => d.Outlet).ThenBy(d => d.Title).ThenBy(d => d.Id),
             (DocumentSort.Spans, false) => documents.OrderBy(d => spansOf.Count(a => a.DocumentId == d.Id)).ThenBy(d => d.Id),
@@ -172,6 +199,11 @@ public sealed class CorpusService
 
         // The page's ids: at most Limit of them (DocumentQuery.MaxLimit), whatever the size of the project.
         var ids = docs.Select(d => d.Id).ToList();
+        var statusRow = Expression.Lambda<Func<Document, KeyValuePair<int, int>>>(
+            Expression.New(typeof(KeyValuePair<int, int>).GetConstructor([typeof(int), typeof(int)])!,
+                Expression.Property(statusOf.Parameters[0], nameof(Document.Id)), statusOf.Body),
+            statusOf.Parameters);
+        var statuses = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id)).Select(statusRow).ToDictionaryAsync(p => p.Key, p => p.Value, ct);
         var spans = spansOf.Where(a => ids.Contains(a.DocumentId));
         var perLabel = await spans
             .GroupBy(a => new { a.DocumentId, a.LabelId })
@@ -189,10 +221,22 @@ public sealed class CorpusService
                 perLabel.Where(p => p.DocumentId == d.Id).Sum(p => p.Count),
                 perLabel.Where(p => p.DocumentId == d.Id).ToDictionary(p => p.LabelId, p => p.Count),
                 perAnnotator.Where(p => p.DocumentId == d.Id).ToDictionary(p => names.GetValueOrDefault(p.AnnotatorId, p.AnnotatorId), p => p.Count),
-                d.State))
+                d.State, (DocumentStatus)statuses.GetValueOrDefault(d.Id)))
             .ToList();
         return new DocumentListPage(rows, total, query.Offset, query.Limit);
     }
+
+    /// <summary>A document's <see cref="DocumentStatus"/> as a number, in SQL: the annotator's own assignment when
+    /// <paramref name="assignedTo"/> is set, else every assignment of the document.</summary>
+    private static Expression<Func<Document, int>> StatusOf(AnnotateHubDbContext db, string? assignedTo) => assignedTo is { } me
+        ? d => d.CuratedAt != null ? (int)DocumentStatus.Curated
+            : db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == me && a.State == AssignmentState.Done) ? (int)DocumentStatus.Done
+            : db.Assignments.Any(a => a.DocumentId == d.Id && a.UserId == me && a.State == AssignmentState.InProgress) ? (int)DocumentStatus.InProgress
+            : (int)DocumentStatus.NotStarted
+        : d => d.CuratedAt != null ? (int)DocumentStatus.Curated
+            : db.Assignments.Any(a => a.DocumentId == d.Id) && !db.Assignments.Any(a => a.DocumentId == d.Id && a.State != AssignmentState.Done) ? (int)DocumentStatus.Done
+            : db.Assignments.Any(a => a.DocumentId == d.Id && a.State != AssignmentState.NotStarted) ? (int)DocumentStatus.InProgress
+            : (int)DocumentStatus.NotStarted;
 
     public async Task<DocumentContent?> GetDocumentAsync(int documentId, CancellationToken ct = default)
     {

@@ -28,7 +28,8 @@ public sealed partial class ExportPanel
     private (string Token, string FileName, string Size, int Documents)? _ready;
 
     protected override async Task OnParametersSetAsync() =>
-        _annotators = (await Team.MembersAsync(ProjectId)).Where(m => m.Role == AnnotateHub.Core.Projects.ProjectRole.Annotator).Select(m => m.UserName).Order(StringComparer.Ordinal).ToList();
+        // Names only: the members' counts (MembersAsync) group every span of the project, which the Export tab does not show.
+        _annotators = (await Team.MemberNamesAsync(ProjectId)).Where(m => m.Role == AnnotateHub.Core.Projects.ProjectRole.Annotator).Select(m => m.UserName).Order(StringComparer.Ordinal).ToList();
 
     private static string FormatTitle(string name) => name switch
     {

@@ -138,8 +138,8 @@ public static class ProjectEndpoints
         _ => ApiProblems.Unprocessable(result.Error!),
     };
 
-    /// <summary><c>offset</c>, <c>limit</c>, <c>search</c>, <c>sort</c> (published, title, outlet, spans) and <c>order</c> (asc, desc) of
-    /// a document list request, or why they are wrong.</summary>
+    /// <summary><c>offset</c>, <c>limit</c>, <c>search</c>, <c>sort</c> (published, title, outlet, spans, status), <c>order</c> (asc, desc),
+    /// <c>status</c>, <c>label</c> and <c>assignee</c> (<see cref="DocumentListQuery"/>) of a document list request, or why they are wrong.</summary>
     public static (DocumentQuery? Query, string? Error) ParseDocumentQuery(IQueryCollection q)
     {
         var offset = 0;
@@ -151,14 +151,26 @@ public static class ProjectEndpoints
         var sort = DocumentSort.Published;
         if (q.TryGetValue("sort", out var s))
         {
-            var name = s.ToString();
-            // Names only: Enum.TryParse would also take "7".
-            if (name.Any(char.IsDigit) || !Enum.TryParse(name, ignoreCase: true, out sort) || !Enum.IsDefined(sort))
-                return (null, "sort must be published, title, outlet or spans.");
+            if (DocumentListQuery.ParseSort(s.ToString()) is not { } named) return (null, "sort must be published, title, outlet, spans or status.");
+            sort = named;
         }
         var order = q.TryGetValue("order", out var d) ? d.ToString().ToLowerInvariant() : "asc";
         if (order is not ("asc" or "desc")) return (null, "order must be asc or desc.");
-        var query = new DocumentQuery(q.TryGetValue("search", out var term) ? term.ToString() : null, sort, order == "desc", offset, limit);
+        DocumentStatus? status = null;
+        if (q.TryGetValue("status", out var st))
+        {
+            status = DocumentListQuery.ParseStatus(st.ToString());
+            if (status is null) return (null, "status must be not-started, in-progress, done or curated.");
+        }
+        int? label = null;
+        if (q.TryGetValue("label", out var lb))
+        {
+            label = DocumentListQuery.ParseInt(lb.ToString());
+            if (label is null) return (null, "label must be a label id.");
+        }
+        var assignee = q.TryGetValue("assignee", out var who) && !string.IsNullOrEmpty(who.ToString()) ? who.ToString() : null;
+        var query = new DocumentQuery(q.TryGetValue("search", out var term) ? term.ToString() : null, sort, order == "desc", offset, limit,
+            status, assignee, label);
         return query.Check() is { } problem ? (null, problem) : (query, null);
     }
 

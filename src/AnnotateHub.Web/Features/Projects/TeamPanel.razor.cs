@@ -77,10 +77,35 @@ public sealed partial class TeamPanel : IDisposable
     private Task SetModeAsync(ProjectMode mode) =>
         RunAsync(Team.SetModeAsync(ProjectId, UserId, mode), mode == ProjectMode.Blind ? "Blind: annotators now see only their own spans." : "Open: annotators now see each other's spans.");
 
+    private Dictionary<string, UserChoice> _choices = [];
+    private MudAutocomplete<string>? _picker;
+
+    private async Task<IEnumerable<string>> SearchUsersAsync(string? text, CancellationToken ct)
+    {
+        var found = await Team.FindUsersAsync(ProjectId, text, ct);
+        _choices = found.ToDictionary(u => u.UserName, StringComparer.Ordinal);
+        return found.Select(u => u.UserName);
+    }
+
+    private void PickUser(string? userName) => _newUser = userName;
+
+    private void TypeUser(string? text) => _newUser = text;
+
+    // No receiver: noting the text does not re-render the panel.
+    private EventCallback<string> TypeUserCallback => new(null, (Action<string?>)TypeUser);
+
     private async Task AddMemberAsync()
     {
+        if (string.IsNullOrWhiteSpace(_newUser))
+        {
+            Snackbar.Add("Type a user's name, or pick one from the list.", Severity.Warning);
+            return;
+        }
         if (await RunAsync(Team.SetMemberAsync(ProjectId, UserId, _newUser ?? "", _newRole), $"{_newUser?.Trim()} added as {_newRole.ToString().ToLowerInvariant()}."))
+        {
             _newUser = null;
+            if (_picker is not null) await _picker.ClearAsync();
+        }
     }
 
     private static readonly ProjectRole[] Roles = [ProjectRole.Annotator, ProjectRole.Curator, ProjectRole.Supervisor];

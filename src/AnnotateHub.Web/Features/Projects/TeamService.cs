@@ -14,6 +14,9 @@ public sealed record TeamResult(bool Succeeded, string? Error, int Count = 0)
 
 public sealed record MemberRow(string UserId, string UserName, string Name, ProjectRole Role, int Assigned, int NotStarted, int InProgress, int Done, int Spans);
 
+/// <summary>A user as a picker or filter offers them: who, and their role in the project (None when not a member).</summary>
+public sealed record UserChoice(string UserId, string UserName, string Name, ProjectRole Role);
+
 public sealed record AssignmentRow(int DocumentId, string UserId, AssignmentState State, DateTime? DoneAt);
 
 public sealed record QueueItem(int DocumentId, string Title, string? Outlet, AssignmentState State);
@@ -61,6 +64,51 @@ public sealed class TeamService(IDbContextFactory<AnnotateHubDbContext> dbFactor
                 spans.GetValueOrDefault(m.UserId)))
             .OrderBy(m => m.Role == ProjectRole.Supervisor ? 0 : 1).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
+    }
+
+    /// <summary>The project's members with their names and roles only (no counts): what a filter or a picker lists.</summary>
+    public async Task<IReadOnlyList<UserChoice>> MemberNamesAsync(int projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var members = await (from m in db.ProjectMembers
+                             join u in db.Users on m.UserId equals u.Id
+                             where m.ProjectId == projectId
+                             select new { m.UserId, u.UserName, u.DisplayName, m.Role }).ToListAsync(ct);
+        return members.Select(m => new UserChoice(m.UserId, m.UserName ?? "", m.DisplayName ?? m.UserName ?? "", m.Role))
+            .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>How many users the member picker offers at a time.</summary>
+    public const int MaxUserChoices = 20;
+
+    /// <summary>
+    /// Users whose user name or display name starts with <paramref name="text"/> (or, failing that, contains it),
+    /// case-insensitively, at most <see cref="MaxUserChoices"/>, each with their role in the project (None when not a
+    /// member): the Team tab's member picker. The database does the matching, so it costs the same with 10 users or 100,000.
+    /// </summary>
+    public async Task<IReadOnlyList<UserChoice>> FindUsersAsync(int projectId, string? text, CancellationToken ct = default)
+    {
+        var term = (text ?? "").Trim();
+        if (term.Length > 256) term = term[..256];
+        var upper = term.ToUpperInvariant();
+        var lower = term.ToLowerInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var users = db.Users.AsNoTracking();
+        // Normalized names are upper case and indexed; display names are matched lower-cased (both providers translate it).
+#pragma warning disable CA1304, CA1311, CA1862
+        var prefix = await users.Where(u => u.NormalizedUserName!.StartsWith(upper) || (u.DisplayName != null && u.DisplayName.ToLower().StartsWith(lower)))
+            .OrderBy(u => u.NormalizedUserName).Take(MaxUserChoices).Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
+        if (prefix.Count < MaxUserChoices && term.Length > 0)
+        {
+            var known = prefix.Select(u => u.Id).ToList();
+            prefix.AddRange(await users.Where(u => !known.Contains(u.Id)
+                    && (u.NormalizedUserName!.Contains(upper) || (u.DisplayName != null && u.DisplayName.ToLower().Contains(lower))))
+                .OrderBy(u => u.NormalizedUserName).Take(MaxUserChoices - prefix.Count).Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct));
+        }
+#pragma warning restore CA1304, CA1311, CA1862
+        var ids = prefix.Select(u => u.Id).ToList();
+        var roles = await db.ProjectMembers.Where(m => m.ProjectId == projectId && ids.Contains(m.UserId)).ToDictionaryAsync(m => m.UserId, m => m.Role, ct);
+        return prefix.Select(u => new UserChoice(u.Id, u.UserName ?? "", u.DisplayName ?? u.UserName ?? "", roles.GetValueOrDefault(u.Id, ProjectRole.None))).ToList();
     }
 
     public async Task<IReadOnlyList<AssignmentRow>> AssignmentsAsync(int projectId, CancellationToken ct = default)

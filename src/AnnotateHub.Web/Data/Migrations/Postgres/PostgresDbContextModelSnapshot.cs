@@ -369,6 +369,10 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("TitleKey")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -377,6 +381,11 @@ namespace AnnotateHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ProjectId", "ContentHash")
                         .IsUnique();
+
+                    b.HasIndex("ProjectId", "TitleKey", "Id");
+
+                    b.HasIndex(new[] { "TitleKey" }, "IX_Documents_TitleKey_Missing")
+                        .HasFilter("\"TitleKey\" IS NULL");
 
                     b.ToTable("Documents");
                 });
