@@ -36,7 +36,7 @@ public sealed class ImportTests(BrowserFixture fixture)
                 "A document the project already has (same id, or same text) is not imported again: its annotations, gold spans and suggestions in the file are added to the existing document.");
             await Expect(page.Locator("[data-testid=import-intro]")).Not.ToContainTextAsync("skipped");
             var panel = page.Locator("[data-testid=import-panel]");
-            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await ChooseFileAsync(panel, path);
             await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
             await panel.Locator("[data-testid=import-start]").ClickAsync();
             var report = panel.Locator("[data-testid=import-report]");
@@ -45,7 +45,7 @@ public sealed class ImportTests(BrowserFixture fixture)
             Assert.Equal("", await panel.Locator("[data-testid=import-file]").InputValueAsync());
 
             await File.WriteAllTextAsync(path, $$"""{"text": "Rockets hit the depot {{u}}.", "annotations": [{"annotator": "model-x", "start": 0, "end": 7, "label": "actor"}]}""");
-            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await ChooseFileAsync(panel, path);
             await panel.Locator("[data-testid=import-start]").ClickAsync();
             await Expect(report).ToContainTextAsync("1 suggestion attached to 1 existing document");
             Assert.Equal(1, await DocumentsInAsync(projectId));
@@ -75,7 +75,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         await Live.WaitForCircuitAsync(page);
         await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
         var panel = page.Locator("[data-testid=import-panel]");
-        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(file);
+        await ChooseFileAsync(panel, file);
         await panel.Locator("input[data-testid=import-recognize], [data-testid=import-recognize] input").CheckAsync();
         await panel.Locator("[data-testid=import-start]").ClickAsync();
 
@@ -113,7 +113,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         await Live.WaitForCircuitAsync(page);
         await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
         var panel = page.Locator("[data-testid=import-panel]");
-        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(good);
+        await ChooseFileAsync(panel, good);
         await Expect(panel.Locator("[data-testid=import-file-name]")).ToContainTextAsync("reports.jsonl");
         // model-x is nobody's account, so its spans go in as suggestions.
         await panel.Locator("input[data-testid=import-as-suggestions], [data-testid=import-as-suggestions] input").CheckAsync();
@@ -127,7 +127,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         Assert.Equal(2, await DocumentsInAsync(projectId));
 
         await page.Locator(".mud-tab", new() { HasTextRegex = new Regex("^Import$") }).ClickAsync();
-        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(bad);
+        await ChooseFileAsync(panel, bad);
         await panel.Locator("[data-testid=import-start]").ClickAsync();
         await Expect(report).ToContainTextAsync("Nothing was imported: 2 errors.");
         await Expect(report).ToContainTextAsync("line 2, label[0].end: 9 is past the end of the text (3 code points)");
@@ -144,7 +144,7 @@ public sealed class ImportTests(BrowserFixture fixture)
         await page.Locator("[data-testid=new-project]").ClickAsync();
         var panel = page.Locator("[data-testid=import-panel]");
         await panel.Locator("#import-project-name").FillAsync("Fresh " + u);
-        await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(new FilePayload
+        await ChooseFileAsync(panel, new FilePayload
         {
             Name = "article.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes($"Strike on the base {u}\n\nThe army said nobody was hurt."),
         });
@@ -168,7 +168,7 @@ public sealed class ImportTests(BrowserFixture fixture)
             var page = await fixture.SignedInPageAsync();
             await page.Locator("[data-testid=new-project]").ClickAsync();
             var panel = page.Locator("[data-testid=import-panel]");
-            await panel.Locator("[data-testid=import-file]").SetInputFilesAsync(path);
+            await ChooseFileAsync(panel, path);
             // Playwright hands the browser the whole 100 MB file first: on a busy machine that outlasts the default 5 s.
             await Expect(panel.Locator("[data-testid=import-error]")).ToContainTextAsync("is 100 MB; uploads in the browser are limited to 64 MB", new() { Timeout = 30_000 });
             await Expect(panel.Locator("[data-testid=import-start]")).ToBeDisabledAsync();
@@ -183,5 +183,19 @@ public sealed class ImportTests(BrowserFixture fixture)
     {
         await using var db = await Server.Get<IDbContextFactory<AnnotateHubDbContext>>().CreateDbContextAsync();
         return await db.Documents.CountAsync(d => d.ProjectId == projectId);
+    }
+
+    /// <summary>Hands the panel's file input a file once Blazor has wired it up: a tab just opened renders a new input,
+    /// and a file given before Blazor listens for it is never seen (the Start button stays disabled).</summary>
+    private static async Task ChooseFileAsync(ILocator panel, string path) => await ChooseAsync(panel, input => input.SetInputFilesAsync(path));
+
+    private static async Task ChooseFileAsync(ILocator panel, FilePayload file) => await ChooseAsync(panel, input => input.SetInputFilesAsync(file));
+
+    private static async Task ChooseAsync(ILocator panel, Func<ILocator, Task> choose)
+    {
+        var input = panel.Locator("[data-testid=import-file]");
+        // At most 10 s (500 looks); then the file is given anyway and the steps after it say what went wrong.
+        await input.EvaluateAsync("(el) => new Promise(done => { let looks = 0; const ready = () => el._blazorInputFileNextFileId !== undefined || ++looks > 500 ? done() : setTimeout(ready, 20); ready(); })");
+        await choose(input);
     }
 }
