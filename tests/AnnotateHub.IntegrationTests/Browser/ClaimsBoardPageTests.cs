@@ -51,6 +51,8 @@ public sealed class ClaimsBoardPageTests(BrowserFixture fixture)
 
             var page = await fixture.SignedInPageAsync(AppServer.AdminUserName, AppServer.AdminPassword, server);
             await page.GotoAsync($"/projects/{projectId}");
+            // Clicked while the circuit replaces the first render, the link can be a detached copy: wait for it first.
+            await Live.WaitForCircuitAsync(page);
             await page.Locator("[data-testid=claims-link]").ClickAsync();
             var board = page.Locator("[data-testid=claims-board]");
             await Expect(board).ToBeVisibleAsync();
